@@ -1,0 +1,117 @@
+//! `git audit hash`: raw and canonical hashes of governed artifacts in one snapshot.
+
+use std::collections::BTreeSet;
+
+use crate::cli::{Format, HashArgs, SnapshotArgs};
+use crate::config::Artifact;
+use crate::error::{Error, Result};
+use crate::git::{Repo, Source};
+use crate::render;
+use crate::report::{HashReport, HashRow, JSON_VERSION};
+use crate::Env;
+
+/// The snapshot a `--staged | --rev | --worktree` group names; the index by default.
+pub fn source_of(args: &SnapshotArgs) -> Source {
+    if let Some(rev) = &args.rev {
+        Source::Rev(rev.clone())
+    } else if args.worktree {
+        Source::Worktree
+    } else {
+        Source::Index
+    }
+}
+
+pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
+    if env.format == Format::Markdown {
+        return Err(Error::Usage(
+            "`hash` writes human or json output, not markdown".into(),
+        ));
+    }
+    let repo = Repo::open()?;
+    let source = source_of(&args.snapshot);
+    let config = super::load_config(&repo, &source, env.config.as_deref())?;
+
+    let named: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| repo.repo_path(p))
+        .collect::<Result<_>>()?;
+    let wanted = |path: &str| {
+        let governed = config.governing(path).is_some();
+        if named.is_empty() {
+            return governed;
+        }
+        named.iter().any(|n| {
+            path == n || (governed && (n.is_empty() || path.starts_with(&format!("{n}/"))))
+        })
+    };
+    let snapshot = repo.snapshot(&source, &wanted)?;
+    for n in &named {
+        let found = snapshot
+            .entries
+            .keys()
+            .any(|p| p == n || n.is_empty() || p.starts_with(&format!("{n}/")));
+        if !found {
+            return Err(Error::refused(
+                format!("{n}: no governed artifact at this path in the {source}"),
+                match source {
+                    Source::Index => "stage the file with `git add`, or check the path and audit.toml's [[artifact]] globs".to_string(),
+                    _ => "check the path and audit.toml's [[artifact]] globs".to_string(),
+                },
+            ));
+        }
+    }
+
+    let mut report = HashReport {
+        version: JSON_VERSION,
+        snapshot: source.to_string(),
+        artifacts: Vec::new(),
+        skipped: Vec::new(),
+        errors: Vec::new(),
+    };
+    let explicit: BTreeSet<&String> = named.iter().collect();
+    for (path, object) in &snapshot.entries {
+        let plain;
+        let artifact = match config.governing(path) {
+            Some(a) => a,
+            None => {
+                plain = Artifact::plain_json(path);
+                &plain
+            }
+        };
+        let content = match super::load(&repo, &source, path, object, &config.limits)? {
+            Ok(c) => c,
+            Err(super::NotParsed::Skipped(s)) => {
+                if explicit.contains(path) {
+                    return Err(Error::refused(
+                        format!("{path}: {}", s.reason),
+                        "name a regular JSON file",
+                    ));
+                }
+                report.skipped.push(s);
+                continue;
+            }
+            Err(super::NotParsed::Refused(r)) => {
+                report.errors.push(r);
+                continue;
+            }
+        };
+        match super::parse(&content, &source, path, artifact, &config.limits) {
+            Ok(parsed) => report.artifacts.push(HashRow {
+                path: path.clone(),
+                kind: artifact.kind,
+                raw_hash: parsed.hashes.raw,
+                canonical_hash: parsed.hashes.canonical,
+                size: parsed.hashes.size,
+            }),
+            Err(r) => report.errors.push(r),
+        }
+    }
+
+    match env.format {
+        Format::Json => render::json(env.out, &report)?,
+        _ => render::hash::human(env.out, &report, env.paint)?,
+    }
+    render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;
+    Ok(if report.errors.is_empty() { 0 } else { 2 })
+}

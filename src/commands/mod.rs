@@ -1,0 +1,123 @@
+//! Command glue: opens the repository, loads the configuration, reads snapshots, calls the
+//! pure logic and hands the report to a renderer.
+
+pub mod diff;
+pub mod hash;
+
+use std::path::Path;
+
+use crate::artifact::{self, Parsed};
+use crate::config::{self, Artifact, Config};
+use crate::error::{Error, Result};
+use crate::git::{Content, Object, ReadError, Repo, Source};
+use crate::json::Limits;
+use crate::report::{Refused, Skipped};
+
+/// Loads the configuration that governs `source`: `--config FILE` when given, else the
+/// snapshot's own audit.toml (so an unstaged edit cannot weaken a check of the index), else
+/// the built-in defaults.
+pub fn load_config(repo: &Repo, source: &Source, explicit: Option<&Path>) -> Result<Config> {
+    if let Some(path) = explicit {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        return Ok(Config::parse(&text, &path.display().to_string())?);
+    }
+    let origin = match source {
+        Source::Worktree => config::FILE_NAME.to_string(),
+        other => format!("{} ({other})", config::FILE_NAME),
+    };
+    match repo.read_path(source, config::FILE_NAME)? {
+        None => Ok(Config::builtin()),
+        Some(bytes) => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::Config(config::ConfigError {
+                    origin: origin.clone(),
+                    position: None,
+                    message: "not valid UTF-8".into(),
+                })
+            })?;
+            Ok(Config::parse(&text, &origin)?)
+        }
+    }
+}
+
+/// Why a governed path was not parsed.
+#[derive(Debug)]
+pub enum NotParsed {
+    Skipped(Skipped),
+    Refused(Refused),
+}
+
+/// Reads an object's bytes, or says why it will not be parsed.
+pub fn load<'r>(
+    repo: &'r Repo,
+    snapshot: &Source,
+    path: &str,
+    object: &Object,
+    limits: &Limits,
+) -> Result<std::result::Result<Content<'r>, NotParsed>> {
+    let skipped = |reason: String| {
+        Ok(Err(NotParsed::Skipped(Skipped {
+            path: path.to_string(),
+            reason,
+        })))
+    };
+    match object {
+        Object::Symlink => {
+            return skipped(format!(
+                "a symbolic link in the {snapshot}: git-audit never follows links; make it a regular file"
+            ))
+        }
+        Object::Submodule => {
+            return skipped(format!(
+                "a submodule in the {snapshot}: its content lives in another repository"
+            ))
+        }
+        Object::Conflict { stages } => {
+            let stages: Vec<String> = stages.iter().map(u8::to_string).collect();
+            return skipped(format!(
+                "unmerged in the {snapshot} (conflict stages {}): resolve it and `git add` it",
+                stages.join(",")
+            ));
+        }
+        Object::Blob { .. } | Object::File { .. } => {}
+    }
+    match repo.read(object, limits.max_size) {
+        Ok(content) => {
+            if artifact::is_lfs_pointer(content.bytes()) {
+                return skipped(format!(
+                    "a Git LFS pointer in the {snapshot}: the JSON lives outside git, so it cannot be audited here"
+                ));
+            }
+            Ok(Ok(content))
+        }
+        Err(ReadError::TooLarge { size }) => {
+            let e = crate::json::parse::Error::too_large(size, limits.max_size);
+            Ok(Err(NotParsed::Refused(refused(path, snapshot, &e))))
+        }
+        Err(ReadError::NotAFile) => skipped(format!("not a regular file in the {snapshot}")),
+        Err(ReadError::Failed(e)) => Err(e),
+    }
+}
+
+/// Parses loaded bytes, or says why they were refused.
+pub fn parse<'c>(
+    content: &'c Content<'_>,
+    snapshot: &Source,
+    path: &str,
+    artifact: &Artifact,
+    limits: &Limits,
+) -> std::result::Result<Parsed<'c>, Refused> {
+    artifact::analyze(content.bytes(), artifact, limits).map_err(|e| refused(path, snapshot, &e))
+}
+
+fn refused(path: &str, snapshot: &Source, e: &crate::json::parse::Error) -> Refused {
+    Refused {
+        path: path.to_string(),
+        snapshot: snapshot.to_string(),
+        rule: e.kind.rule(),
+        line: e.line,
+        column: e.column,
+        message: e.kind.to_string(),
+    }
+}

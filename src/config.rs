@@ -1,0 +1,499 @@
+//! `audit.toml`: parsing, validation with file:line positions, and the built-in defaults.
+//!
+//! The configuration is data. Nothing in it is ever executed.
+
+use std::fmt;
+use std::ops::Range;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::json::{Exclusions, Limits, Pointer};
+
+/// The file name git-audit looks for at the repository root.
+pub const FILE_NAME: &str = "audit.toml";
+
+/// What an artifact is, which decides how it is diffed and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An orchestration registry: `domains[]` matched by id.
+    Registry,
+    /// A sequence file: movements and beats.
+    Sequence,
+    /// Any other JSON document.
+    Json,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Registry => "registry",
+            Kind::Sequence => "sequence",
+            Kind::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `[[artifact]]` table, validated.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// The glob as written.
+    pub path: String,
+    pub kind: Kind,
+    /// Root key holding an embedded integrity block.
+    pub lock_field: String,
+    /// What is removed before canonical hashing and diffing (lock field included).
+    pub exclusions: Exclusions,
+    /// Key that identifies elements of arrays of objects.
+    pub id_key: String,
+}
+
+impl Artifact {
+    /// The settings an ungoverned JSON file gets when it is named explicitly.
+    pub fn plain_json(path: &str) -> Artifact {
+        build_artifact(path, Kind::Json, None, None, None, None)
+    }
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where it came from, for messages: `audit.toml (index)`, a file path, or `built-in defaults`.
+    pub origin: String,
+    pub limits: Limits,
+    pub artifacts: Vec<Artifact>,
+    set: GlobSet,
+}
+
+impl Config {
+    /// The configuration used when a snapshot has no audit.toml.
+    pub fn builtin() -> Config {
+        let artifacts = vec![
+            build_artifact(
+                "orchestration-domains.json",
+                Kind::Registry,
+                None,
+                None,
+                None,
+                None,
+            ),
+            build_artifact(
+                "**/json-sequences/**/*.json",
+                Kind::Sequence,
+                None,
+                None,
+                None,
+                None,
+            ),
+        ];
+        Config::assemble("built-in defaults".into(), Limits::default(), artifacts)
+            .unwrap_or_else(|e| unreachable!("built-in globs are valid: {e}"))
+    }
+
+    fn assemble(
+        origin: String,
+        limits: Limits,
+        artifacts: Vec<Artifact>,
+    ) -> Result<Config, globset::Error> {
+        let mut builder = GlobSetBuilder::new();
+        for a in &artifacts {
+            builder.add(glob(&a.path)?);
+        }
+        Ok(Config {
+            origin,
+            limits,
+            artifacts,
+            set: builder.build()?,
+        })
+    }
+
+    /// Parses `text`, read from `origin` (used in messages).
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+            origin: origin.to_string(),
+            position: e.span().map(|s| position(text, s)),
+            message: e.message().trim().to_string(),
+        })?;
+        let at = |span: Range<usize>, message: String| ConfigError {
+            origin: origin.to_string(),
+            position: Some(position(text, span)),
+            message,
+        };
+        let mut limits = Limits::default();
+        if let Some(l) = raw.limits {
+            if let Some(depth) = l.max_depth {
+                let span = depth.span();
+                let depth = *depth.get_ref();
+                if depth < 1 || depth > crate::json::parse::DEPTH_CEILING as i64 {
+                    return Err(at(
+                        span,
+                        format!(
+                            "key `max-depth`: {depth} is out of range; use 1 to {}",
+                            crate::json::parse::DEPTH_CEILING
+                        ),
+                    ));
+                }
+                limits.max_depth = depth as usize;
+            }
+            if let Some(size) = l.max_file_size {
+                let span = size.span();
+                limits.max_size = parse_size(size.get_ref())
+                    .map_err(|m| at(span, format!("key `max-file-size`: {m}")))?;
+            }
+        }
+        let mut artifacts = Vec::new();
+        for a in raw.artifact {
+            let path_span = a.path.span();
+            let glob = a.path.into_inner();
+            if let Some(problem) = leaves_repo(&glob) {
+                return Err(at(path_span, format!("key `path`: {glob:?} {problem}")));
+            }
+            let mut exclude = None;
+            if let Some(list) = a.exclude {
+                let mut pointers = Vec::new();
+                for p in list {
+                    let span = p.span();
+                    let pointer = Pointer::parse(p.get_ref())
+                        .map_err(|e| at(span.clone(), format!("key `exclude`: {e}")))?;
+                    if pointer.is_root() {
+                        return Err(at(
+                            span,
+                            "key `exclude`: the empty pointer would exclude the whole document"
+                                .into(),
+                        ));
+                    }
+                    pointers.push(pointer);
+                }
+                exclude = Some(pointers);
+            }
+            if let Err(e) = self::glob(&glob) {
+                return Err(at(
+                    path_span,
+                    format!("key `path`: invalid glob {glob:?}: {}", e.kind()),
+                ));
+            }
+            artifacts.push(build_artifact(
+                &glob,
+                a.kind,
+                a.lock_field,
+                exclude,
+                a.volatile_keys,
+                a.id_key,
+            ));
+        }
+        Config::assemble(origin.to_string(), limits, artifacts).map_err(|e| ConfigError {
+            origin: origin.to_string(),
+            position: None,
+            message: format!("invalid glob: {e}"),
+        })
+    }
+
+    /// The artifact settings governing `path`: the first `[[artifact]]` table whose glob matches.
+    pub fn governing(&self, path: &str) -> Option<&Artifact> {
+        self.set
+            .matches(path)
+            .into_iter()
+            .min()
+            .map(|i| &self.artifacts[i])
+    }
+}
+
+/// Globs match repository-relative paths; `*` stays within one directory, `**` crosses them.
+fn glob(text: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(text)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+}
+
+fn build_artifact(
+    glob: &str,
+    kind: Kind,
+    lock_field: Option<String>,
+    exclude: Option<Vec<Pointer>>,
+    volatile_keys: Option<Vec<String>>,
+    id_key: Option<String>,
+) -> Artifact {
+    // An empty `lock-field` means the artifact carries no embedded lock block.
+    let lock_field = lock_field.unwrap_or_else(|| "integrity".to_string());
+    let pointers = exclude.unwrap_or_else(|| match kind {
+        Kind::Registry => vec![Pointer::root().child("metadata").child("generated")],
+        _ => Vec::new(),
+    });
+    Artifact {
+        path: glob.to_string(),
+        kind,
+        exclusions: Exclusions {
+            lock_field: Some(lock_field.clone()).filter(|f| !f.is_empty()),
+            pointers,
+            volatile_keys: volatile_keys.unwrap_or_default(),
+        },
+        lock_field,
+        id_key: id_key.unwrap_or_else(|| "id".to_string()),
+    }
+}
+
+/// Why a glob would reach outside the repository, if it would.
+fn leaves_repo(glob: &str) -> Option<&'static str> {
+    if glob.is_empty() {
+        return Some("is empty");
+    }
+    if glob.starts_with('/') || glob.starts_with('\\') || glob.get(1..2) == Some(":") {
+        return Some("is absolute; paths are relative to the repository root");
+    }
+    if glob.split(['/', '\\']).any(|seg| seg == "..") {
+        return Some("leaves the repository ('..')");
+    }
+    None
+}
+
+fn parse_size(value: &RawSize) -> Result<u64, String> {
+    match value {
+        RawSize::Bytes(n) if *n > 0 => Ok(*n as u64),
+        RawSize::Bytes(n) => Err(format!("{n} is not a positive size")),
+        RawSize::Text(s) => {
+            let t = s.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let (num, unit) = t.split_at(split);
+            let n: u64 = num
+                .parse()
+                .map_err(|_| format!("{s:?} is not a size like 268435456 or \"256 MiB\""))?;
+            let mult: u64 = match unit.trim() {
+                "" | "B" => 1,
+                "KiB" | "K" | "KB" => 1 << 10,
+                "MiB" | "M" | "MB" => 1 << 20,
+                "GiB" | "G" | "GB" => 1 << 30,
+                other => return Err(format!("unknown unit {other:?}; use B, KiB, MiB or GiB")),
+            };
+            n.checked_mul(mult)
+                .filter(|&v| v > 0)
+                .ok_or_else(|| format!("{s:?} is not a usable size"))
+        }
+    }
+}
+
+/// Line and column (1-based) of a byte span's start.
+fn position(text: &str, span: Range<usize>) -> (usize, usize) {
+    crate::json::parse::line_col(text.as_bytes(), span.start)
+}
+
+/// An invalid configuration: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub origin: String,
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.origin, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    limits: Option<RawLimits>,
+    #[serde(default)]
+    artifact: Vec<RawArtifact>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    max_depth: Option<Spanned<i64>>,
+    max_file_size: Option<Spanned<RawSize>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(i64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawArtifact {
+    path: Spanned<String>,
+    kind: Kind,
+    lock_field: Option<String>,
+    exclude: Option<Vec<Spanned<String>>>,
+    volatile_keys: Option<Vec<String>>,
+    id_key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> ConfigError {
+        Config::parse(text, "audit.toml").unwrap_err()
+    }
+
+    #[test]
+    fn builtin_governs_registry_and_sequences() {
+        let c = Config::builtin();
+        let reg = c.governing("orchestration-domains.json").unwrap();
+        assert_eq!(reg.kind, Kind::Registry);
+        assert_eq!(reg.lock_field, "integrity");
+        assert_eq!(
+            reg.exclusions.pointers[0].to_string(),
+            "/metadata/generated"
+        );
+        let seq = c
+            .governing("packages/a/json-sequences/x/copy.json")
+            .unwrap();
+        assert_eq!(seq.kind, Kind::Sequence);
+        assert!(seq.exclusions.pointers.is_empty());
+        assert_eq!(
+            c.governing("json-sequences/top.json").unwrap().kind,
+            Kind::Sequence
+        );
+        assert!(c.governing("sub/orchestration-domains.json").is_none());
+        assert!(c.governing("package.json").is_none());
+    }
+
+    #[test]
+    fn parses_every_key() {
+        let c = Config::parse(
+            r#"
+[limits]
+max-depth = 16
+max-file-size = "2 MiB"
+
+[[artifact]]
+path = "reg/*.json"
+kind = "registry"
+lock-field = "lock"
+exclude = ["/a/b", "/c~1d"]
+volatile-keys = ["generatedAt"]
+id-key = "key"
+
+[[artifact]]
+path = "**/*.json"
+kind = "json"
+"#,
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.limits.max_depth, 16);
+        assert_eq!(c.limits.max_size, 2 << 20);
+        let a = c.governing("reg/x.json").unwrap();
+        assert_eq!(a.kind, Kind::Registry);
+        assert_eq!(a.lock_field, "lock");
+        assert_eq!(a.exclusions.lock_field.as_deref(), Some("lock"));
+        assert_eq!(a.exclusions.pointers[1].tokens(), ["c/d"]);
+        assert_eq!(a.exclusions.volatile_keys, ["generatedAt"]);
+        assert_eq!(a.id_key, "key");
+        // First matching table wins; `*` does not cross '/'.
+        assert_eq!(c.governing("reg/sub/x.json").unwrap().kind, Kind::Json);
+        assert_eq!(c.governing("x.json").unwrap().kind, Kind::Json);
+    }
+
+    #[test]
+    fn empty_lock_field_means_none() {
+        let c = Config::parse(
+            "[[artifact]]\npath = \"r.json\"\nkind = \"json\"\nlock-field = \"\"\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.artifacts[0].exclusions.lock_field, None);
+    }
+
+    #[test]
+    fn explicit_empty_exclude_overrides_the_registry_default() {
+        let c = Config::parse(
+            "[[artifact]]\npath = \"r.json\"\nkind = \"registry\"\nexclude = []\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert!(c.artifacts[0].exclusions.pointers.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_name_line_and_key() {
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nlockfield = \"x\"\n");
+        assert_eq!(e.position, Some((4, 1)));
+        assert!(e.message.contains("unknown field `lockfield`"), "{e}");
+        let e = err("[limitz]\n");
+        assert!(e.message.contains("limitz"), "{e}");
+        assert!(e.to_string().starts_with("audit.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn bad_kind_is_refused() {
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"yaml\"\n");
+        assert_eq!(e.position.map(|p| p.0), Some(3));
+        assert!(e.message.contains("yaml"), "{e}");
+    }
+
+    #[test]
+    fn bad_globs_name_line_and_key() {
+        let e = err("[[artifact]]\nkind = \"json\"\npath = \"a/[b.json\"\n");
+        assert_eq!(e.position, Some((3, 8)));
+        assert!(e.message.starts_with("key `path`: invalid glob"), "{e}");
+    }
+
+    #[test]
+    fn invalid_pointers_name_line_and_key() {
+        let e = err(
+            "[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nexclude = [\"/ok\", \"nope\"]\n",
+        );
+        assert_eq!(e.position, Some((4, 19)));
+        assert!(e.message.contains("key `exclude`"), "{e}");
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nexclude = [\"/a~2\"]\n");
+        assert!(e.message.contains("'~'"), "{e}");
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nexclude = [\"\"]\n");
+        assert!(e.message.contains("whole document"), "{e}");
+    }
+
+    #[test]
+    fn paths_leaving_the_repo_are_refused() {
+        for bad in [
+            "/etc/x.json",
+            "../x.json",
+            "a/../../x.json",
+            "C:/x.json",
+            "",
+        ] {
+            let e = err(&format!("[[artifact]]\npath = {bad:?}\nkind = \"json\"\n"));
+            assert_eq!(e.position.map(|p| p.0), Some(2), "{bad}: {e}");
+            assert!(e.message.starts_with("key `path`"), "{e}");
+        }
+    }
+
+    #[test]
+    fn limits_are_validated() {
+        let e = err("[limits]\nmax-depth = 0\n");
+        assert!(e.message.contains("max-depth"), "{e}");
+        let e = err("[limits]\nmax-depth = 100000\n");
+        assert!(e.message.contains("out of range"), "{e}");
+        let e = err("[limits]\nmax-file-size = \"12 parsecs\"\n");
+        assert!(e.message.contains("unknown unit"), "{e}");
+        let e = err("[limits]\nmax-file-size = -1\n");
+        assert!(e.message.contains("max-file-size"), "{e}");
+        let c = Config::parse("[limits]\nmax-file-size = 1000\n", "x").unwrap();
+        assert_eq!(c.limits.max_size, 1000);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = err("[[artifact]\n");
+        assert_eq!(e.position.map(|p| p.0), Some(1));
+    }
+}

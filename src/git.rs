@@ -1,0 +1,452 @@
+//! The one module that talks to git (through libgit2): opening the repository as git would,
+//! listing and reading snapshots (index, HEAD, any revision, the working tree).
+//!
+//! Reading never takes or writes `index.lock`: the index is opened read-only from the path git
+//! hands its hooks (`GIT_INDEX_FILE`, else the repository's own index).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+
+use crate::error::{Error, Result};
+
+/// Which snapshot of the repository to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The index being committed (`GIT_INDEX_FILE` when set).
+    Index,
+    /// Any revision git understands: `HEAD`, a branch, a commit id, `HEAD~2`.
+    Rev(String),
+    /// The files on disk, as they are now.
+    Worktree,
+    /// Nothing: the "before" of a first commit.
+    Empty,
+}
+
+impl Source {
+    pub fn head() -> Source {
+        Source::Rev("HEAD".into())
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Index => f.write_str("index"),
+            Source::Rev(r) => f.write_str(r),
+            Source::Worktree => f.write_str("working tree"),
+            Source::Empty => f.write_str("empty tree"),
+        }
+    }
+}
+
+/// A git object id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId(Oid);
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What a path holds in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Object {
+    /// A regular file stored as a blob.
+    Blob { id: ObjectId },
+    /// A regular file on disk (working tree snapshots); its blob id as git would compute it.
+    File { path: PathBuf, id: ObjectId },
+    /// A symbolic link: never followed, never parsed.
+    Symlink,
+    /// A submodule (gitlink).
+    Submodule,
+    /// An unmerged path: the conflict stages present (1 base, 2 ours, 3 theirs).
+    Conflict { stages: Vec<u8> },
+}
+
+impl Object {
+    /// The blob id, for objects whose content can be read.
+    pub fn id(&self) -> Option<ObjectId> {
+        match self {
+            Object::Blob { id } | Object::File { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// The governed paths of one snapshot, sorted by path.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub source: Source,
+    pub entries: BTreeMap<String, Object>,
+}
+
+/// Stored bytes, borrowed from libgit2 or read from disk.
+pub enum Content<'r> {
+    Blob(git2::Blob<'r>),
+    Owned(Vec<u8>),
+}
+
+impl Content<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Content::Blob(b) => b.content(),
+            Content::Owned(v) => v,
+        }
+    }
+}
+
+/// Why an object's content was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Over the size limit; checked before reading.
+    TooLarge {
+        size: u64,
+    },
+    /// Not a readable file (symlink, submodule, conflict).
+    NotAFile,
+    Failed(Error),
+}
+
+/// An opened, non-bare repository.
+pub struct Repo {
+    repo: Repository,
+    workdir: PathBuf,
+    prefix: String,
+    index_path: PathBuf,
+}
+
+impl Repo {
+    /// Opens the repository the way git does from the current directory, honouring `GIT_DIR`,
+    /// `GIT_WORK_TREE`, `GIT_INDEX_FILE` and linked worktrees. Bare repositories are refused.
+    pub fn open() -> Result<Repo> {
+        let repo =
+            Repository::open_from_env().map_err(|source| Error::NotARepository { source })?;
+        if repo.is_bare() {
+            return Err(Error::Bare(repo.path().to_path_buf()));
+        }
+        let workdir = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::Bare(repo.path().to_path_buf()))?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::io("cannot read the current directory", e))?;
+        let workdir = workdir.canonicalize().unwrap_or(workdir);
+        let prefix = cwd
+            .canonicalize()
+            .ok()
+            .and_then(|c| c.strip_prefix(&workdir).ok().map(Path::to_path_buf))
+            .map(|p| to_slash(&p))
+            .unwrap_or_default();
+        let index_path = match std::env::var_os("GIT_INDEX_FILE") {
+            Some(p) if !p.is_empty() => cwd.join(p),
+            _ => repo.path().join("index"),
+        };
+        Ok(Repo {
+            repo,
+            workdir,
+            prefix,
+            index_path,
+        })
+    }
+
+    /// The top of the work tree.
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
+    }
+
+    /// The current directory relative to the top of the work tree, `/`-separated ("" at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The index file snapshots of `Source::Index` read.
+    pub fn index_path(&self) -> &Path {
+        &self.index_path
+    }
+
+    /// Turns a path given on the command line (relative to the current directory) into a
+    /// repository-relative `/` path. Refuses paths outside the work tree.
+    pub fn repo_path(&self, arg: &str) -> Result<String> {
+        let joined = Path::new(&self.prefix).join(arg);
+        let mut parts: Vec<String> = Vec::new();
+        for c in joined.components() {
+            match c {
+                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    if parts.pop().is_none() {
+                        return Err(Error::Usage(format!("{arg}: outside the repository")));
+                    }
+                }
+                _ => {
+                    // An absolute path: accept it when it lies inside the work tree.
+                    let abs = Path::new(arg);
+                    let abs = abs.canonicalize().unwrap_or_else(|_| abs.to_path_buf());
+                    return abs
+                        .strip_prefix(&self.workdir)
+                        .map(to_slash)
+                        .map_err(|_| Error::Usage(format!("{arg}: outside the repository")));
+                }
+            }
+        }
+        Ok(parts.join("/"))
+    }
+
+    fn tree_of(&self, rev: &str) -> Result<Option<git2::Tree<'_>>> {
+        match self.repo.revparse_single(rev) {
+            Ok(obj) => obj
+                .peel_to_tree()
+                .map(Some)
+                .map_err(|e| Error::git(format!("{rev} does not name a commit or tree"), e)),
+            Err(e) if rev == "HEAD" && self.head_is_unborn() => {
+                let _ = e;
+                Ok(None)
+            }
+            Err(e) => Err(Error::git(format!("unknown revision {rev:?}"), e)),
+        }
+    }
+
+    /// True before the first commit.
+    pub fn head_is_unborn(&self) -> bool {
+        matches!(self.repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound)
+    }
+
+    /// Resolves a revision to a full commit id.
+    pub fn resolve_commit(&self, rev: &str) -> Result<String> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
+        Ok(commit.id().to_string())
+    }
+
+    /// The merge base of two revisions, for `A...B`.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
+        let a_id = Oid::from_str(&self.resolve_commit(a)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        let b_id = Oid::from_str(&self.resolve_commit(b)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        self.repo
+            .merge_base(a_id, b_id)
+            .map(|o| o.to_string())
+            .map_err(|e| Error::git(format!("{a} and {b} have no common ancestor"), e))
+    }
+
+    /// Lists the paths of a snapshot for which `want` is true.
+    pub fn snapshot(&self, source: &Source, want: &dyn Fn(&str) -> bool) -> Result<Snapshot> {
+        let mut entries = BTreeMap::new();
+        match source {
+            Source::Empty => {}
+            Source::Index => self.list_index(want, &mut entries)?,
+            Source::Rev(rev) => {
+                if let Some(tree) = self.tree_of(rev)? {
+                    list_tree(&tree, want, &mut entries)
+                        .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
+                }
+            }
+            Source::Worktree => self.list_worktree(&self.workdir, "", want, &mut entries)?,
+        }
+        Ok(Snapshot {
+            source: source.clone(),
+            entries,
+        })
+    }
+
+    fn open_index(&self) -> Result<git2::Index> {
+        git2::Index::open(&self.index_path).map_err(|e| {
+            Error::git(
+                format!("cannot read the index {}", self.index_path.display()),
+                e,
+            )
+        })
+    }
+
+    fn list_index(
+        &self,
+        want: &dyn Fn(&str) -> bool,
+        out: &mut BTreeMap<String, Object>,
+    ) -> Result<()> {
+        const INTENT_TO_ADD: u16 = 1 << 13;
+        let index = self.open_index()?;
+        for entry in index.iter() {
+            let path = String::from_utf8_lossy(&entry.path).into_owned();
+            if !want(&path) {
+                continue;
+            }
+            let stage = ((entry.flags >> 12) & 3) as u8;
+            if stage != 0 {
+                match out
+                    .entry(path)
+                    .or_insert_with(|| Object::Conflict { stages: Vec::new() })
+                {
+                    Object::Conflict { stages } => stages.push(stage),
+                    other => {
+                        *other = Object::Conflict {
+                            stages: vec![stage],
+                        }
+                    }
+                }
+                continue;
+            }
+            if entry.flags_extended & INTENT_TO_ADD != 0 {
+                // `git add -N`: recorded as intended, not part of what is committed.
+                continue;
+            }
+            out.insert(path, object_for_mode(entry.mode, entry.id));
+        }
+        Ok(())
+    }
+
+    fn list_worktree(
+        &self,
+        dir: &Path,
+        rel: &str,
+        want: &dyn Fn(&str) -> bool,
+        out: &mut BTreeMap<String, Object>,
+    ) -> Result<()> {
+        let read = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
+        let mut names: Vec<_> = read.filter_map(|e| e.ok()).collect();
+        names.sort_by_key(|e| e.file_name());
+        for entry in names {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == ".git" {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let meta = match entry.path().symlink_metadata() {
+                Ok(m) => m,
+                Err(_) => continue,
+            };
+            if meta.is_dir() {
+                if self.repo.is_path_ignored(&path).unwrap_or(false) {
+                    continue;
+                }
+                if entry.path().join(".git").exists() {
+                    if want(&path) {
+                        out.insert(path, Object::Submodule);
+                    }
+                    continue;
+                }
+                self.list_worktree(&entry.path(), &path, want, out)?;
+                continue;
+            }
+            if !want(&path) || self.repo.is_path_ignored(&path).unwrap_or(false) {
+                continue;
+            }
+            if meta.file_type().is_symlink() {
+                out.insert(path, Object::Symlink);
+            } else if meta.is_file() {
+                let id = Oid::hash_file(ObjectType::Blob, entry.path())
+                    .map_err(|e| Error::git(format!("cannot hash {path}"), e))?;
+                out.insert(
+                    path,
+                    Object::File {
+                        path: entry.path(),
+                        id: ObjectId(id),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads an object's bytes, refusing before reading when it is larger than `limit`.
+    pub fn read(&self, object: &Object, limit: u64) -> std::result::Result<Content<'_>, ReadError> {
+        match object {
+            Object::Blob { id } => {
+                let odb = self.repo.odb().map_err(|e| {
+                    ReadError::Failed(Error::git("cannot open the object database", e))
+                })?;
+                let (size, _) = odb.read_header(id.0).map_err(|e| {
+                    ReadError::Failed(Error::git(format!("cannot find blob {}", id.0), e))
+                })?;
+                if size as u64 > limit {
+                    return Err(ReadError::TooLarge { size: size as u64 });
+                }
+                self.repo.find_blob(id.0).map(Content::Blob).map_err(|e| {
+                    ReadError::Failed(Error::git(format!("cannot read blob {}", id.0), e))
+                })
+            }
+            Object::File { path, .. } => {
+                let meta = std::fs::metadata(path).map_err(|e| {
+                    ReadError::Failed(Error::io(format!("cannot read {}", path.display()), e))
+                })?;
+                if meta.len() > limit {
+                    return Err(ReadError::TooLarge { size: meta.len() });
+                }
+                std::fs::read(path).map(Content::Owned).map_err(|e| {
+                    ReadError::Failed(Error::io(format!("cannot read {}", path.display()), e))
+                })
+            }
+            _ => Err(ReadError::NotAFile),
+        }
+    }
+
+    /// Reads one path of a snapshot whole (used for audit.toml). `None` when absent.
+    pub fn read_path(&self, source: &Source, path: &str) -> Result<Option<Vec<u8>>> {
+        let snap = self.snapshot(source, &|p| p == path)?;
+        match snap.entries.get(path) {
+            None => Ok(None),
+            Some(Object::Conflict { .. }) => Err(Error::refused(
+                format!("{path} has unresolved merge conflicts in the index"),
+                format!("resolve the conflict in {path} and `git add` it"),
+            )),
+            Some(obj @ (Object::Blob { .. } | Object::File { .. })) => {
+                match self.read(obj, u64::MAX) {
+                    Ok(c) => Ok(Some(c.bytes().to_vec())),
+                    Err(ReadError::Failed(e)) => Err(e),
+                    Err(_) => Ok(None),
+                }
+            }
+            Some(_) => Err(Error::refused(
+                format!("{path} is a symlink or submodule, not a file"),
+                format!("make {path} a regular file"),
+            )),
+        }
+    }
+}
+
+fn object_for_mode(mode: u32, id: Oid) -> Object {
+    match mode & 0o170000 {
+        0o120000 => Object::Symlink,
+        0o160000 => Object::Submodule,
+        _ => Object::Blob { id: ObjectId(id) },
+    }
+}
+
+fn list_tree(
+    tree: &git2::Tree<'_>,
+    want: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Object>,
+) -> std::result::Result<(), git2::Error> {
+    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
+        if entry.kind() == Some(ObjectType::Tree) {
+            return TreeWalkResult::Ok;
+        }
+        let name = String::from_utf8_lossy(entry.name_bytes());
+        let path = format!("{root}{name}");
+        if want(&path) {
+            out.insert(path, object_for_mode(entry.filemode() as u32, entry.id()));
+        }
+        TreeWalkResult::Ok
+    })
+}
+
+fn to_slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,36 @@
+//! The `git-audit` binary: parse, run, print the error chain, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use git_audit::{cli::Cli, EXIT_ERROR};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Deep documents recurse; run on a thread with a stack sized for the depth ceiling.
+    let worker = std::thread::Builder::new()
+        .stack_size(git_audit::STACK_SIZE)
+        .spawn(move || git_audit::run(cli));
+    let result = match worker {
+        Ok(handle) => match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(e) => Err(git_audit::Error::io("cannot start the worker thread", e)),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            if let Some(hint) = e.hint() {
+                eprintln!("  hint: {hint}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
