@@ -59,10 +59,109 @@ impl Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check governed artifacts against the rules and integrity locks (the commit gate).
+    Check(CheckArgs),
     /// Print the raw and canonical hashes of governed artifacts.
     Hash(HashArgs),
     /// Show what changed structurally in governed artifacts between two snapshots.
     Diff(DiffArgs),
+    /// Write integrity locks: embedded lock blocks, audit.lock, or a named snapshot.
+    Lock(LockArgs),
+    /// Report every artifact that drifted from its lock or a named snapshot (never blocks).
+    Verify(VerifyArgs),
+    /// Install git-audit's git hooks, keeping (and still running) any hook already there.
+    Install(InstallArgs),
+    /// Remove git-audit's hooks and restore what was there before.
+    Uninstall(UninstallArgs),
+    /// Write a commented audit.toml for this repository.
+    Init(InitArgs),
+    /// Run the whole story on a built-in example in a scratch repository.
+    Demo(DemoArgs),
+    /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
+    #[command(hide = true)]
+    Hook(HookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check the index being committed against HEAD (the default).
+    #[arg(long, group = "mode")]
+    pub staged: bool,
+    /// Check every governed artifact, not only the changed ones.
+    #[arg(long)]
+    pub all: bool,
+    /// Check one revision against its first parent.
+    #[arg(long, value_name = "REV", group = "mode")]
+    pub rev: Option<String>,
+    /// Check every commit in A..B, each against its first parent (the pull-request gate).
+    #[arg(long, value_name = "A..B", group = "mode")]
+    pub range: Option<String>,
+    /// Check the files on disk against HEAD.
+    #[arg(long, group = "mode")]
+    pub worktree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Artifacts to lock (relative to the current directory). Default: every governed artifact.
+    pub paths: Vec<String>,
+    /// Also stage what was written.
+    #[arg(long)]
+    pub stage: bool,
+    /// Record the current canonical hashes as the named snapshot in audit.lock instead.
+    #[arg(long, value_name = "NAME")]
+    pub snapshot: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Compare with this named snapshot instead of the locks.
+    #[arg(long, value_name = "NAME")]
+    pub snapshot: Option<String>,
+    #[command(flatten)]
+    pub source: SnapshotArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Hooks to install (default: pre-commit and pre-push).
+    #[arg(long = "hook", value_name = "NAME")]
+    pub hooks: Vec<String>,
+    /// Install even where a global core.hooksPath would make the hooks apply to every repository.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Hooks to remove (default: every hook git-audit installed).
+    #[arg(long = "hook", value_name = "NAME")]
+    pub hooks: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing audit.toml.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the configuration instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to create the scratch repository (default: a new temporary directory, removed afterwards).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The hook git is running: pre-commit or pre-push.
+    pub name: String,
+    /// The arguments git passed to the hook.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
 }
 
 /// Which snapshot to read.

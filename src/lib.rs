@@ -67,6 +67,14 @@ pub fn run(cli: Cli) -> Result<u8> {
     let code = match &cli.command {
         Command::Hash(args) => commands::hash::run(&mut env, args)?,
         Command::Diff(args) => commands::diff::run(&mut env, args)?,
+        Command::Check(args) => commands::check::run(&mut env, args)?,
+        Command::Lock(args) => commands::lock::run(&mut env, args)?,
+        Command::Verify(args) => commands::lock::verify(&mut env, args)?,
+        Command::Install(args) => commands::install::install(&mut env, args)?,
+        Command::Uninstall(args) => commands::install::uninstall(&mut env, args)?,
+        Command::Init(args) => commands::init::run(&mut env, args)?,
+        Command::Demo(args) => commands::demo::run(&mut env, args)?,
+        Command::Hook(args) => commands::install::hook(&mut env, args)?,
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)

@@ -1,8 +1,13 @@
 //! Command glue: opens the repository, loads the configuration, reads snapshots, calls the
 //! pure logic and hands the report to a renderer.
 
+pub mod check;
+pub mod demo;
 pub mod diff;
 pub mod hash;
+pub mod init;
+pub mod install;
+pub mod lock;
 
 use std::path::Path;
 

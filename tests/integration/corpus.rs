@@ -1,0 +1,1 @@
+//! Integration tests: the shared corpus (parity hashes, real version-to-version diffs).

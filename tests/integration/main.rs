@@ -1,0 +1,8 @@
+//! The one integration test binary: the real `git` and the real `git-audit` binary in
+//! hermetic temporary repositories.
+
+mod support;
+
+mod corpus;
+mod diff;
+mod hash;
