@@ -42,6 +42,19 @@ impl fmt::Display for Kind {
     }
 }
 
+/// How an artifact is locked by `git audit lock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LockMode {
+    /// An integrity block at the root, under `lock-field` (falls back to audit.lock when the
+    /// root is not an object).
+    Embedded,
+    /// An entry in the committed audit.lock.
+    Lockfile,
+    /// Never locked by `git audit lock`.
+    None,
+}
+
 /// One `[[artifact]]` table, validated.
 #[derive(Debug, Clone)]
 pub struct Artifact {
@@ -54,12 +67,18 @@ pub struct Artifact {
     pub exclusions: Exclusions,
     /// Key that identifies elements of arrays of objects.
     pub id_key: String,
+    /// Fields every registry domain (or a sequence or JSON document's root) must have.
+    pub required_fields: Vec<String>,
+    /// Whether every version must carry a lock (embedded or in audit.lock).
+    pub require_lock: bool,
+    /// How `git audit lock` locks it.
+    pub lock: LockMode,
 }
 
 impl Artifact {
     /// The settings an ungoverned JSON file gets when it is named explicitly.
     pub fn plain_json(path: &str) -> Artifact {
-        build_artifact(path, Kind::Json, None, None, None, None)
+        build_artifact(path, Kind::Json, Options::default())
     }
 }
 
@@ -80,18 +99,12 @@ impl Config {
             build_artifact(
                 "orchestration-domains.json",
                 Kind::Registry,
-                None,
-                None,
-                None,
-                None,
+                Options::default(),
             ),
             build_artifact(
                 "**/json-sequences/**/*.json",
                 Kind::Sequence,
-                None,
-                None,
-                None,
-                None,
+                Options::default(),
             ),
         ];
         Config::assemble("built-in defaults".into(), Limits::default(), artifacts)
@@ -174,6 +187,12 @@ impl Config {
                 }
                 exclude = Some(pointers);
             }
+            if a.lock == Some(LockMode::Embedded) && a.lock_field.as_deref() == Some("") {
+                return Err(at(
+                    path_span,
+                    "key `lock`: \"embedded\" needs a `lock-field` to write the block under".into(),
+                ));
+            }
             if let Err(e) = self::glob(&glob) {
                 return Err(at(
                     path_span,
@@ -183,10 +202,15 @@ impl Config {
             artifacts.push(build_artifact(
                 &glob,
                 a.kind,
-                a.lock_field,
-                exclude,
-                a.volatile_keys,
-                a.id_key,
+                Options {
+                    lock_field: a.lock_field,
+                    exclude,
+                    volatile_keys: a.volatile_keys,
+                    id_key: a.id_key,
+                    required_fields: a.required_fields,
+                    require_lock: a.require_lock,
+                    lock: a.lock,
+                },
             ));
         }
         Config::assemble(origin.to_string(), limits, artifacts).map_err(|e| ConfigError {
@@ -214,19 +238,41 @@ fn glob(text: &str) -> Result<Glob, globset::Error> {
         .build()
 }
 
-fn build_artifact(
-    glob: &str,
-    kind: Kind,
+/// The optional keys of an `[[artifact]]` table; `None` takes the kind's default.
+#[derive(Default)]
+struct Options {
     lock_field: Option<String>,
     exclude: Option<Vec<Pointer>>,
     volatile_keys: Option<Vec<String>>,
     id_key: Option<String>,
-) -> Artifact {
+    required_fields: Option<Vec<String>>,
+    require_lock: Option<bool>,
+    lock: Option<LockMode>,
+}
+
+/// Fields a registry domain needs unless `required-fields` says otherwise.
+pub const REGISTRY_REQUIRED: &[&str] = &["id", "name", "category", "tempo", "key", "timeSignature"];
+/// Fields a sequence needs unless `required-fields` says otherwise.
+pub const SEQUENCE_REQUIRED: &[&str] = &["id", "movements"];
+
+fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
     // An empty `lock-field` means the artifact carries no embedded lock block.
-    let lock_field = lock_field.unwrap_or_else(|| "integrity".to_string());
-    let pointers = exclude.unwrap_or_else(|| match kind {
+    let lock_field = o.lock_field.unwrap_or_else(|| "integrity".to_string());
+    let pointers = o.exclude.unwrap_or_else(|| match kind {
         Kind::Registry => vec![Pointer::root().child("metadata").child("generated")],
         _ => Vec::new(),
+    });
+    let required_fields = o.required_fields.unwrap_or_else(|| {
+        let defaults: &[&str] = match kind {
+            Kind::Registry => REGISTRY_REQUIRED,
+            Kind::Sequence => SEQUENCE_REQUIRED,
+            Kind::Json => &[],
+        };
+        defaults.iter().map(|s| s.to_string()).collect()
+    });
+    let lock = o.lock.unwrap_or(match kind {
+        Kind::Registry if !lock_field.is_empty() => LockMode::Embedded,
+        _ => LockMode::Lockfile,
     });
     Artifact {
         path: glob.to_string(),
@@ -234,10 +280,13 @@ fn build_artifact(
         exclusions: Exclusions {
             lock_field: Some(lock_field.clone()).filter(|f| !f.is_empty()),
             pointers,
-            volatile_keys: volatile_keys.unwrap_or_default(),
+            volatile_keys: o.volatile_keys.unwrap_or_default(),
         },
         lock_field,
-        id_key: id_key.unwrap_or_else(|| "id".to_string()),
+        id_key: o.id_key.unwrap_or_else(|| "id".to_string()),
+        required_fields,
+        require_lock: o.require_lock.unwrap_or(false),
+        lock,
     }
 }
 
@@ -335,6 +384,9 @@ struct RawArtifact {
     exclude: Option<Vec<Spanned<String>>>,
     volatile_keys: Option<Vec<String>>,
     id_key: Option<String>,
+    required_fields: Option<Vec<String>>,
+    require_lock: Option<bool>,
+    lock: Option<LockMode>,
 }
 
 #[cfg(test)]
@@ -360,6 +412,10 @@ mod tests {
             .unwrap();
         assert_eq!(seq.kind, Kind::Sequence);
         assert!(seq.exclusions.pointers.is_empty());
+        assert_eq!(reg.lock, LockMode::Embedded);
+        assert_eq!(seq.lock, LockMode::Lockfile);
+        assert_eq!(reg.required_fields, REGISTRY_REQUIRED);
+        assert_eq!(seq.required_fields, SEQUENCE_REQUIRED);
         assert_eq!(
             c.governing("json-sequences/top.json").unwrap().kind,
             Kind::Sequence
@@ -383,6 +439,9 @@ lock-field = "lock"
 exclude = ["/a/b", "/c~1d"]
 volatile-keys = ["generatedAt"]
 id-key = "key"
+required-fields = ["id"]
+require-lock = true
+lock = "lockfile"
 
 [[artifact]]
 path = "**/*.json"
@@ -400,6 +459,13 @@ kind = "json"
         assert_eq!(a.exclusions.pointers[1].tokens(), ["c/d"]);
         assert_eq!(a.exclusions.volatile_keys, ["generatedAt"]);
         assert_eq!(a.id_key, "key");
+        assert_eq!(a.required_fields, ["id"]);
+        assert!(a.require_lock);
+        assert_eq!(a.lock, LockMode::Lockfile);
+        let j = c.governing("x.json").unwrap();
+        assert!(j.required_fields.is_empty());
+        assert!(!j.require_lock);
+        assert_eq!(j.lock, LockMode::Lockfile);
         // First matching table wins; `*` does not cross '/'.
         assert_eq!(c.governing("reg/sub/x.json").unwrap().kind, Kind::Json);
         assert_eq!(c.governing("x.json").unwrap().kind, Kind::Json);

@@ -5,16 +5,21 @@
 //! `artifact`, `render`) never touches git or the file system; `git` owns libgit2.
 
 pub mod artifact;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod error;
+pub mod finding;
 pub mod git;
 pub mod json;
+pub mod lock;
+pub mod lockfile;
 pub mod render;
 pub mod report;
+pub mod rules;
 
 use std::io::Write;
 use std::path::PathBuf;

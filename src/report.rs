@@ -13,7 +13,10 @@ pub const JSON_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
     pub path: String,
+    /// What the path is instead of a JSON file.
     pub reason: String,
+    /// What to do about it.
+    pub hint: String,
 }
 
 /// A document that was refused: invalid JSON, a duplicate key, a limit exceeded.

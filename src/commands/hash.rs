@@ -83,10 +83,7 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
             Ok(c) => c,
             Err(super::NotParsed::Skipped(s)) => {
                 if explicit.contains(path) {
-                    return Err(Error::refused(
-                        format!("{path}: {}", s.reason),
-                        "name a regular JSON file",
-                    ));
+                    return Err(Error::refused(format!("{path}: {}", s.reason), s.hint));
                 }
                 report.skipped.push(s);
                 continue;

@@ -61,38 +61,45 @@ pub fn load<'r>(
     object: &Object,
     limits: &Limits,
 ) -> Result<std::result::Result<Content<'r>, NotParsed>> {
-    let skipped = |reason: String| {
+    let skipped = |reason: String, hint: &str| {
         Ok(Err(NotParsed::Skipped(Skipped {
             path: path.to_string(),
             reason,
+            hint: hint.to_string(),
         })))
     };
     match object {
         Object::Symlink => {
-            return skipped(format!(
-                "a symbolic link in the {snapshot}: git-audit never follows links; make it a regular file"
-            ))
+            return skipped(
+                format!("a symbolic link in the {snapshot}"),
+                "git-audit never follows links; make it a regular file",
+            )
         }
         Object::Submodule => {
-            return skipped(format!(
-                "a submodule in the {snapshot}: its content lives in another repository"
-            ))
+            return skipped(
+                format!("a submodule in the {snapshot}"),
+                "its content lives in another repository; audit it there",
+            )
         }
         Object::Conflict { stages } => {
             let stages: Vec<String> = stages.iter().map(u8::to_string).collect();
-            return skipped(format!(
-                "unmerged in the {snapshot} (conflict stages {}): resolve it and `git add` it",
-                stages.join(",")
-            ));
+            return skipped(
+                format!(
+                    "unmerged in the {snapshot} (conflict stages {})",
+                    stages.join(",")
+                ),
+                "resolve the conflict and `git add` the file",
+            );
         }
         Object::Blob { .. } | Object::File { .. } => {}
     }
     match repo.read(object, limits.max_size) {
         Ok(content) => {
             if artifact::is_lfs_pointer(content.bytes()) {
-                return skipped(format!(
-                    "a Git LFS pointer in the {snapshot}: the JSON lives outside git, so it cannot be audited here"
-                ));
+                return skipped(
+                    format!("a Git LFS pointer in the {snapshot}"),
+                    "the JSON lives outside git, so git-audit cannot vouch for it; store it in git itself",
+                );
             }
             Ok(Ok(content))
         }
@@ -100,7 +107,10 @@ pub fn load<'r>(
             let e = crate::json::parse::Error::too_large(size, limits.max_size);
             Ok(Err(NotParsed::Refused(refused(path, snapshot, &e))))
         }
-        Err(ReadError::NotAFile) => skipped(format!("not a regular file in the {snapshot}")),
+        Err(ReadError::NotAFile) => skipped(
+            format!("not a regular file in the {snapshot}"),
+            "make it a regular JSON file",
+        ),
         Err(ReadError::Failed(e)) => Err(e),
     }
 }

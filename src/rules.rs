@@ -1,0 +1,169 @@
+//! The rule catalogue: every finding git-audit can report, as data (id, default severity,
+//! description, rationale, an example that triggers it). One registry; nothing else names rules.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How much a finding matters. Only `error` blocks a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line.
+    pub description: &'static str,
+    /// Why the rule exists.
+    pub rationale: &'static str,
+    /// A minimal input that triggers it.
+    pub example: &'static str,
+}
+
+/// Every rule, in the order `git audit rules` lists them.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "json-syntax",
+        severity: Severity::Error,
+        description: "A governed file is not valid JSON (syntax, UTF-8, lone surrogate, number out of range).",
+        rationale: "A canonical hash, a diff and every other rule stand on a parse; a file that does not parse cannot be the source of truth.",
+        example: r#"{"domains": [ {"id": "a",} ]}   (trailing comma)"#,
+    },
+    Rule {
+        id: "json-duplicate-key",
+        severity: Severity::Error,
+        description: "An object has the same member name twice.",
+        rationale: "Parsers disagree on which duplicate wins, so two tools can read two different registries from one file.",
+        example: r#"{"id": "a", "id": "b"}"#,
+    },
+    Rule {
+        id: "json-limits",
+        severity: Severity::Error,
+        description: "A governed file exceeds the size or nesting limit ([limits] in audit.toml).",
+        rationale: "Limits keep the commit gate fast and bounded; a registry that outgrows them is worth a deliberate decision.",
+        example: "a 300 MiB registry with max-file-size = \"256 MiB\"",
+    },
+    Rule {
+        id: "artifact-type",
+        severity: Severity::Error,
+        description: "A governed path is a symbolic link, a submodule, a Git LFS pointer or unmerged, not a JSON file.",
+        rationale: "git-audit never follows links or fetches content from elsewhere; what it cannot read it cannot vouch for.",
+        example: "orchestration-domains.json -> ../elsewhere/registry.json   (a symlink)",
+    },
+    Rule {
+        id: "id-missing",
+        severity: Severity::Error,
+        description: "A registry domain or a sequence has no string id.",
+        rationale: "Domains and sequences are matched, diffed and recorded by id; without one a change cannot be attributed.",
+        example: r#"{"domains": [{"name": "Canvas Copy"}]}"#,
+    },
+    Rule {
+        id: "id-duplicate",
+        severity: Severity::Error,
+        description: "Two registry domains (or two movements of one sequence) share an id.",
+        rationale: "Duplicate ids make every id-based match ambiguous; git-audit reports them rather than merging them.",
+        example: r#"{"domains": [{"id": "a"}, {"id": "a"}]}"#,
+    },
+    Rule {
+        id: "required-field",
+        severity: Severity::Error,
+        description: "A registry domain or a sequence lacks a required field (`required-fields` in audit.toml).",
+        rationale: "Generators and docs read these fields; a domain without its tempo or category is half-described.",
+        example: r#"{"domains": [{"id": "a", "name": "A"}]}   (no category, tempo, key, timeSignature)"#,
+    },
+    Rule {
+        id: "lock-mismatch",
+        severity: Severity::Error,
+        description: "An artifact's embedded integrity lock does not match its canonical hash.",
+        rationale: "A locked artifact changes only through its sanctioned generator, which re-locks it; a mismatch means a hand edit.",
+        example: r#"{"integrity": {"algorithm": "sha256-jcs", "canonicalHash": "<old>"}, "domains": [...edited...]}"#,
+    },
+    Rule {
+        id: "lock-missing",
+        severity: Severity::Error,
+        description: "An artifact with `require-lock = true` carries no lock, embedded or in audit.lock.",
+        rationale: "Where the team decided every version must be locked, an unlocked version was not produced by the generator.",
+        example: "require-lock = true and a registry without an `integrity` block",
+    },
+    Rule {
+        id: "lockfile-mismatch",
+        severity: Severity::Error,
+        description: "An artifact's canonical hash differs from its entry in audit.lock.",
+        rationale: "audit.lock locks artifacts that cannot carry an embedded block; a mismatch means the file changed without a re-lock.",
+        example: "audit.lock records sequence x.json at <old hash>; x.json was edited",
+    },
+];
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert!(
+                r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.id
+            );
+            assert!(
+                RULES[..i].iter().all(|o| o.id != r.id),
+                "duplicate {}",
+                r.id
+            );
+            assert!(!r.description.is_empty() && !r.rationale.is_empty() && !r.example.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for r in RULES {
+            assert!(
+                readme.contains(&format!("`{}`", r.id)),
+                "README.md does not document rule `{}`",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn json_refusals_map_to_catalogued_rules() {
+        use crate::json::parse::ErrorKind;
+        for kind in [
+            ErrorKind::Syntax(String::new()),
+            ErrorKind::DuplicateKey(String::new()),
+            ErrorKind::TooDeep { limit: 1 },
+        ] {
+            assert!(rule(kind.rule()).is_some(), "{}", kind.rule());
+        }
+    }
+}
