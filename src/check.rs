@@ -263,7 +263,7 @@ fn locks(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
     if let Some(block) = &s.parsed.lock {
         locked = true;
         let field_ptr = Pointer::root().child(&s.artifact.lock_field);
-        let legacy = || legacy_hash(s);
+        let legacy = || legacy_hash(s.bytes, &s.artifact.lock_field, s.limits);
         let finding = match lock::verify(block, canonical, legacy) {
             Verdict::Holds => None,
             Verdict::Mismatch { recorded, actual } => Some(Finding::new(
@@ -317,17 +317,19 @@ fn locks(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// The origin tool's hash: its legacy form of the document minus only the root lock field.
-fn legacy_hash(s: &Subject<'_, '_>) -> json::Digest32 {
-    match json::parse(s.bytes, s.limits) {
+/// (Computed only when a legacy block is met; it needs the document with nothing else removed.)
+pub fn legacy_hash(bytes: &[u8], lock_field: &str, limits: &Limits) -> json::Digest32 {
+    match json::parse(bytes, limits) {
         Ok(mut root) => {
             Exclusions {
-                lock_field: Some(s.artifact.lock_field.clone()),
+                lock_field: Some(lock_field.to_string()),
                 ..Exclusions::default()
             }
             .apply(&mut root);
-            json::legacy::hash(&root, s.bytes)
+            json::legacy::hash(&root, bytes)
         }
-        // Unreachable in practice: these bytes already parsed once with the same limits.
+        // Unreachable in practice: these bytes already parsed once with the same limits, and
+        // the hash of nothing never matches a recorded lock, so this fails closed.
         Err(_) => json::canonical::sha256(b""),
     }
 }

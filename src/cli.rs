@@ -108,9 +108,12 @@ pub struct LockArgs {
     /// Also stage what was written.
     #[arg(long)]
     pub stage: bool,
-    /// Record the current canonical hashes as the named snapshot in audit.lock instead.
+    /// Record the staged canonical hashes as the named snapshot in audit.lock instead.
     #[arg(long, value_name = "NAME")]
     pub snapshot: Option<String>,
+    /// Replace a named snapshot that already exists.
+    #[arg(long, requires = "snapshot")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,8 @@ pub enum Error {
     },
     #[error("invalid configuration")]
     Config(#[from] ConfigError),
+    #[error("invalid lockfile")]
+    Lockfile(#[source] ConfigError),
     #[error("{path}:{line}:{column}: {message}")]
     Document {
         path: String,
@@ -75,6 +77,10 @@ impl Error {
             ),
             Error::Config(_) => Some(
                 "fix audit.toml (see the audit.toml reference in the README); git-audit never falls back to defaults when a configuration is invalid"
+                    .into(),
+            ),
+            Error::Lockfile(_) => Some(
+                "audit.lock is written by `git audit lock`: restore it (`git checkout HEAD -- audit.lock`) or regenerate it with `git audit lock`"
                     .into(),
             ),
             Error::Document { .. } => {

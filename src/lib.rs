@@ -13,6 +13,7 @@ pub mod config;
 pub mod diff;
 pub mod error;
 pub mod finding;
+pub mod fsutil;
 pub mod git;
 pub mod json;
 pub mod lock;

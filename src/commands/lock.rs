@@ -1,13 +1,462 @@
 //! `git audit lock` and `git audit verify`: integrity locks and named snapshots.
+//!
+//! `lock` rewrites work-tree files (the files a person edits), validates everything before it
+//! writes anything, writes atomically, and with `--stage` stages exactly what it wrote. It
+//! refuses to stage a file whose work-tree copy differs from the index, so unstaged work is
+//! never swept into a commit.
 
-use crate::cli::{LockArgs, VerifyArgs};
+use std::collections::BTreeMap;
+
+use crate::artifact;
+use crate::check;
+use crate::cli::{Format, LockArgs, VerifyArgs};
+use crate::config::{Config, LockMode};
 use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::git::{self, Object, Repo, Source};
+use crate::json::{self, Digest32};
+use crate::lock::{self, Block, Verdict};
+use crate::lockfile::{self, Lockfile};
+use crate::render;
+use crate::report::{Standing, VerifyEntry, VerifyReport, JSON_VERSION};
 use crate::Env;
 
-pub fn run(_env: &mut Env<'_>, _args: &LockArgs) -> Result<u8> {
-    Err(Error::Usage("`lock` is being built".into()))
+pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
+    if env.format != Format::Human {
+        return Err(Error::Usage("`lock` writes human output only".into()));
+    }
+    let repo = Repo::open()?;
+    let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
+    if let Some(name) = &args.snapshot {
+        return record_snapshot(env, &repo, &config, name, args);
+    }
+    let named: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| repo.repo_path(p))
+        .collect::<Result<_>>()?;
+    let governed = |p: &str| config.governing(p).is_some();
+    let worktree = repo.snapshot(&Source::Worktree, &governed)?;
+    let index = repo.snapshot(&Source::Index, &governed)?;
+    for n in &named {
+        if !worktree
+            .entries
+            .keys()
+            .any(|p| p == n || n.is_empty() || p.starts_with(&format!("{n}/")))
+        {
+            return Err(Error::refused(
+                format!("{n}: no governed artifact at this path in the working tree"),
+                "check the path and audit.toml's [[artifact]] globs",
+            ));
+        }
+    }
+    let selected = |p: &str| {
+        named.is_empty()
+            || named
+                .iter()
+                .any(|n| p == n || n.is_empty() || p.starts_with(&format!("{n}/")))
+    };
+
+    let mut lockfile = read_worktree_lockfile(&repo)?;
+    let before_lockfile = lockfile.clone();
+    // Everything is computed first; nothing is written unless every artifact is lockable.
+    let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut report: Vec<String> = Vec::new();
+    for (path, object) in &worktree.entries {
+        if !selected(path) {
+            continue;
+        }
+        let Some(artifact) = config.governing(path) else {
+            continue;
+        };
+        if artifact.lock == LockMode::None {
+            continue;
+        }
+        let Object::File { .. } = object else {
+            return Err(Error::refused(
+                format!("{path} is not a regular file; it cannot be locked"),
+                "make it a regular JSON file",
+            ));
+        };
+        if args.stage {
+            if let Some(staged) = index.entries.get(path) {
+                if !git::same(staged, object) {
+                    return Err(Error::refused(
+                        format!("{path} has unstaged changes; `--stage` would stage them too"),
+                        "stage or stash them first (`git add` / `git stash --keep-index`), or lock without --stage and stage by hand",
+                    ));
+                }
+            }
+        }
+        let content = match repo.read(object, config.limits.max_size) {
+            Ok(c) => c,
+            Err(git::ReadError::TooLarge { size }) => {
+                return Err(Error::refused(
+                    format!(
+                        "{path} is {size} bytes, over the limit of {}",
+                        config.limits.max_size
+                    ),
+                    "raise [limits] max-file-size in audit.toml if this size is intended",
+                ))
+            }
+            Err(git::ReadError::Failed(e)) => return Err(e),
+            Err(git::ReadError::NotAFile) => {
+                return Err(Error::refused(
+                    format!("{path} is not a file"),
+                    "make it a regular JSON file",
+                ))
+            }
+        };
+        let bytes = content.bytes();
+        let parsed =
+            artifact::analyze(bytes, artifact, &config.limits).map_err(|e| Error::Document {
+                path: path.clone(),
+                line: e.line,
+                column: e.column,
+                message: e.kind.to_string(),
+            })?;
+        let hash = parsed.hashes.canonical;
+        let embedded = artifact.lock == LockMode::Embedded
+            && artifact.exclusions.lock_field.is_some()
+            && parsed.root.value.as_object().is_some();
+        if embedded {
+            let block = Block::new(artifact.kind, &parsed.root, hash);
+            let full = json::parse(bytes, &config.limits).map_err(|e| Error::Document {
+                path: path.clone(),
+                line: e.line,
+                column: e.column,
+                message: e.kind.to_string(),
+            })?;
+            let Some(new) = lock::embed(bytes, &full, &artifact.lock_field, &block) else {
+                continue;
+            };
+            if lockfile.locks.remove(path.as_str()).is_some() {
+                report.push(format!("moved {path}'s lock from audit.lock into the file"));
+            }
+            if new == bytes {
+                report.push(format!("{path}: already locked ({})", short(hash)));
+            } else {
+                report.push(format!(
+                    "locked {path} (embedded `{}`, {})",
+                    artifact.lock_field,
+                    short(hash)
+                ));
+                writes.push((path.clone(), new));
+            }
+        } else {
+            let previous = lockfile.locks.get(path.as_str()).cloned();
+            lockfile.set_lock(path, hash);
+            if previous.as_deref() == Some(hash.hex().as_str()) {
+                report.push(format!(
+                    "{path}: already locked in audit.lock ({})",
+                    short(hash)
+                ));
+            } else {
+                report.push(format!("locked {path} in audit.lock ({})", short(hash)));
+            }
+        }
+    }
+    if named.is_empty() {
+        let stale: Vec<String> = lockfile
+            .locks
+            .keys()
+            .filter(|p| !worktree.entries.contains_key(*p))
+            .cloned()
+            .collect();
+        for p in stale {
+            lockfile.locks.remove(&p);
+            report.push(format!(
+                "dropped {p} from audit.lock (no longer in the working tree)"
+            ));
+        }
+    }
+    if lockfile != before_lockfile {
+        writes.push((
+            lockfile::FILE_NAME.to_string(),
+            lockfile.render().into_bytes(),
+        ));
+    }
+    let staged = apply(&repo, &writes, args.stage)?;
+    for line in report {
+        writeln_out(env, &line)?;
+    }
+    if !staged.is_empty() {
+        writeln_out(env, &format!("staged {}", staged.join(", ")))?;
+    }
+    Ok(0)
 }
 
-pub fn verify(_env: &mut Env<'_>, _args: &VerifyArgs) -> Result<u8> {
-    Err(Error::Usage("`verify` is being built".into()))
+fn short(hash: Digest32) -> String {
+    format!("{}:{}…", lock::ALGORITHM, &hash.hex()[..12])
+}
+
+fn writeln_out(env: &mut Env<'_>, line: &str) -> Result<()> {
+    writeln!(env.out, "{line}").map_err(render::write_error)
+}
+
+/// Writes every file atomically, then stages them when asked; returns what was staged.
+fn apply<'w>(repo: &Repo, writes: &'w [(String, Vec<u8>)], stage: bool) -> Result<Vec<&'w str>> {
+    for (path, bytes) in writes {
+        let full = repo.workdir().join(path);
+        write_atomic(&full, bytes)
+            .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))?;
+    }
+    let paths: Vec<&str> = writes.iter().map(|(p, _)| p.as_str()).collect();
+    if stage && !paths.is_empty() {
+        repo.stage(&paths)?;
+        return Ok(paths);
+    }
+    Ok(Vec::new())
+}
+
+/// audit.lock as it is on disk (the file `lock` rewrites).
+fn read_worktree_lockfile(repo: &Repo) -> Result<Lockfile> {
+    let path = repo.workdir().join(lockfile::FILE_NAME);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Lockfile::parse(&text, lockfile::FILE_NAME).map_err(Error::Lockfile),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lockfile::default()),
+        Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+    }
+}
+
+fn record_snapshot(
+    env: &mut Env<'_>,
+    repo: &Repo,
+    config: &Config,
+    name: &str,
+    args: &LockArgs,
+) -> Result<u8> {
+    if let Some(problem) = lockfile::snapshot_name_problem(name) {
+        return Err(Error::Usage(format!("snapshot name {name:?} {problem}")));
+    }
+    if !args.paths.is_empty() {
+        return Err(Error::Usage(
+            "a named snapshot records every governed artifact; drop the paths".into(),
+        ));
+    }
+    let hashes = canonical_hashes(repo, config, &Source::Index)?;
+    let mut lockfile = read_worktree_lockfile(repo)?;
+    if let Some(existing) = lockfile.snapshots.get(name) {
+        if *existing == hashes {
+            writeln_out(
+                env,
+                &format!("snapshot {name:?} already records the staged hashes"),
+            )?;
+            return Ok(0);
+        }
+        if !args.force {
+            return Err(Error::refused(
+                format!("snapshot {name:?} already exists in audit.lock with other hashes"),
+                "pick a new name, or replace it with `--force`",
+            ));
+        }
+    }
+    let count = hashes.len();
+    lockfile.snapshots.insert(name.to_string(), hashes);
+    let writes = vec![(
+        lockfile::FILE_NAME.to_string(),
+        lockfile.render().into_bytes(),
+    )];
+    let staged = apply(repo, &writes, args.stage)?;
+    writeln_out(
+        env,
+        &format!(
+            "recorded snapshot {name:?}: {count} artifact{} from the index",
+            if count == 1 { "" } else { "s" }
+        ),
+    )?;
+    if !staged.is_empty() {
+        writeln_out(env, &format!("staged {}", staged.join(", ")))?;
+    }
+    Ok(0)
+}
+
+/// Canonical hashes of every governed artifact in a snapshot. Refuses what cannot be hashed.
+fn canonical_hashes(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+) -> Result<BTreeMap<String, String>> {
+    let snap = repo.snapshot(source, &|p| config.governing(p).is_some())?;
+    let mut out = BTreeMap::new();
+    for (path, object) in &snap.entries {
+        let Some(artifact) = config.governing(path) else {
+            continue;
+        };
+        let content = match super::load(repo, source, path, object, &config.limits)? {
+            Ok(c) => c,
+            Err(super::NotParsed::Skipped(s)) => {
+                return Err(Error::refused(format!("{path}: {}", s.reason), s.hint))
+            }
+            Err(super::NotParsed::Refused(r)) => return Err(document_error(r)),
+        };
+        let parsed = super::parse(&content, source, path, artifact, &config.limits)
+            .map_err(document_error)?;
+        out.insert(path.clone(), parsed.hashes.canonical.hex());
+    }
+    Ok(out)
+}
+
+fn document_error(r: crate::report::Refused) -> Error {
+    Error::Document {
+        path: r.path,
+        line: r.line,
+        column: r.column,
+        message: r.message,
+    }
+}
+
+pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<u8> {
+    if env.format == Format::Markdown {
+        return Err(Error::Usage("`verify` writes human or json output".into()));
+    }
+    let repo = Repo::open()?;
+    let source = super::hash::source_of(&args.source);
+    let config = super::load_config(&repo, &source, env.config.as_deref())?;
+    let lockfile = super::check::read_lockfile(&repo, &source)?.unwrap_or_default();
+    let mut entries = Vec::new();
+    match &args.snapshot {
+        Some(name) => {
+            let Some(recorded) = lockfile.snapshots.get(name) else {
+                let known: Vec<&str> = lockfile.snapshots.keys().map(String::as_str).collect();
+                return Err(Error::refused(
+                    format!("no snapshot {name:?} in audit.lock ({source})"),
+                    if known.is_empty() {
+                        "record one with `git audit lock --snapshot NAME --stage`".to_string()
+                    } else {
+                        format!("known snapshots: {}", known.join(", "))
+                    },
+                ));
+            };
+            let actual = canonical_hashes(&repo, &config, &source)?;
+            for (path, hash) in &actual {
+                let (standing, rec) = match recorded.get(path) {
+                    None => (Standing::Added, None),
+                    Some(r) if r == hash => (Standing::Holds, Some(r.clone())),
+                    Some(r) => (Standing::Drifted, Some(r.clone())),
+                };
+                entries.push(VerifyEntry {
+                    path: path.clone(),
+                    standing,
+                    against: "snapshot",
+                    recorded: rec,
+                    actual: Some(hash.clone()),
+                    detail: None,
+                });
+            }
+            for (path, r) in recorded {
+                if !actual.contains_key(path) {
+                    entries.push(VerifyEntry {
+                        path: path.clone(),
+                        standing: Standing::Removed,
+                        against: "snapshot",
+                        recorded: Some(r.clone()),
+                        actual: None,
+                        detail: None,
+                    });
+                }
+            }
+        }
+        None => verify_locks(&repo, &config, &source, &lockfile, &mut entries)?,
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let report = VerifyReport {
+        version: JSON_VERSION,
+        source: source.to_string(),
+        snapshot: args.snapshot.clone(),
+        drifted: entries
+            .iter()
+            .filter(|e| e.standing != Standing::Holds)
+            .count(),
+        entries,
+    };
+    match env.format {
+        Format::Json => render::json(env.out, &report)?,
+        _ => render::check::verify_human(env.out, &report, env.paint)?,
+    }
+    Ok(0)
+}
+
+fn verify_locks(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+    lockfile: &Lockfile,
+    entries: &mut Vec<VerifyEntry>,
+) -> Result<()> {
+    let snap = repo.snapshot(source, &|p| config.governing(p).is_some())?;
+    for (path, object) in &snap.entries {
+        let Some(artifact) = config.governing(path) else {
+            continue;
+        };
+        let mut entry = VerifyEntry {
+            path: path.clone(),
+            standing: Standing::Unlocked,
+            against: "embedded",
+            recorded: None,
+            actual: None,
+            detail: None,
+        };
+        let content = match super::load(repo, source, path, object, &config.limits)? {
+            Ok(c) => c,
+            Err(super::NotParsed::Skipped(s)) => {
+                entry.standing = Standing::Unverifiable;
+                entry.detail = Some(s.reason);
+                entries.push(entry);
+                continue;
+            }
+            Err(super::NotParsed::Refused(r)) => {
+                entry.standing = Standing::Unverifiable;
+                entry.detail = Some(format!("{}:{}: {}", r.line, r.column, r.message));
+                entries.push(entry);
+                continue;
+            }
+        };
+        let parsed = match super::parse(&content, source, path, artifact, &config.limits) {
+            Ok(p) => p,
+            Err(r) => {
+                entry.standing = Standing::Unverifiable;
+                entry.detail = Some(format!("{}:{}: {}", r.line, r.column, r.message));
+                entries.push(entry);
+                continue;
+            }
+        };
+        let actual = parsed.hashes.canonical;
+        entry.actual = Some(actual.hex());
+        if let Some(block) = &parsed.lock {
+            let legacy =
+                || check::legacy_hash(content.bytes(), &artifact.lock_field, &config.limits);
+            let recorded = block
+                .value
+                .get("canonicalHash")
+                .or_else(|| block.value.get("hash"))
+                .and_then(|n| n.value.as_str())
+                .map(str::to_string);
+            entry.recorded = recorded;
+            match lock::verify(block, actual, legacy) {
+                Verdict::Holds => entry.standing = Standing::Holds,
+                Verdict::Mismatch { .. } => entry.standing = Standing::Drifted,
+                Verdict::Unrecognised(why) => {
+                    entry.standing = Standing::Unverifiable;
+                    entry.detail = Some(why);
+                }
+            }
+            entries.push(entry.clone());
+        }
+        if let Some(recorded) = lockfile.locks.get(path) {
+            entries.push(VerifyEntry {
+                against: "lockfile",
+                standing: if *recorded == actual.hex() {
+                    Standing::Holds
+                } else {
+                    Standing::Drifted
+                },
+                recorded: Some(recorded.clone()),
+                ..entry.clone()
+            });
+        } else if parsed.lock.is_none() {
+            entries.push(entry);
+        }
+    }
+    Ok(())
 }

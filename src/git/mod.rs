@@ -227,6 +227,47 @@ impl Repo {
         Ok(commit.id().to_string())
     }
 
+    /// One commit's id, summary and first parent.
+    pub fn commit_info(&self, rev: &str) -> Result<CommitInfo> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
+        Ok(info(&commit))
+    }
+
+    /// The commits in `a..b` (reachable from `b`, not from `a`), oldest first, parents before
+    /// children, as `git rev-list --reverse --topo-order a..b` lists them.
+    pub fn range(&self, a: &str, b: &str) -> Result<Vec<CommitInfo>> {
+        let from = Oid::from_str(&self.resolve_commit(a)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        let to = Oid::from_str(&self.resolve_commit(b)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        let mut walk = self
+            .repo
+            .revwalk()
+            .map_err(|e| Error::git("cannot walk history", e))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+            .map_err(|e| Error::git("cannot walk history", e))?;
+        walk.push(to)
+            .map_err(|e| Error::git(format!("cannot walk from {b}"), e))?;
+        walk.hide(from)
+            .map_err(|e| Error::git(format!("cannot hide {a}"), e))?;
+        let mut out = Vec::new();
+        for id in walk {
+            let id = id.map_err(|e| Error::git("cannot walk history", e))?;
+            let commit = self
+                .repo
+                .find_commit(id)
+                .map_err(|e| Error::git(format!("cannot read commit {id}"), e))?;
+            out.push(info(&commit));
+        }
+        Ok(out)
+    }
+
     /// The merge base of two revisions, for `A...B`.
     pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
         let a_id = Oid::from_str(&self.resolve_commit(a)?)
@@ -394,6 +435,27 @@ impl Repo {
         }
     }
 
+    /// Stages work-tree files, as `git add` would, in the index git-audit reads
+    /// (`GIT_INDEX_FILE` when set). Takes and releases the index lock like git.
+    pub fn stage(&self, paths: &[&str]) -> Result<()> {
+        // The repository's index honours GIT_INDEX_FILE (it was opened from the environment).
+        let mut index = self
+            .repo
+            .index()
+            .map_err(|e| Error::git("cannot open the index", e))?;
+        index
+            .read(true)
+            .map_err(|e| Error::git("cannot read the index", e))?;
+        for path in paths {
+            index
+                .add_path(Path::new(path))
+                .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+        }
+        index
+            .write()
+            .map_err(|e| Error::git("cannot write the index", e))
+    }
+
     /// Reads one path of a snapshot whole (used for audit.toml). `None` when absent.
     pub fn read_path(&self, source: &Source, path: &str) -> Result<Option<Vec<u8>>> {
         let snap = self.snapshot(source, &|p| p == path)?;
@@ -415,6 +477,37 @@ impl Repo {
                 format!("make {path} a regular file"),
             )),
         }
+    }
+}
+
+/// What a check of one commit needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    pub summary: String,
+    /// The first parent; `None` for a root commit.
+    pub parent: Option<String>,
+}
+
+impl CommitInfo {
+    pub fn short(&self) -> &str {
+        self.id.get(..10).unwrap_or(&self.id)
+    }
+}
+
+fn info(commit: &git2::Commit<'_>) -> CommitInfo {
+    CommitInfo {
+        id: commit.id().to_string(),
+        summary: commit.summary().unwrap_or("").to_string(),
+        parent: commit.parent_id(0).ok().map(|p| p.to_string()),
+    }
+}
+
+/// Whether two snapshot entries hold the same content.
+pub fn same(a: &Object, b: &Object) -> bool {
+    match (a.id(), b.id()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
 }
 

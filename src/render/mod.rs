@@ -1,5 +1,6 @@
 //! Renderers: every report to any `io::Write`, as human text, JSON or Markdown.
 
+pub mod check;
 pub mod diff;
 pub mod hash;
 pub mod paint;

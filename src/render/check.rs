@@ -1,0 +1,140 @@
+//! Human output of `git audit check`: compiler-style lines, a hint under each, a summary.
+
+use std::io::Write;
+
+use super::{write_error, Paint};
+use crate::commands::check::Plan;
+use crate::error::Result;
+use crate::report::{CheckReport, Standing, VerifyReport};
+use crate::rules::Severity;
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `path:line:col: severity[rule]: message`, then `  hint: …`; commits as headers in a range.
+pub fn human(
+    out: &mut dyn Write,
+    report: &CheckReport,
+    plans: &[Plan],
+    paint: Paint,
+    quiet: bool,
+) -> Result<()> {
+    let mut current: Option<&str> = None;
+    for f in &report.findings {
+        if f.commit.as_deref() != current {
+            current = f.commit.as_deref();
+            if let Some(id) = current {
+                let summary = plans
+                    .iter()
+                    .filter_map(|p| p.commit.as_ref())
+                    .find(|c| c.id == id)
+                    .map(|c| format!("{} {}", c.short(), c.summary))
+                    .unwrap_or_else(|| id.to_string());
+                writeln!(out, "{}", paint.bold(&format!("commit {summary}")))
+                    .map_err(write_error)?;
+            }
+        }
+        let severity = match f.severity {
+            Severity::Error => paint.red(&format!("error[{}]", f.rule)),
+            Severity::Warning => paint.yellow(&format!("warning[{}]", f.rule)),
+            Severity::Info => paint.cyan(&format!("info[{}]", f.rule)),
+        };
+        writeln!(
+            out,
+            "{}: {severity}: {}",
+            paint.bold(&format!("{}:{}:{}", f.path, f.line, f.column)),
+            f.message
+        )
+        .map_err(write_error)?;
+        if !f.pointer.is_root() {
+            writeln!(out, "  {} {}", paint.dim("at"), f.pointer).map_err(write_error)?;
+        }
+        writeln!(out, "  {} {}", paint.cyan("hint:"), f.hint).map_err(write_error)?;
+    }
+    if report.findings.is_empty() && quiet {
+        return Ok(());
+    }
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let infos = report.count(Severity::Info);
+    let checked = plural(report.checked, "artifact");
+    let line = if report.findings.is_empty() {
+        paint.green(&format!(
+            "git-audit: no findings; {checked} checked ({})",
+            report.scope
+        ))
+    } else {
+        let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+        if infos > 0 {
+            parts.push(plural(infos, "note"));
+        }
+        let text = format!(
+            "git-audit: {}; {checked} checked ({})",
+            parts.join(", "),
+            report.scope
+        );
+        if errors > 0 {
+            paint.red(&text)
+        } else {
+            paint.yellow(&text)
+        }
+    };
+    writeln!(out, "{line}").map_err(write_error)
+}
+
+/// One line per artifact that does not hold; a summary line always.
+pub fn verify_human(out: &mut dyn Write, report: &VerifyReport, paint: Paint) -> Result<()> {
+    for e in report
+        .entries
+        .iter()
+        .filter(|e| e.standing != Standing::Holds)
+    {
+        let standing = match e.standing {
+            Standing::Drifted | Standing::Unverifiable => paint.red(e.standing.as_str()),
+            Standing::Removed | Standing::Added => paint.yellow(e.standing.as_str()),
+            _ => paint.dim(e.standing.as_str()),
+        };
+        let mut line = format!("{standing:>12}  {}  ({})", e.path, e.against);
+        if let (Some(r), Some(a)) = (&e.recorded, &e.actual) {
+            line.push_str(&format!(
+                "  recorded {} now {}",
+                r.get(..12).unwrap_or(r),
+                a.get(..12).unwrap_or(a)
+            ));
+        }
+        if let Some(d) = &e.detail {
+            line.push_str(&format!(": {d}"));
+        }
+        writeln!(out, "{line}").map_err(write_error)?;
+    }
+    let against = match &report.snapshot {
+        Some(name) => format!("snapshot {name:?}"),
+        None => "their locks".to_string(),
+    };
+    let holds = report.entries.len() - report.drifted;
+    let text = if report.drifted == 0 {
+        format!(
+            "git-audit verify: all {} hold against {against} (the {})",
+            plural(holds, "artifact"),
+            report.source
+        )
+    } else {
+        format!(
+            "git-audit verify: {} of {} drifted or unverified against {against} (the {}); {holds} hold",
+            report.drifted,
+            plural(report.entries.len(), "artifact"),
+            report.source
+        )
+    };
+    writeln!(
+        out,
+        "{}",
+        if report.drifted == 0 {
+            paint.green(&text)
+        } else {
+            paint.yellow(&text)
+        }
+    )
+    .map_err(write_error)
+}
