@@ -73,6 +73,9 @@ pub struct Artifact {
     pub require_lock: bool,
     /// How `git audit lock` locks it.
     pub lock: LockMode,
+    /// Globs of paths this table does not govern although `path` matches them.
+    pub ignore: Vec<String>,
+    ignore_set: GlobSet,
 }
 
 impl Artifact {
@@ -199,6 +202,21 @@ impl Config {
                     format!("key `path`: invalid glob {glob:?}: {}", e.kind()),
                 ));
             }
+            let mut ignore = Vec::new();
+            for g in a.ignore.unwrap_or_default() {
+                let span = g.span();
+                let g = g.into_inner();
+                if let Some(problem) = leaves_repo(&g) {
+                    return Err(at(span, format!("key `ignore`: {g:?} {problem}")));
+                }
+                if let Err(e) = self::glob(&g) {
+                    return Err(at(
+                        span,
+                        format!("key `ignore`: invalid glob {g:?}: {}", e.kind()),
+                    ));
+                }
+                ignore.push(g);
+            }
             artifacts.push(build_artifact(
                 &glob,
                 a.kind,
@@ -210,6 +228,7 @@ impl Config {
                     required_fields: a.required_fields,
                     require_lock: a.require_lock,
                     lock: a.lock,
+                    ignore,
                 },
             ));
         }
@@ -222,11 +241,12 @@ impl Config {
 
     /// The artifact settings governing `path`: the first `[[artifact]]` table whose glob matches.
     pub fn governing(&self, path: &str) -> Option<&Artifact> {
-        self.set
-            .matches(path)
+        let mut candidates = self.set.matches(path);
+        candidates.sort_unstable();
+        candidates
             .into_iter()
-            .min()
             .map(|i| &self.artifacts[i])
+            .find(|a| !a.ignore_set.is_match(path))
     }
 }
 
@@ -248,6 +268,7 @@ struct Options {
     required_fields: Option<Vec<String>>,
     require_lock: Option<bool>,
     lock: Option<LockMode>,
+    ignore: Vec<String>,
 }
 
 /// Fields a registry domain needs unless `required-fields` says otherwise.
@@ -270,6 +291,14 @@ fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
         };
         defaults.iter().map(|s| s.to_string()).collect()
     });
+    let mut ignore_set = GlobSetBuilder::new();
+    for g in &o.ignore {
+        // Validated by the caller; an invalid one could only come from a bug, and then
+        // ignoring nothing keeps the artifact governed (fails closed).
+        if let Ok(g) = self::glob(g) {
+            ignore_set.add(g);
+        }
+    }
     let lock = o.lock.unwrap_or(match kind {
         Kind::Registry if !lock_field.is_empty() => LockMode::Embedded,
         _ => LockMode::Lockfile,
@@ -287,6 +316,8 @@ fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
         required_fields,
         require_lock: o.require_lock.unwrap_or(false),
         lock,
+        ignore_set: ignore_set.build().unwrap_or_else(|_| GlobSet::empty()),
+        ignore: o.ignore,
     }
 }
 
@@ -387,6 +418,7 @@ struct RawArtifact {
     required_fields: Option<Vec<String>>,
     require_lock: Option<bool>,
     lock: Option<LockMode>,
+    ignore: Option<Vec<Spanned<String>>>,
 }
 
 #[cfg(test)]
@@ -469,6 +501,26 @@ kind = "json"
         // First matching table wins; `*` does not cross '/'.
         assert_eq!(c.governing("reg/sub/x.json").unwrap().kind, Kind::Json);
         assert_eq!(c.governing("x.json").unwrap().kind, Kind::Json);
+    }
+
+    #[test]
+    fn ignore_hands_paths_to_the_next_table() {
+        let c = Config::parse(
+            "[[artifact]]\npath = \"**/json-sequences/**/*.json\"\nkind = \"sequence\"\nignore = [\"**/index.json\"]\n\n[[artifact]]\npath = \"**/*.json\"\nkind = \"json\"\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            c.governing("p/json-sequences/a.json").unwrap().kind,
+            Kind::Sequence
+        );
+        assert_eq!(
+            c.governing("p/json-sequences/index.json").unwrap().kind,
+            Kind::Json
+        );
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nignore = [\"[\"]\n");
+        assert!(e.message.starts_with("key `ignore`"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(4));
     }
 
     #[test]
