@@ -35,10 +35,33 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
         .iter()
         .map(|p| repo.repo_path(p))
         .collect::<Result<_>>()?;
+    let done = lock_artifacts(&repo, &config, &named, args.stage)?;
+    for line in &done.lines {
+        writeln_out(env, line)?;
+    }
+    if !done.staged.is_empty() {
+        writeln_out(env, &format!("staged {}", done.staged.join(", ")))?;
+    }
+    Ok(0)
+}
+
+/// What `lock_artifacts` did, line by line, and what it staged.
+pub struct Locked {
+    pub lines: Vec<String>,
+    pub staged: Vec<String>,
+}
+
+/// Locks the governed artifacts named (all when `named` is empty) in the working tree.
+pub fn lock_artifacts(
+    repo: &Repo,
+    config: &Config,
+    named: &[String],
+    stage: bool,
+) -> Result<Locked> {
     let governed = |p: &str| config.governing(p).is_some();
     let worktree = repo.snapshot(&Source::Worktree, &governed)?;
     let index = repo.snapshot(&Source::Index, &governed)?;
-    for n in &named {
+    for n in named {
         if !worktree
             .entries
             .keys()
@@ -57,7 +80,7 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
                 .any(|n| p == n || n.is_empty() || p.starts_with(&format!("{n}/")))
     };
 
-    let mut lockfile = read_worktree_lockfile(&repo)?;
+    let mut lockfile = read_worktree_lockfile(repo)?;
     let before_lockfile = lockfile.clone();
     // Everything is computed first; nothing is written unless every artifact is lockable.
     let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
@@ -78,7 +101,7 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
                 "make it a regular JSON file",
             ));
         };
-        if args.stage {
+        if stage {
             if let Some(staged) = index.entries.get(path) {
                 if !git::same(staged, object) {
                     return Err(Error::refused(
@@ -176,14 +199,11 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
             lockfile.render().into_bytes(),
         ));
     }
-    let staged = apply(&repo, &writes, args.stage)?;
-    for line in report {
-        writeln_out(env, &line)?;
-    }
-    if !staged.is_empty() {
-        writeln_out(env, &format!("staged {}", staged.join(", ")))?;
-    }
-    Ok(0)
+    let staged = apply(repo, &writes, stage)?;
+    Ok(Locked {
+        lines: report,
+        staged: staged.into_iter().map(str::to_string).collect(),
+    })
 }
 
 fn short(hash: Digest32) -> String {

@@ -37,7 +37,7 @@ impl fmt::Display for Source {
             Source::Index => f.write_str("index"),
             Source::Rev(r) => f.write_str(r),
             Source::Worktree => f.write_str("working tree"),
-            Source::Empty => f.write_str("empty tree"),
+            Source::Empty => f.write_str("the empty tree"),
         }
     }
 }
@@ -151,6 +151,62 @@ impl Repo {
             prefix,
             index_path,
         })
+    }
+
+    /// Creates a repository (branch `main`) with a work tree at `dir` and opens it, ignoring
+    /// the environment (for `demo`'s scratch repository).
+    pub fn init(dir: &Path) -> Result<Repo> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main").mkpath(true);
+        let repo = Repository::init_opts(dir, &opts).map_err(|e| {
+            Error::git(
+                format!("cannot create a repository in {}", dir.display()),
+                e,
+            )
+        })?;
+        let workdir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let index_path = repo.path().join("index");
+        Ok(Repo {
+            repo,
+            workdir,
+            prefix: String::new(),
+            index_path,
+        })
+    }
+
+    /// Commits the index on HEAD with a fixed identity and time (deterministic ids for `demo`).
+    pub fn commit_index(
+        &self,
+        message: &str,
+        name: &str,
+        email: &str,
+        time: i64,
+    ) -> Result<String> {
+        let fail = |what: &str| {
+            let what = what.to_string();
+            move |e| Error::git(what, e)
+        };
+        let mut index = self.repo.index().map_err(fail("cannot open the index"))?;
+        index.read(true).map_err(fail("cannot read the index"))?;
+        let tree_id = index
+            .write_tree()
+            .map_err(fail("cannot write a tree from the index"))?;
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(fail("cannot read the tree"))?;
+        let sig = git2::Signature::new(name, email, &git2::Time::new(time, 0))
+            .map_err(fail("invalid identity"))?;
+        let parent = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit().map_err(fail("cannot read HEAD"))?),
+            Err(_) => None,
+        };
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let id = self
+            .repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .map_err(fail("cannot commit"))?;
+        Ok(id.to_string())
     }
 
     /// The top of the work tree.
