@@ -73,6 +73,11 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove git-audit's hooks and restore what was there before.
     Uninstall(UninstallArgs),
+    /// The evolution changelog: record an entry, verify history, rebuild it.
+    #[command(subcommand)]
+    Changelog(ChangelogCommand),
+    /// Release notes for a range of commits: breaking, added, changed, metadata.
+    ReleaseNotes(ReleaseNotesArgs),
     /// Write a commented audit.toml for this repository.
     Init(InitArgs),
     /// Run the whole story on a built-in example in a scratch repository.
@@ -99,6 +104,49 @@ pub struct CheckArgs {
     /// Check the files on disk against HEAD.
     #[arg(long, group = "mode")]
     pub worktree: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChangelogCommand {
+    /// Stage the entry for what is staged (what the pre-commit hook does).
+    Record(RecordArgs),
+    /// Check that every structural change in a range has exactly one entry, in its own commit.
+    Verify(ChangelogVerifyArgs),
+    /// Write the changelog the repository would have had, from its history.
+    Rebuild(RebuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Record for an amend: against HEAD's parent, replacing the entry HEAD added.
+    #[arg(long)]
+    pub amend: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangelogVerifyArgs {
+    /// The commits to verify (default: all of HEAD's history).
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Only commits after REV (for adopting git-audit on an existing repository).
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// Print the changelog instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Overwrite a changelog that has uncommitted changes.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseNotesArgs {
+    /// The range: A..B.
+    pub range: String,
 }
 
 #[derive(Debug, Args)]

@@ -85,6 +85,27 @@ impl Artifact {
     }
 }
 
+/// The `[changelog]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changelog {
+    /// Whether the pre-commit hook records entries.
+    pub enabled: bool,
+    /// Repository-relative path of the evolution changelog.
+    pub path: String,
+    /// Whether metadata-only changes get an entry.
+    pub metadata: crate::changelog::Metadata,
+}
+
+impl Default for Changelog {
+    fn default() -> Self {
+        Changelog {
+            enabled: true,
+            path: "EVOLUTION.md".into(),
+            metadata: crate::changelog::Metadata::Record,
+        }
+    }
+}
+
 /// A validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -92,6 +113,7 @@ pub struct Config {
     pub origin: String,
     pub limits: Limits,
     pub artifacts: Vec<Artifact>,
+    pub changelog: Changelog,
     set: GlobSet,
 }
 
@@ -127,6 +149,7 @@ impl Config {
             origin,
             limits,
             artifacts,
+            changelog: Changelog::default(),
             set: builder.build()?,
         })
     }
@@ -232,11 +255,31 @@ impl Config {
                 },
             ));
         }
-        Config::assemble(origin.to_string(), limits, artifacts).map_err(|e| ConfigError {
-            origin: origin.to_string(),
-            position: None,
-            message: format!("invalid glob: {e}"),
-        })
+        let mut changelog = Changelog::default();
+        if let Some(c) = raw.changelog {
+            if let Some(path) = c.path {
+                let span = path.span();
+                let path = path.into_inner();
+                if let Some(problem) = leaves_repo(&path) {
+                    return Err(at(span, format!("key `path`: {path:?} {problem}")));
+                }
+                changelog.path = path;
+            }
+            if let Some(m) = c.metadata {
+                changelog.metadata = m;
+            }
+            if let Some(e) = c.enabled {
+                changelog.enabled = e;
+            }
+        }
+        let mut config =
+            Config::assemble(origin.to_string(), limits, artifacts).map_err(|e| ConfigError {
+                origin: origin.to_string(),
+                position: None,
+                message: format!("invalid glob: {e}"),
+            })?;
+        config.changelog = changelog;
+        Ok(config)
     }
 
     /// The artifact settings governing `path`: the first `[[artifact]]` table whose glob matches.
@@ -390,6 +433,15 @@ struct RawConfig {
     limits: Option<RawLimits>,
     #[serde(default)]
     artifact: Vec<RawArtifact>,
+    changelog: Option<RawChangelog>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawChangelog {
+    enabled: Option<bool>,
+    path: Option<Spanned<String>>,
+    metadata: Option<crate::changelog::Metadata>,
 }
 
 #[derive(Deserialize)]
@@ -521,6 +573,24 @@ kind = "json"
         let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nignore = [\"[\"]\n");
         assert!(e.message.starts_with("key `ignore`"), "{e}");
         assert_eq!(e.position.map(|p| p.0), Some(4));
+    }
+
+    #[test]
+    fn changelog_table() {
+        let c = Config::builtin();
+        assert_eq!(c.changelog, Changelog::default());
+        let c = Config::parse(
+            "[changelog]\npath = \"docs/evolution.md\"\nmetadata = \"skip\"\nenabled = false\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.changelog.path, "docs/evolution.md");
+        assert_eq!(c.changelog.metadata, crate::changelog::Metadata::Skip);
+        assert!(!c.changelog.enabled);
+        let e = err("[changelog]\npath = \"../x.md\"\n");
+        assert_eq!(e.position.map(|p| p.0), Some(2));
+        let e = err("[changelog]\nmetadata = \"sometimes\"\n");
+        assert!(e.message.contains("sometimes"), "{e}");
     }
 
     #[test]

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 /// Replaces `path` with `bytes` atomically, keeping its permissions if it exists.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        remove_stale_temps(dir, &temp_prefix(path));
+    }
     let tmp = temp_path(path);
     let result = write_then_rename(path, &tmp, bytes);
     if result.is_err() {
@@ -16,11 +19,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn temp_path(path: &Path) -> PathBuf {
+    path.with_file_name(format!("{}{}.tmp", temp_prefix(path), std::process::id()))
+}
+
+fn temp_prefix(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.git-audit-{}.tmp", std::process::id()))
+    format!(".{name}.git-audit-")
+}
+
+/// Removes temporaries named `<prefix><pid>.tmp` (and `<…>.tmp.lock`) in `dir` whose process
+/// is gone: what a killed git-audit left behind. Best effort; never fails.
+pub fn remove_stale_temps(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
+        // Without /proc, liveness is unknown: keep the file rather than race a live writer.
+        let can_tell = Path::new("/proc/self").exists();
+        let alive = pid.is_some_and(|p| {
+            p == std::process::id() || !can_tell || Path::new(&format!("/proc/{p}")).exists()
+        });
+        if !alive && (rest.ends_with(".tmp") || rest.ends_with(".tmp.lock")) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn write_then_rename(path: &Path, tmp: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -28,6 +58,7 @@ fn write_then_rename(path: &Path, tmp: &Path, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
+    crate::fault::point("write-atomic-before-rename");
     if let Ok(meta) = fs::metadata(path) {
         fs::set_permissions(tmp, meta.permissions())?;
     }
@@ -85,6 +116,20 @@ mod tests {
         fs::write(temp_path(&path), b"stale").unwrap();
         assert!(write_atomic(&path, b"new").is_err());
         assert_eq!(fs::read(&path).unwrap(), b"old");
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        // pid 0 is never a live process we could be racing with.
+        let stale = path.with_file_name(".a.json.git-audit-0.tmp");
+        fs::write(&stale, b"half").unwrap();
+        let unrelated = dir.path().join(".a.json.other");
+        fs::write(&unrelated, b"keep").unwrap();
+        write_atomic(&path, b"x").unwrap();
+        assert!(!stale.exists());
+        assert!(unrelated.exists());
     }
 
     #[test]

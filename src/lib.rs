@@ -5,6 +5,7 @@
 //! `artifact`, `render`) never touches git or the file system; `git` owns libgit2.
 
 pub mod artifact;
+pub mod changelog;
 pub mod check;
 pub mod classify;
 pub mod cli;
@@ -12,12 +13,15 @@ pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod error;
+pub mod fault;
 pub mod finding;
 pub mod fsutil;
 pub mod git;
 pub mod json;
 pub mod lock;
 pub mod lockfile;
+pub mod process;
+pub mod release;
 pub mod render;
 pub mod report;
 pub mod rules;
@@ -79,6 +83,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Install(args) => commands::install::install(&mut env, args)?,
         Command::Uninstall(args) => commands::install::uninstall(&mut env, args)?,
         Command::Init(args) => commands::init::run(&mut env, args)?,
+        Command::Changelog(cmd) => commands::changelog::run(&mut env, cmd)?,
+        Command::ReleaseNotes(args) => commands::release::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
     };

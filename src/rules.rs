@@ -115,6 +115,27 @@ pub const RULES: &[Rule] = &[
         rationale: "audit.lock locks artifacts that cannot carry an embedded block; a mismatch means the file changed without a re-lock.",
         example: "audit.lock records sequence x.json at <old hash>; x.json was edited",
     },
+    Rule {
+        id: "changelog-missing",
+        severity: Severity::Error,
+        description: "A commit changes a governed artifact structurally but adds no matching changelog entry.",
+        rationale: "The evolution changelog must explain every structural change in the commit that makes it; a gap means the hook was bypassed.",
+        example: "a commit adding a domain, made with --no-verify, without an EVOLUTION.md entry",
+    },
+    Rule {
+        id: "changelog-extra",
+        severity: Severity::Error,
+        description: "A commit adds a changelog entry that matches none of its own changes.",
+        rationale: "An entry records one commit's transition; one that does not match misattributes history.",
+        example: "an entry copied by hand from another branch",
+    },
+    Rule {
+        id: "changelog-duplicate",
+        severity: Severity::Error,
+        description: "A commit adds the same changelog entry more than once.",
+        rationale: "Each structural change is recorded exactly once; duplicates make counts and release notes wrong.",
+        example: "the same entry appended twice by two tools",
+    },
 ];
 
 /// The rule with this id.

@@ -397,7 +397,7 @@ pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn verify_locks(
+pub(crate) fn verify_locks(
     repo: &Repo,
     config: &Config,
     source: &Source,

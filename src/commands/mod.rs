@@ -1,6 +1,7 @@
 //! Command glue: opens the repository, loads the configuration, reads snapshots, calls the
 //! pure logic and hands the report to a renderer.
 
+pub mod changelog;
 pub mod check;
 pub mod demo;
 pub mod diff;
@@ -8,6 +9,7 @@ pub mod hash;
 pub mod init;
 pub mod install;
 pub mod lock;
+pub mod release;
 
 use std::path::Path;
 

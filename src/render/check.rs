@@ -58,7 +58,11 @@ pub fn human(
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let infos = report.count(Severity::Info);
-    let checked = plural(report.checked, "artifact");
+    let checked = if report.checked == 0 && report.commits > 0 {
+        plural(report.commits, "commit")
+    } else {
+        plural(report.checked, "artifact")
+    };
     let line = if report.findings.is_empty() {
         paint.green(&format!(
             "git-audit: no findings; {checked} checked ({})",

@@ -4,6 +4,7 @@ pub mod check;
 pub mod diff;
 pub mod hash;
 pub mod paint;
+pub mod release;
 
 use std::io::Write;
 

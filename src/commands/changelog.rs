@@ -1,0 +1,468 @@
+//! `git audit changelog record | verify | rebuild`, and the hook steps that keep the evolution
+//! changelog in the same commit as the change it records.
+//!
+//! The entry is built from the index's copy of the changelog and staged without touching the
+//! work tree; the work-tree copy is updated only when it equals the index's, so a person's
+//! unstaged edits are neither committed nor lost.
+
+use crate::changelog::{self, Entry, Found};
+use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, Format, RebuildArgs, RecordArgs};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::finding::{self, Finding};
+use crate::fsutil::write_atomic;
+use crate::git::{CommitInfo, Repo, Source};
+use crate::render;
+use crate::report::CheckReport;
+use crate::{Env, EXIT_FINDINGS, EXIT_OK};
+
+pub fn run(env: &mut Env<'_>, cmd: &ChangelogCommand) -> Result<u8> {
+    match cmd {
+        ChangelogCommand::Record(args) => record_command(env, args),
+        ChangelogCommand::Verify(args) => verify(env, args),
+        ChangelogCommand::Rebuild(args) => rebuild(env, args),
+    }
+}
+
+fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<u8> {
+    let repo = Repo::open()?;
+    let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
+    let lines = record(&repo, &config, args.amend || amending())?;
+    if lines.is_empty() {
+        writeln!(env.out, "git-audit: nothing to record").map_err(render::write_error)?;
+    }
+    for line in lines {
+        writeln!(env.out, "{line}").map_err(render::write_error)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Whether the git command running this hook is `git commit --amend` (git does not say; its
+/// command line does).
+pub fn amending() -> bool {
+    crate::process::invoking_git().is_some_and(|args| crate::process::is_amend(&args))
+}
+
+/// Text of `path` in a snapshot; empty when absent. Refuses non-UTF-8.
+fn text_at(repo: &Repo, source: &Source, path: &str) -> Result<String> {
+    match repo.read_path(source, path)? {
+        None => Ok(String::new()),
+        Some(bytes) => String::from_utf8(bytes).map_err(|_| {
+            Error::refused(
+                format!("{path} in the {source} is not valid UTF-8"),
+                "the evolution changelog is Markdown text; restore it from history",
+            )
+        }),
+    }
+}
+
+/// The identity and date the commit being made will carry: git exports them to its hooks.
+fn author_and_date(repo: &Repo) -> (String, String) {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let configured = repo.configured_author();
+    let name = env("GIT_AUTHOR_NAME")
+        .or_else(|| configured.as_ref().map(|c| c.0.clone()))
+        .unwrap_or_else(|| "unknown".into());
+    let email = env("GIT_AUTHOR_EMAIL")
+        .or_else(|| configured.as_ref().map(|c| c.1.clone()))
+        .unwrap_or_default();
+    let date = env("GIT_AUTHOR_DATE")
+        .and_then(|d| changelog::date_of_git_date(&d))
+        .unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            changelog::date_of(now, 0)
+        });
+    (format!("{name} <{email}>"), date)
+}
+
+/// The snapshot the commit being made is compared with: HEAD, or HEAD's parent for an amend.
+fn base_of(repo: &Repo, amend: bool) -> Result<Source> {
+    if repo.head_is_unborn() {
+        return Ok(Source::Empty);
+    }
+    if !amend {
+        return Ok(Source::head());
+    }
+    Ok(repo
+        .commit_info("HEAD")?
+        .parent
+        .map_or(Source::Empty, Source::Rev))
+}
+
+/// The pre-commit step: stages the entry for the index's structural change (or removes a stale
+/// one an amend or replay carried). Returns what to tell the person.
+pub fn record(repo: &Repo, config: &Config, amend: bool) -> Result<Vec<String>> {
+    let mut said = Vec::new();
+    if !config.changelog.enabled {
+        return Ok(said);
+    }
+    if repo.merging() {
+        // The merged commits carry their own entries; recording the merge would count them twice.
+        return Ok(said);
+    }
+    let path = config.changelog.path.as_str();
+    let base = base_of(repo, amend)?;
+    let report = super::diff::compare(repo, config, &base, &Source::Index)?;
+    if !report.errors.is_empty() {
+        // The check reports these; an entry cannot be built from a document that does not parse.
+        return Ok(said);
+    }
+    let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
+    let entry = if parts.is_empty() {
+        None
+    } else {
+        let (author, date) = author_and_date(repo);
+        Some(Entry::new(date, author, parts))
+    };
+    let base_text = text_at(repo, &base, path)?;
+    let index_text = text_at(repo, &Source::Index, path)?;
+    let Some(new) = changelog::reconcile(&base_text, &index_text, entry.as_ref()) else {
+        return Ok(said);
+    };
+    repo.stage_bytes(path, new.as_bytes())?;
+    crate::fault::point("record-after-index");
+    match &entry {
+        Some(e) => said.push(format!(
+            "git-audit: recorded changelog entry {} in {path} (staged)",
+            &e.fingerprint.hex()[..12]
+        )),
+        None => said.push(format!(
+            "git-audit: removed a changelog entry from {path} that no longer matches this commit (staged)"
+        )),
+    }
+    sync_worktree(repo, path, &index_text, &new, &mut said)?;
+    Ok(said)
+}
+
+/// Updates the work-tree copy of the changelog from `old` to `new` only if it still is `old`.
+fn sync_worktree(
+    repo: &Repo,
+    path: &str,
+    old: &str,
+    new: &str,
+    said: &mut Vec<String>,
+) -> Result<()> {
+    let full = repo.workdir().join(path);
+    let current = match std::fs::read(&full) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(format!("cannot read {}", full.display()), e)),
+    };
+    let matches_old = match &current {
+        None => old.is_empty(),
+        Some(bytes) => bytes == old.as_bytes(),
+    };
+    if current.as_deref() == Some(new.as_bytes()) {
+        return Ok(());
+    }
+    if matches_old {
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        }
+        write_atomic(&full, new.as_bytes())
+            .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))?;
+    } else {
+        said.push(format!(
+            "git-audit: {path} has unstaged edits; the entry is staged, your working copy was left as it is (see `git diff {path}`)"
+        ));
+    }
+    Ok(())
+}
+
+/// The post-commit step: after `git commit <paths>` (which commits from a temporary index),
+/// brings the real index (and an untouched work-tree copy) up to the committed changelog.
+pub fn post_commit(repo: &Repo, config: &Config) -> Result<Vec<String>> {
+    let mut said = Vec::new();
+    if !config.changelog.enabled || repo.head_is_unborn() {
+        return Ok(said);
+    }
+    let path = config.changelog.path.as_str();
+    let head = repo.commit_info("HEAD")?;
+    let parent = head.parent.clone().map_or(Source::Empty, Source::Rev);
+    let committed = repo.blob_id(&Source::head(), path)?;
+    let before = repo.blob_id(&parent, path)?;
+    if committed.is_none() || committed == before {
+        return Ok(said);
+    }
+    let staged = repo.blob_id(&Source::Index, path)?;
+    if staged != before {
+        return Ok(said);
+    }
+    let old = text_at(repo, &parent, path)?;
+    let new = text_at(repo, &Source::head(), path)?;
+    repo.stage_bytes(path, new.as_bytes())?;
+    sync_worktree(repo, path, &old, &new, &mut said)?;
+    Ok(said)
+}
+
+/// What one commit should have added to the changelog, and what it did.
+fn verify_commit(repo: &Repo, commit: &CommitInfo, out: &mut Vec<Finding>) -> Result<()> {
+    let after = Source::Rev(commit.id.clone());
+    let config = super::load_config(repo, &after, None)?;
+    if !config.changelog.enabled {
+        return Ok(());
+    }
+    let path = config.changelog.path.clone();
+    let first = commit.parent.clone().map_or(Source::Empty, Source::Rev);
+    let text = text_at(repo, &after, &path)?;
+    let now = changelog::parse(&text);
+    let base = changelog::parse(&text_at(repo, &first, &path)?);
+    let added = changelog::added(&base, &now);
+    let line_of = |f: &Found| crate::json::parse::line_col(text.as_bytes(), f.span.start).0;
+    let finding = |rule: &'static str, message: String, hint: &str, line: usize| {
+        let mut f = Finding::new(rule, &path, message, hint.to_string());
+        f.line = line;
+        f.commit = Some(commit.id.clone());
+        f
+    };
+    if commit.parents.len() > 1 {
+        // A merge carries the entries of the commits it brings in; it adds none of its own.
+        let mut carried = Vec::new();
+        for p in &commit.parents[1..] {
+            carried.extend(changelog::parse(&text_at(
+                repo,
+                &Source::Rev(p.clone()),
+                &path,
+            )?));
+        }
+        for f in &added {
+            if !carried.iter().any(|c| c.fingerprint == f.fingerprint) {
+                out.push(finding(
+                    "changelog-extra",
+                    format!(
+                        "merge {} adds entry {} that none of the merged commits added",
+                        short(&commit.id),
+                        short(&f.fingerprint.hex())
+                    ),
+                    "entries are recorded in the commit that makes the change; remove this one",
+                    line_of(f),
+                ));
+            }
+        }
+        duplicates(&added, commit, &path, &text, out);
+        return Ok(());
+    }
+    let report = super::diff::compare(repo, &config, &first, &after)?;
+    let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
+    let expected = if parts.is_empty() {
+        None
+    } else {
+        let transitions: Vec<_> = parts.iter().map(|p| p.transition.clone()).collect();
+        Some(changelog::fingerprint(&transitions))
+    };
+    let mut matched = 0;
+    for f in &added {
+        if Some(f.fingerprint) == expected {
+            matched += 1;
+            if matched > 1 {
+                out.push(finding(
+                    "changelog-duplicate",
+                    format!("commit {} adds its entry {} more than once", short(&commit.id), short(&f.fingerprint.hex())),
+                    "keep one entry per structural change; `git audit changelog record` reconciles the staged changelog",
+                    line_of(f),
+                ));
+            }
+        } else {
+            out.push(finding(
+                "changelog-extra",
+                format!(
+                    "commit {} adds entry {} that matches none of its own changes",
+                    short(&commit.id),
+                    short(&f.fingerprint.hex())
+                ),
+                "an entry belongs to the commit whose transition it records; amend with the hook installed, or remove it",
+                line_of(f),
+            ));
+        }
+    }
+    if let (Some(fp), 0) = (expected, matched) {
+        let paths: Vec<&str> = parts.iter().map(|p| p.transition.path.as_str()).collect();
+        out.push(finding(
+            "changelog-missing",
+            format!(
+                "commit {} ({}) changes {} structurally but adds no entry {}",
+                short(&commit.id),
+                commit.summary,
+                paths.join(", "),
+                short(&fp.hex())
+            ),
+            "install the hook (`git audit install`) so entries are recorded on commit; for this commit, `git audit changelog record --amend` while it is HEAD",
+            1,
+        ));
+    }
+    Ok(())
+}
+
+fn duplicates(
+    added: &[Found],
+    commit: &CommitInfo,
+    path: &str,
+    text: &str,
+    out: &mut Vec<Finding>,
+) {
+    for (i, f) in added.iter().enumerate() {
+        if added[..i].iter().any(|g| g.fingerprint == f.fingerprint) {
+            let mut finding = Finding::new(
+                "changelog-duplicate",
+                path,
+                format!(
+                    "commit {} adds entry {} twice",
+                    short(&commit.id),
+                    short(&f.fingerprint.hex())
+                ),
+                "keep one entry per structural change".into(),
+            );
+            finding.line = crate::json::parse::line_col(text.as_bytes(), f.span.start).0;
+            finding.commit = Some(commit.id.clone());
+            out.push(finding);
+        }
+    }
+}
+
+fn short(id: &str) -> &str {
+    id.get(..10).unwrap_or(id)
+}
+
+fn commits(repo: &Repo, range: Option<&str>) -> Result<Vec<CommitInfo>> {
+    match range {
+        None => repo.history("HEAD"),
+        Some(r) => {
+            let Some((a, b)) = r.split_once("..") else {
+                return Err(Error::Usage(format!("--range takes A..B, not {r:?}")));
+            };
+            let b = if b.is_empty() { "HEAD" } else { b };
+            if a.is_empty() {
+                repo.history(b)
+            } else {
+                repo.range(a, b)
+            }
+        }
+    }
+}
+
+fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
+    if env.format == Format::Markdown {
+        return Err(Error::Usage(
+            "`changelog verify` writes human or json output".into(),
+        ));
+    }
+    let repo = Repo::open()?;
+    if repo.head_is_unborn() {
+        return Err(Error::refused(
+            "there are no commits to verify",
+            "commit first",
+        ));
+    }
+    let list = commits(&repo, args.range.as_deref())?;
+    let mut report = CheckReport::new();
+    for commit in &list {
+        let mut findings = Vec::new();
+        verify_commit(&repo, commit, &mut findings)?;
+        finding::sort(&mut findings);
+        report.findings.extend(findings);
+    }
+    report.commits = list.len();
+    report.ok = !report.findings.iter().any(Finding::is_error);
+    report.scope = format!(
+        "changelog of {} commit{}{}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        args.range
+            .as_deref()
+            .map(|r| format!(" in {r}"))
+            .unwrap_or_default()
+    );
+    let plans: Vec<super::check::Plan> = list
+        .iter()
+        .map(|c| super::check::Plan {
+            before: Source::Empty,
+            after: Source::Rev(c.id.clone()),
+            commit: Some(c.clone()),
+        })
+        .collect();
+    match env.format {
+        Format::Json => render::json(env.out, &report)?,
+        _ => render::check::human(env.out, &report, &plans, env.paint, false)?,
+    }
+    Ok(if report.ok { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+/// The changelog text a history would have produced with the hook installed throughout.
+pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usize)> {
+    let list = match since {
+        Some(rev) => repo.range(rev, "HEAD")?,
+        None => repo.history("HEAD")?,
+    };
+    let head_config = super::load_config(repo, &Source::head(), None)?;
+    let mut text = changelog::HEADER.to_string();
+    let mut count = 0;
+    for commit in list.iter().filter(|c| c.parents.len() <= 1) {
+        let after = Source::Rev(commit.id.clone());
+        let config = super::load_config(repo, &after, None)?;
+        if !config.changelog.enabled {
+            continue;
+        }
+        let before = commit.parent.clone().map_or(Source::Empty, Source::Rev);
+        let report = super::diff::compare(repo, &config, &before, &after)?;
+        let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
+        if parts.is_empty() {
+            continue;
+        }
+        let entry = Entry::new(
+            changelog::date_of(commit.author_time, commit.author_offset),
+            commit.author.clone(),
+            parts,
+        );
+        text.push('\n');
+        text.push_str(&entry.render());
+        count += 1;
+    }
+    Ok((text, head_config.changelog.path, count))
+}
+
+fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<u8> {
+    if env.format != Format::Human {
+        return Err(Error::Usage("`changelog rebuild` writes Markdown".into()));
+    }
+    let repo = Repo::open()?;
+    if repo.head_is_unborn() {
+        return Err(Error::refused(
+            "there is no history to rebuild from",
+            "commit first",
+        ));
+    }
+    let (text, path, count) = rebuilt(&repo, args.since.as_deref())?;
+    if args.stdout {
+        write!(env.out, "{text}").map_err(render::write_error)?;
+        return Ok(EXIT_OK);
+    }
+    let full = repo.workdir().join(&path);
+    if let Ok(current) = std::fs::read(&full) {
+        let committed = repo.read_path(&Source::head(), &path)?;
+        if committed.as_deref() != Some(current.as_slice())
+            && !args.force
+            && current != text.as_bytes()
+        {
+            return Err(Error::refused(
+                format!("{path} has changes that are not committed; rebuilding would overwrite them"),
+                "commit or stash them, print the rebuilt changelog with --stdout, or overwrite with --force",
+            ));
+        }
+    }
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    write_atomic(&full, text.as_bytes())
+        .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))?;
+    writeln!(
+        env.out,
+        "wrote {path}: {count} entr{} rebuilt from history",
+        if count == 1 { "y" } else { "ies" }
+    )
+    .map_err(render::write_error)?;
+    Ok(EXIT_OK)
+}

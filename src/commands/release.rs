@@ -1,0 +1,112 @@
+//! `git audit release-notes A..B`: what a range changed, grouped for people, with the
+//! compliance and integrity status at B and a suggested registry version bump.
+
+use crate::cli::{Format, ReleaseNotesArgs};
+use crate::config::Kind;
+use crate::error::{Error, Result};
+use crate::git::{Repo, Source};
+use crate::json::{self, Limits};
+use crate::release::{self, Bump, Health, ReleaseNotes};
+use crate::render;
+use crate::report::{Standing, JSON_VERSION};
+use crate::rules::Severity;
+use crate::Env;
+
+pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<u8> {
+    let repo = Repo::open()?;
+    let Some((a, b)) = args.range.split_once("..") else {
+        return Err(Error::Usage(format!(
+            "release-notes takes a range A..B (for example v1.0.0..HEAD), not {:?}",
+            args.range
+        )));
+    };
+    let b = if b.is_empty() { "HEAD" } else { b };
+    let from = repo.resolve_commit(a)?;
+    let to = repo.resolve_commit(b)?;
+    let (before, after) = (Source::Rev(from.clone()), Source::Rev(to.clone()));
+    let config = super::load_config(&repo, &after, env.config.as_deref())?;
+    let diff = super::diff::compare(&repo, &config, &before, &after)?;
+    if let Some(r) = diff.errors.first() {
+        return Err(Error::Document {
+            path: r.path.clone(),
+            line: r.line,
+            column: r.column,
+            message: format!("{} (in {})", r.message, r.snapshot),
+        });
+    }
+    let (breaking, added, changed, metadata) = release::group(&diff.artifacts);
+
+    let plan = super::check::Plan {
+        before: Source::Empty,
+        after: after.clone(),
+        commit: None,
+    };
+    let outcome = super::check::check_plan(&repo, &config, &plan, true)?;
+    let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
+    let lockfile = super::check::read_lockfile(&repo, &after)?.unwrap_or_default();
+    let mut locks = Vec::new();
+    super::lock::verify_locks(&repo, &config, &after, &lockfile, &mut locks)?;
+    let holding = locks
+        .iter()
+        .filter(|e| e.standing == Standing::Holds)
+        .count();
+    let failing = locks
+        .iter()
+        .filter(|e| matches!(e.standing, Standing::Drifted | Standing::Unverifiable))
+        .count();
+
+    let mut notes = ReleaseNotes {
+        version: JSON_VERSION,
+        range: args.range.clone(),
+        from,
+        to,
+        breaking,
+        added,
+        changed,
+        metadata,
+        status: Health {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            locks_holding: holding,
+            locks_failing: failing,
+        },
+        bump: Vec::new(),
+    };
+    let level = release::level(&notes);
+    let version_at = |source: &Source, path: &str| -> Result<Option<String>> {
+        let Some(bytes) = repo.read_path(source, path)? else {
+            return Ok(None);
+        };
+        let Ok(root) = json::parse(&bytes, &Limits::default()) else {
+            return Ok(None);
+        };
+        Ok(root
+            .value
+            .get("metadata")
+            .and_then(|m| m.value.get("version"))
+            .and_then(|v| v.value.as_str())
+            .map(str::to_string))
+    };
+    let registries = repo.snapshot(&after, &|p| {
+        config
+            .governing(p)
+            .is_some_and(|a| a.kind == Kind::Registry)
+    })?;
+    for path in registries.entries.keys() {
+        let from = version_at(&before, path)?;
+        let current = version_at(&after, path)?;
+        notes.bump.push(Bump {
+            path: path.clone(),
+            suggested: from.as_deref().and_then(|v| release::bump(v, level)),
+            from,
+            current,
+            level,
+        });
+    }
+    match env.format {
+        Format::Json => render::json(env.out, &notes)?,
+        _ => render::release::markdown(env.out, &notes)?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,82 @@
+//! Which git command invoked the hook we run in, read from the process tree (Linux `/proc`).
+//! git tells a pre-commit hook nothing about `--amend`; its command line does.
+
+/// The arguments of the nearest ancestor process that is `git`, if it can be found.
+#[cfg(not(unix))]
+pub fn invoking_git() -> Option<Vec<String>> {
+    None
+}
+
+/// The arguments of the nearest ancestor process that is `git`, if it can be found.
+#[cfg(unix)]
+pub fn invoking_git() -> Option<Vec<String>> {
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..8 {
+        let args = cmdline(pid)?;
+        if args.first().is_some_and(|a| {
+            a.rsplit('/')
+                .next()
+                .is_some_and(|n| n == "git" || n.starts_with("git-"))
+        }) {
+            return Some(args);
+        }
+        pid = parent_of(pid)?;
+        if pid <= 1 {
+            return None;
+        }
+    }
+    None
+}
+
+fn cmdline(pid: u32) -> Option<Vec<String>> {
+    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    Some(
+        raw.split(|&b| b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect(),
+    )
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid ...": comm may contain spaces and parentheses; split after the last ')'.
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Whether git's arguments are a `commit --amend`.
+pub fn is_amend(args: &[String]) -> bool {
+    let Some(at) = args.iter().position(|a| a == "commit") else {
+        return false;
+    };
+    args[at + 1..].iter().any(|a| a == "--amend")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn recognises_amend() {
+        assert!(is_amend(&args("git commit --amend -m x")));
+        assert!(is_amend(&args("git -c a=b commit -q --amend")));
+        assert!(!is_amend(&args("git commit -m --amend-is-a-message")));
+        assert!(!is_amend(&args("git merge --amend")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reads_this_process_tree() {
+        // This test process has a readable parent on Linux; the walk must not panic either way.
+        let _ = invoking_git();
+        assert_eq!(
+            parent_of(std::process::id()),
+            Some(std::os::unix::process::parent_id())
+        );
+    }
+}
