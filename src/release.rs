@@ -228,7 +228,7 @@ mod tests {
             ]
         );
         assert_eq!(texts(&added), ["added domain `new`"]);
-        assert_eq!(texts(&changed), ["changed domain `a` (/tempo, /name)"]);
+        assert_eq!(texts(&changed), ["changed domain `a` (/name, /tempo)"]);
         assert!(metadata.is_empty());
     }
 

@@ -37,7 +37,7 @@ fn entry(diffs: &[ArtifactDiff], metadata: Metadata) -> Option<Entry> {
 #[test]
 fn structural_entry_renders_and_parses_back() {
     let d = diff("reg.json", Kind::Registry, Some(R1), Some(R2));
-    let e = entry(&[d.clone()], Metadata::Record).unwrap();
+    let e = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
     let text = e.render();
     assert!(
         text.starts_with("## 2026-01-02 · Ada <ada@example.com> · `"),
@@ -69,7 +69,7 @@ fn structural_entry_renders_and_parses_back() {
 #[test]
 fn metadata_only_is_recorded_or_skipped() {
     let d = diff("reg.json", Kind::Registry, Some(R1), Some(R_META));
-    let e = entry(&[d.clone()], Metadata::Record).unwrap();
+    let e = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
     let text = e.render();
     assert!(text.contains("#### Metadata"), "{text}");
     assert!(!text.contains("(structural)"), "{text}");
@@ -96,7 +96,7 @@ fn changes_confined_to_excluded_parts_are_never_recorded() {
 #[test]
 fn fingerprint_depends_on_hashes_only() {
     let d = diff("reg.json", Kind::Registry, Some(R1), Some(R2));
-    let a = entry(&[d.clone()], Metadata::Record).unwrap();
+    let a = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
     let b = Entry::new(
         "1999-12-31".into(),
         "Someone Else <x@y>".into(),
