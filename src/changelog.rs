@@ -150,10 +150,26 @@ impl Entry {
             if let Some(beats) = &d.beats {
                 let _ = writeln!(out, "- {}", counts(beats));
             }
+            // A movement added or removed whole speaks for its beats: list it, count them.
+            let whole_movements: Vec<(&str, Change)> = d
+                .items
+                .iter()
+                .filter(|i| i.kind == ItemKind::Movement && i.change != Change::Changed)
+                .map(|i| (i.id.as_str(), i.change))
+                .collect();
+            let covered = |i: &Item| {
+                i.kind == ItemKind::Beat
+                    && whole_movements.iter().any(|(m, c)| {
+                        *c == i.change
+                            && i.id
+                                .strip_prefix(m)
+                                .is_some_and(|rest| rest.starts_with('/'))
+                    })
+            };
             let structural: Vec<&Item> = d
                 .items
                 .iter()
-                .filter(|i| i.class == Class::Structural)
+                .filter(|i| i.class == Class::Structural && !covered(i))
                 .collect();
             let metadata: Vec<&Item> = d
                 .items

@@ -138,6 +138,9 @@ fn added_and_removed_artifacts_use_none() {
     assert!(text.contains("- fingerprint: `none` → `"), "{text}");
     assert!(text.contains("(artifact added)"), "{text}");
     assert!(text.contains("- beats: 0 → 1"), "{text}");
+    // The added movement speaks for its beats.
+    assert!(text.contains("- added movement `m` (structural)"), "{text}");
+    assert!(!text.contains("beat `m/1`"), "{text}");
     assert_eq!(parse(&text)[0].transitions[0].before, None);
 }
 
