@@ -155,7 +155,7 @@ fn the_class_table_decides_structural_and_metadata() {
         "relatedDomains": ["y"], "movements": 1, "beats": 2, "tempo": 100, "key": "C",
         "timeSignature": "4/4", "sketch": {"title": "t", "phases": [{"name": "one", "items": ["i"]}]}
     });
-    repo.write(REG, registry("g", &[base.clone()]));
+    repo.write(REG, registry("g", std::slice::from_ref(&base)));
     repo.commit_all("base");
     let cases: &[(&str, Value, &str)] = &[
         ("name", json!("Y"), "metadata"),
