@@ -194,6 +194,127 @@ impl TestRepo {
     }
 }
 
+impl TestRepo {
+    /// An absolute path inside the work tree.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The repository's git directory (`.git` of the main work tree).
+    pub fn git_dir(&self) -> PathBuf {
+        self.root.join(".git")
+    }
+
+    /// `git rev-parse REV`.
+    pub fn rev_parse(&self, rev: &str) -> String {
+        self.git(["rev-parse", rev]).trim().to_string()
+    }
+
+    /// Installs an executable hook script (`#!/bin/sh` added) in the repository's hooks
+    /// directory, shared by every linked worktree.
+    pub fn install_hook(&self, name: &str, body: &str) {
+        let dir = self.git_dir().join("hooks");
+        std::fs::create_dir_all(&dir).expect("mkdir hooks");
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write hook");
+        make_executable(&path);
+    }
+
+    /// Runs `git-audit ARGS` in `dir` with extra environment variables (set after the
+    /// hermetic ones, so they may also name `GIT_DIR`, `GIT_INDEX_FILE`, `NO_COLOR`…).
+    pub fn audit_env<I, S>(&self, dir: &Path, env: &[(&str, &OsStr)], args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.audit_cmd_in(dir);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.args(args).output().expect("run git-audit"))
+    }
+
+    /// Runs git in `dir` with extra environment variables; asserts success; returns stdout.
+    pub fn git_env<I, S>(&self, dir: &Path, env: &[(&str, &OsStr)], args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let mut cmd = self.git_cmd_in(dir);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(&args).output().expect("run git");
+        assert!(
+            out.status.success(),
+            "git {:?} failed:\n{}{}",
+            args,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Every file under the git directory with its length and modification time: compare two
+    /// of these to prove a command wrote nothing there.
+    pub fn git_dir_state(
+        &self,
+    ) -> std::collections::BTreeMap<PathBuf, (u64, std::time::SystemTime)> {
+        fn walk(
+            dir: &Path,
+            out: &mut std::collections::BTreeMap<PathBuf, (u64, std::time::SystemTime)>,
+        ) {
+            for entry in std::fs::read_dir(dir).expect("list git dir") {
+                let entry = entry.expect("dir entry");
+                let meta = entry.metadata().expect("metadata");
+                if meta.is_dir() {
+                    walk(&entry.path(), out);
+                } else {
+                    out.insert(entry.path(), (meta.len(), meta.modified().expect("mtime")));
+                }
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(&self.git_dir(), &mut out);
+        out
+    }
+}
+
+/// Sets the executable bits of a file (hooks, scripts).
+pub fn make_executable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut perms = std::fs::metadata(path).expect("metadata").permissions();
+        perms.set_mode(0o755);
+        std::fs::set_permissions(path, perms).expect("chmod");
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The entry of a report's `artifacts` (or `skipped`, `errors`) list with this `path`;
+/// panics with the whole report when there is none.
+#[track_caller]
+pub fn entry<'v>(report: &'v serde_json::Value, list: &str, path: &str) -> &'v serde_json::Value {
+    report[list]
+        .as_array()
+        .and_then(|items| items.iter().find(|a| a["path"] == path))
+        .unwrap_or_else(|| panic!("no {list} entry for {path} in:\n{report:#}"))
+}
+
+/// The `path`s of a report's list (`artifacts`, `skipped` or `errors`), in order.
+#[track_caller]
+pub fn paths(report: &serde_json::Value, list: &str) -> Vec<String> {
+    report[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {list} list in:\n{report:#}"))
+        .iter()
+        .map(|a| a["path"].as_str().expect("path is a string").to_string())
+        .collect()
+}
+
 /// A finished process: exit code and both streams as text.
 #[derive(Debug)]
 pub struct Run {
@@ -220,6 +341,30 @@ impl Run {
             self.code, expected,
             "exit code {} (expected {expected})\n--- stdout\n{}\n--- stderr\n{}",
             self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr contains `needle`.
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `needle`.
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
         );
         self
     }
@@ -255,4 +400,84 @@ macro_rules! corpus_or_skip {
             }
         }
     };
+}
+
+/// Lowercase hex SHA-256, computed independently of the binary under test.
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes.as_ref())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A pre-commit (or other) hook that runs `git-audit` commands and records, for each
+/// `(name, arguments)`, `name.out`, `name.err` and `name.code` in `out_dir` (outside the work
+/// tree), plus the `GIT_INDEX_FILE` git handed the hook in `index-file`. Always exits 0.
+pub fn recording_hook(out_dir: &Path, commands: &[(&str, &str)]) -> String {
+    std::fs::create_dir_all(out_dir).expect("mkdir hook output");
+    let mut body = format!(
+        "out='{}'\nprintf '%s\\n' \"$GIT_INDEX_FILE\" >\"$out/index-file\"\n",
+        out_dir.display()
+    );
+    for (name, args) in commands {
+        body.push_str(&format!(
+            "git-audit {args} >\"$out/{name}.out\" 2>\"$out/{name}.err\"; echo $? >\"$out/{name}.code\"\n"
+        ));
+    }
+    body.push_str("exit 0");
+    body
+}
+
+/// What a [`recording_hook`] recorded for command `name`; panics if the hook never ran it.
+#[track_caller]
+pub fn recorded(out_dir: &Path, name: &str) -> Run {
+    let read = |ext: &str| {
+        std::fs::read_to_string(out_dir.join(format!("{name}.{ext}")))
+            .unwrap_or_else(|e| panic!("the hook did not record {name}.{ext}: {e}"))
+    };
+    Run {
+        code: read("code").trim().parse().expect("exit code"),
+        stdout: read("out"),
+        stderr: read("err"),
+    }
+}
+
+/// A small registry document: `metadata.generated` (excluded by the registry defaults),
+/// `metadata.version`, and `domains` built with [`domain`].
+pub fn registry(generated: &str, domains: &[serde_json::Value]) -> String {
+    let doc = serde_json::json!({
+        "metadata": { "generated": generated, "version": "1" },
+        "domains": domains,
+    });
+    serde_json::to_string_pretty(&doc).expect("serialise") + "\n"
+}
+
+/// A registry domain with the fields the fixtures vary.
+pub fn domain(id: &str, name: &str, tempo: i64) -> serde_json::Value {
+    serde_json::json!({ "id": id, "name": name, "status": "active", "tempo": tempo })
+}
+
+/// The RFC 8785 form of [`registry`]`(_, domains)` under the registry defaults
+/// (`/metadata/generated` removed), written by hand: members sorted, no whitespace.
+pub fn registry_jcs(domains: &[(&str, &str, i64)]) -> String {
+    let items: Vec<String> = domains
+        .iter()
+        .map(|(id, name, tempo)| {
+            format!(r#"{{"id":"{id}","name":"{name}","status":"active","tempo":{tempo}}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"domains":[{}],"metadata":{{"version":"1"}}}}"#,
+        items.join(",")
+    )
+}
+
+/// [`registry`] from `(id, name, tempo)` triples, matching [`registry_jcs`].
+pub fn registry_of(generated: &str, domains: &[(&str, &str, i64)]) -> String {
+    let domains: Vec<serde_json::Value> = domains
+        .iter()
+        .map(|(id, name, tempo)| domain(id, name, *tempo))
+        .collect();
+    registry(generated, &domains)
 }
