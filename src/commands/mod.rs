@@ -84,14 +84,19 @@ pub fn load<'r>(
             )
         }
         Object::Conflict { stages } => {
+            // Never skipped: what is unmerged cannot be hashed, diffed or committed.
             let stages: Vec<String> = stages.iter().map(u8::to_string).collect();
-            return skipped(
-                format!(
-                    "unmerged in the {snapshot} (conflict stages {})",
+            return Ok(Err(NotParsed::Refused(Refused {
+                path: path.to_string(),
+                snapshot: snapshot.to_string(),
+                rule: "artifact-type",
+                line: 1,
+                column: 1,
+                message: format!(
+                    "unmerged in the {snapshot} (conflict stages {}): resolve the conflict and `git add` the file",
                     stages.join(",")
                 ),
-                "resolve the conflict and `git add` the file",
-            );
+            })));
         }
         Object::Blob { .. } | Object::File { .. } => {}
     }

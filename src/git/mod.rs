@@ -141,8 +141,10 @@ impl Repo {
             .and_then(|c| c.strip_prefix(&workdir).ok().map(Path::to_path_buf))
             .map(|p| to_slash(&p))
             .unwrap_or_default();
+        // git moves to the top of the work tree before it reads the environment, so a relative
+        // GIT_INDEX_FILE (a hook gets `.git/index`) is relative to the top, wherever we run.
         let index_path = match std::env::var_os("GIT_INDEX_FILE") {
-            Some(p) if !p.is_empty() => cwd.join(p),
+            Some(p) if !p.is_empty() => workdir.join(p),
             _ => repo.path().join("index"),
         };
         Ok(Repo {
@@ -360,7 +362,15 @@ impl Repo {
                         .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
                 }
             }
-            Source::Worktree => self.list_worktree(&self.workdir, "", want, &mut entries)?,
+            Source::Worktree => {
+                // Tracked files count even where .gitignore matches them, as in `git status`.
+                let index = self.open_index()?;
+                let tracked: std::collections::BTreeSet<String> = index
+                    .iter()
+                    .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                    .collect();
+                self.list_worktree(&self.workdir, "", want, &tracked, &mut entries)?
+            }
         }
         Ok(Snapshot {
             source: source.clone(),
@@ -418,8 +428,16 @@ impl Repo {
         dir: &Path,
         rel: &str,
         want: &dyn Fn(&str) -> bool,
+        tracked: &std::collections::BTreeSet<String>,
         out: &mut BTreeMap<String, Object>,
     ) -> Result<()> {
+        let tracks_under = |dir: &str| {
+            let prefix = format!("{dir}/");
+            tracked
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|p| p.starts_with(&prefix))
+        };
         let read = std::fs::read_dir(dir)
             .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
         let mut names: Vec<_> = read.filter_map(|e| e.ok()).collect();
@@ -439,7 +457,7 @@ impl Repo {
                 Err(_) => continue,
             };
             if meta.is_dir() {
-                if self.repo.is_path_ignored(&path).unwrap_or(false) {
+                if self.repo.is_path_ignored(&path).unwrap_or(false) && !tracks_under(&path) {
                     continue;
                 }
                 if entry.path().join(".git").exists() {
@@ -448,10 +466,12 @@ impl Repo {
                     }
                     continue;
                 }
-                self.list_worktree(&entry.path(), &path, want, out)?;
+                self.list_worktree(&entry.path(), &path, want, tracked, out)?;
                 continue;
             }
-            if !want(&path) || self.repo.is_path_ignored(&path).unwrap_or(false) {
+            if !want(&path)
+                || (!tracked.contains(&path) && self.repo.is_path_ignored(&path).unwrap_or(false))
+            {
                 continue;
             }
             if meta.file_type().is_symlink() {

@@ -70,7 +70,7 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
         out,
         paint.dim(&format!("{} → {}", report.before, report.after)),
     )?;
-    if report.artifacts.is_empty() {
+    if report.artifacts.is_empty() && report.errors.is_empty() {
         w(out, "no governed artifact changed".into())?;
     }
     for d in &report.artifacts {
@@ -167,9 +167,9 @@ pub fn markdown(out: &mut dyn Write, report: &DiffReport) -> Result<()> {
             code(&report.after)
         ),
     )?;
-    if report.artifacts.is_empty() {
+    if report.artifacts.is_empty() && report.errors.is_empty() {
         w(out, "No governed artifact changed.".into())?;
-    } else {
+    } else if !report.artifacts.is_empty() {
         w(out, "| Artifact | Kind | Status | Summary |".into())?;
         w(out, "|---|---|---|---|".into())?;
         for d in &report.artifacts {

@@ -851,7 +851,6 @@ fn dash_c_applies_to_diff() {
 }
 
 #[test]
-#[ignore = "bug: when a changed artifact is refused, human and markdown diff still print \"no governed artifact changed\""]
 fn a_refused_artifact_is_not_called_unchanged() {
     let repo = TestRepo::new();
     repo.write(REG, registry_of("g", V1));

@@ -326,7 +326,6 @@ fn git_index_file_relative_is_read_from_the_top() {
 }
 
 #[test]
-#[ignore = "bug: a relative GIT_INDEX_FILE is resolved against the current directory; git resolves it against the top of the work tree"]
 fn git_index_file_relative_from_a_subdirectory_resolves_like_git() {
     let repo = repo_v1();
     repo.write("sub/keep", "");
@@ -1274,7 +1273,6 @@ fn a_utf8_bom_is_ignored_by_the_canonical_hash() {
 }
 
 #[test]
-#[ignore = "bug: a closed stdout (`git audit hash | head -1`) prints `error: cannot write output … Broken pipe` and exits 2"]
 fn a_closed_pipe_ends_quietly() {
     let repo = repo_v1();
     let mut child = repo
@@ -1366,7 +1364,6 @@ fn every_refusal_rule_reports_path_line_and_column() {
 }
 
 #[test]
-#[ignore = "bug: a tracked file matching .gitignore is left out of the --worktree snapshot"]
 fn worktree_snapshot_keeps_tracked_files_that_match_gitignore() {
     let repo = TestRepo::new();
     repo.write(".gitignore", "orchestration-domains.json\n");
@@ -1389,7 +1386,6 @@ fn worktree_snapshot_keeps_tracked_files_that_match_gitignore() {
 }
 
 #[test]
-#[ignore = "bug: a hook that cd's into a subdirectory gets git's relative GIT_INDEX_FILE (.git/index) resolved against the subdirectory and sees an empty index"]
 fn hook_running_from_a_subdirectory_still_sees_the_index() {
     let repo = repo_v1();
     repo.write("packages/app/keep", "");
@@ -1407,7 +1403,6 @@ fn hook_running_from_a_subdirectory_still_sees_the_index() {
 }
 
 #[test]
-#[ignore = "bug (spec reading): an unmerged path lands in `skipped` with exit 0; the issue says unmerged entries are reported, never skipped"]
 fn unmerged_path_is_an_error_not_a_skip() {
     let repo = conflicted();
     let run = repo.audit(["hash", "--format", "json"]);
