@@ -10,6 +10,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::json::{Exclusions, Limits, Pointer};
+use crate::rules::{Level, Severity};
+use std::collections::BTreeMap;
 
 /// The file name git-audit looks for at the repository root.
 pub const FILE_NAME: &str = "audit.toml";
@@ -76,6 +78,14 @@ pub struct Artifact {
     /// Globs of paths this table does not govern although `path` matches them.
     pub ignore: Vec<String>,
     ignore_set: GlobSet,
+    /// Members whose string values are repository paths (`path-separator`, `path-missing`).
+    pub path_keys: Vec<String>,
+    /// What every beat's event must match (`event-name`); `None` checks nothing.
+    pub event_pattern: Option<regex::Regex>,
+    /// A JSON Schema (repository path) the artifact must validate against (`schema`).
+    pub schema: Option<String>,
+    /// Severities for findings in this artifact, over the global `[rules]`.
+    pub rules: BTreeMap<String, Level>,
 }
 
 impl Artifact {
@@ -106,6 +116,16 @@ impl Default for Changelog {
     }
 }
 
+/// A `[[plan]]` table: a project plan whose listed ids must all be registry domains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub path: String,
+    /// Pointer pattern to the ids; `*` matches every element or member.
+    pub ids: Vec<String>,
+    /// The pattern as written.
+    pub ids_text: String,
+}
+
 /// A validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -114,7 +134,31 @@ pub struct Config {
     pub limits: Limits,
     pub artifacts: Vec<Artifact>,
     pub changelog: Changelog,
+    /// Global severities by rule id.
+    pub rules: BTreeMap<String, Level>,
+    pub plans: Vec<Plan>,
+    /// Repository path of the waivers file.
+    pub waivers: String,
+    /// Repository path of the baseline file.
+    pub baseline: String,
     set: GlobSet,
+}
+
+/// Default waivers file.
+pub const WAIVERS: &str = "audit-waivers.toml";
+/// Default baseline file.
+pub const BASELINE: &str = "audit-baseline.json";
+
+impl Config {
+    /// The severity a finding of `rule` at `path` gets: the governing artifact's `rules`, then
+    /// the global `[rules]`, then the catalogue's default. `None` when the rule is off.
+    pub fn severity(&self, rule: &str, path: &str) -> Option<Severity> {
+        let local = self.governing(path).and_then(|a| a.rules.get(rule));
+        match local.or_else(|| self.rules.get(rule)) {
+            Some(level) => level.severity(),
+            None => Some(crate::rules::rule(rule).map_or(Severity::Error, |r| r.severity)),
+        }
+    }
 }
 
 impl Config {
@@ -150,6 +194,10 @@ impl Config {
             limits,
             artifacts,
             changelog: Changelog::default(),
+            rules: BTreeMap::new(),
+            plans: Vec::new(),
+            waivers: WAIVERS.to_string(),
+            baseline: BASELINE.to_string(),
             set: builder.build()?,
         })
     }
@@ -240,10 +288,43 @@ impl Config {
                 }
                 ignore.push(g);
             }
+            let rules = rule_levels(a.rules, &at)?;
+            let event_pattern = match a.event_pattern {
+                None => None,
+                Some(p) => {
+                    let span = p.span();
+                    let p = p.into_inner();
+                    if p.is_empty() {
+                        Some(None)
+                    } else {
+                        Some(Some(regex::Regex::new(&p).map_err(|e| {
+                            at(
+                                span,
+                                format!("key `event-pattern`: invalid regular expression: {e}"),
+                            )
+                        })?))
+                    }
+                }
+            };
+            let schema = match a.schema {
+                None => None,
+                Some(p) => {
+                    let span = p.span();
+                    let p = p.into_inner();
+                    if let Some(problem) = leaves_repo(&p) {
+                        return Err(at(span, format!("key `schema`: {p:?} {problem}")));
+                    }
+                    Some(p)
+                }
+            };
             artifacts.push(build_artifact(
                 &glob,
                 a.kind,
                 Options {
+                    rules,
+                    event_pattern,
+                    schema,
+                    path_keys: a.path_keys,
                     lock_field: a.lock_field,
                     exclude,
                     volatile_keys: a.volatile_keys,
@@ -255,6 +336,45 @@ impl Config {
                 },
             ));
         }
+        let rules = rule_levels(raw.rules, &at)?;
+        let mut plans = Vec::new();
+        for p in raw.plan {
+            let span = p.path.span();
+            let path = p.path.into_inner();
+            if let Some(problem) = leaves_repo(&path) {
+                return Err(at(span, format!("key `path`: {path:?} {problem}")));
+            }
+            let ids_span = p.ids.span();
+            let ids_text = p.ids.into_inner();
+            let ids = Pointer::parse(&ids_text)
+                .map_err(|e| at(ids_span.clone(), format!("key `ids`: {e}")))?;
+            if ids.is_root() {
+                return Err(at(
+                    ids_span,
+                    "key `ids`: point at the ids, e.g. \"/domainSequences/*/id\"".into(),
+                ));
+            }
+            plans.push(Plan {
+                path,
+                ids: ids.tokens().to_vec(),
+                ids_text,
+            });
+        }
+        let file = |f: Option<RawFile>, default: &str| -> Result<String, ConfigError> {
+            match f {
+                None => Ok(default.to_string()),
+                Some(f) => {
+                    let span = f.path.span();
+                    let path = f.path.into_inner();
+                    match leaves_repo(&path) {
+                        Some(problem) => Err(at(span, format!("key `path`: {path:?} {problem}"))),
+                        None => Ok(path),
+                    }
+                }
+            }
+        };
+        let waivers = file(raw.waivers, WAIVERS)?;
+        let baseline = file(raw.baseline, BASELINE)?;
         let mut changelog = Changelog::default();
         if let Some(c) = raw.changelog {
             if let Some(path) = c.path {
@@ -279,6 +399,10 @@ impl Config {
                 message: format!("invalid glob: {e}"),
             })?;
         config.changelog = changelog;
+        config.rules = rules;
+        config.plans = plans;
+        config.waivers = waivers;
+        config.baseline = baseline;
         Ok(config)
     }
 
@@ -312,6 +436,35 @@ struct Options {
     require_lock: Option<bool>,
     lock: Option<LockMode>,
     ignore: Vec<String>,
+    rules: BTreeMap<String, Level>,
+    event_pattern: Option<Option<regex::Regex>>,
+    schema: Option<String>,
+    path_keys: Option<Vec<String>>,
+}
+
+/// Rule levels from a TOML table, every id checked against the catalogue.
+fn rule_levels(
+    raw: Option<BTreeMap<Spanned<String>, Level>>,
+    at: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<BTreeMap<String, Level>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (id, level) in raw.unwrap_or_default() {
+        let span = id.span();
+        let id = id.into_inner();
+        if crate::rules::rule(&id).is_none() {
+            return Err(at(
+                span,
+                format!("unknown rule `{id}` (`git audit rules` lists them)"),
+            ));
+        }
+        out.insert(id, level);
+    }
+    Ok(out)
+}
+
+/// The default event pattern for sequences.
+fn default_event_pattern() -> Option<regex::Regex> {
+    regex::Regex::new(crate::governance::DEFAULT_EVENT_PATTERN).ok()
 }
 
 /// Fields a registry domain needs unless `required-fields` says otherwise.
@@ -346,7 +499,20 @@ fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
         Kind::Registry if !lock_field.is_empty() => LockMode::Embedded,
         _ => LockMode::Lockfile,
     });
+    let path_keys = o.path_keys.unwrap_or_else(|| match kind {
+        Kind::Registry => vec!["sequenceFile".to_string()],
+        _ => Vec::new(),
+    });
+    let event_pattern = match o.event_pattern {
+        Some(explicit) => explicit,
+        None if kind == Kind::Sequence => default_event_pattern(),
+        None => None,
+    };
     Artifact {
+        path_keys,
+        event_pattern,
+        schema: o.schema,
+        rules: o.rules,
         path: glob.to_string(),
         kind,
         exclusions: Exclusions {
@@ -434,6 +600,24 @@ struct RawConfig {
     #[serde(default)]
     artifact: Vec<RawArtifact>,
     changelog: Option<RawChangelog>,
+    rules: Option<BTreeMap<Spanned<String>, Level>>,
+    #[serde(default)]
+    plan: Vec<RawPlan>,
+    waivers: Option<RawFile>,
+    baseline: Option<RawFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPlan {
+    path: Spanned<String>,
+    ids: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFile {
+    path: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -471,6 +655,10 @@ struct RawArtifact {
     require_lock: Option<bool>,
     lock: Option<LockMode>,
     ignore: Option<Vec<Spanned<String>>>,
+    rules: Option<BTreeMap<Spanned<String>, Level>>,
+    event_pattern: Option<Spanned<String>>,
+    schema: Option<Spanned<String>>,
+    path_keys: Option<Vec<String>>,
 }
 
 #[cfg(test)]

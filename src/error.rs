@@ -30,6 +30,8 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error("invalid lockfile")]
     Lockfile(#[source] ConfigError),
+    #[error("invalid waivers or baseline file")]
+    Waivers(#[source] ConfigError),
     #[error("{path}:{line}:{column}: {message}")]
     Document {
         path: String,
@@ -81,6 +83,10 @@ impl Error {
             ),
             Error::Lockfile(_) => Some(
                 "audit.lock is written by `git audit lock`: restore it (`git checkout HEAD -- audit.lock`) or regenerate it with `git audit lock`"
+                    .into(),
+            ),
+            Error::Waivers(_) => Some(
+                "fix the file (see \"Waivers and the baseline\" in the README); a check never runs with a waiver it cannot read"
                     .into(),
             ),
             Error::Document { .. } => {

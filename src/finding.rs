@@ -22,6 +22,11 @@ pub struct Finding {
     /// The commit checked, for `--rev` and `--range` runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// Stable identity across runs (rule, path, pointer, message with hashes masked).
+    pub fingerprint: String,
+    /// Present when a waiver or the baseline keeps this finding from blocking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<crate::suppress::Suppression>,
 }
 
 impl Finding {
@@ -37,6 +42,8 @@ impl Finding {
             message,
             hint,
             commit: None,
+            fingerprint: String::new(),
+            suppressed: None,
         }
     }
 
@@ -58,8 +65,9 @@ impl Finding {
         self
     }
 
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+    /// An error nothing waives: what makes a check fail.
+    pub fn blocks(&self) -> bool {
+        self.severity == Severity::Error && self.suppressed.is_none()
     }
 }
 

@@ -17,6 +17,7 @@ pub mod fault;
 pub mod finding;
 pub mod fsutil;
 pub mod git;
+pub mod governance;
 pub mod json;
 pub mod lock;
 pub mod lockfile;
@@ -25,6 +26,7 @@ pub mod release;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -30,6 +30,28 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A severity as audit.toml sets it: a severity, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    /// The severity findings get at this level; `None` when the rule is off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
 /// One rule of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rule {
@@ -114,6 +136,97 @@ pub const RULES: &[Rule] = &[
         description: "An artifact's canonical hash differs from its entry in audit.lock.",
         rationale: "audit.lock locks artifacts that cannot carry an embedded block; a mismatch means the file changed without a re-lock.",
         example: "audit.lock records sequence x.json at <old hash>; x.json was edited",
+    },
+    Rule {
+        id: "registry-missing-sequence",
+        severity: Severity::Error,
+        description: "A sequence file has no domain in the registry.",
+        rationale: "The registry is generated from the sequence files; a sequence it does not list means the registry is stale.",
+        example: "json-sequences/new.json with id \"new-symphony\" and no domain \"new-symphony\"",
+    },
+    Rule {
+        id: "registry-dangling-sequence",
+        severity: Severity::Error,
+        description: "A domain's `sequenceFile` does not exist in the snapshot.",
+        rationale: "A domain pointing at a missing sequence describes something that no longer exists (or was never committed).",
+        example: r#"{"domains": [{"id": "a", "sequenceFile": "json-sequences/gone.json"}]}"#,
+    },
+    Rule {
+        id: "registry-sequence-mismatch",
+        severity: Severity::Error,
+        description: "A domain's `movements` or `beats` count differs from its sequence file.",
+        rationale: "Counts are generated from the sequence; a mismatch means one side was edited without regenerating the other.",
+        example: r#"domain says "beats": 3, its sequence has 4 beats"#,
+    },
+    Rule {
+        id: "sequence-id-duplicate",
+        severity: Severity::Error,
+        description: "Two sequence files declare the same id.",
+        rationale: "Domains link to sequences by id; two sequences with one id make the link ambiguous.",
+        example: r#"a.json and b.json both with "id": "copy-symphony""#,
+    },
+    Rule {
+        id: "beat-numbering",
+        severity: Severity::Warning,
+        description: "The beats of a movement are not numbered 1..n in order.",
+        rationale: "Beat numbers order execution and name beats in diffs and changelogs; gaps and repeats hide a lost or duplicated beat.",
+        example: r#"{"beats": [{"beat": 1}, {"beat": 3}]}"#,
+    },
+    Rule {
+        id: "beat-handler-missing",
+        severity: Severity::Error,
+        description: "A beat names no handler.",
+        rationale: "A beat without a handler cannot run; the conductor will fail at that beat.",
+        example: r#"{"beat": 1, "event": "canvas:copy"}"#,
+    },
+    Rule {
+        id: "beat-event-missing",
+        severity: Severity::Error,
+        description: "A beat names no event.",
+        rationale: "Beats are observed through their events; a beat without one is invisible to listeners and telemetry.",
+        example: r#"{"beat": 1, "handler": "copy"}"#,
+    },
+    Rule {
+        id: "event-name",
+        severity: Severity::Warning,
+        description: "A beat's event does not match the configured pattern (`event-pattern`).",
+        rationale: "Listeners subscribe by name; one naming scheme keeps topics predictable.",
+        example: r#"{"event": "canvas.copy.Done"}   (default pattern: lowercase segments joined by ':')"#,
+    },
+    Rule {
+        id: "path-separator",
+        severity: Severity::Error,
+        description: "A repository path inside a JSON value uses `\\`.",
+        rationale: "git paths use '/'; a backslash path works on one machine and breaks everywhere else.",
+        example: r#"{"sequenceFile": "packages\\a\\seq.json"}"#,
+    },
+    Rule {
+        id: "path-missing",
+        severity: Severity::Error,
+        description: "A repository path inside a JSON value names a file that does not exist.",
+        rationale: "A dangling path is drift between the registry and the repository it describes.",
+        example: r#"{"docsPath": "docs/removed/"}   (with path-keys = ["docsPath"])"#,
+    },
+    Rule {
+        id: "schema",
+        severity: Severity::Error,
+        description: "A document does not validate against its configured JSON Schema (`schema`).",
+        rationale: "The schema is the contract generators and readers share; an invalid document breaks one of them.",
+        example: "a sequence whose beat `timing` is not one of the schema's enum values",
+    },
+    Rule {
+        id: "plan-coverage",
+        severity: Severity::Warning,
+        description: "An id the project plan lists (`[[plan]]`) is missing from the registry.",
+        rationale: "The plan promises these domains; a missing one is work the registry does not reflect.",
+        example: r#"plan "domainSequences": [{"id": "x"}] and no domain "x""#,
+    },
+    Rule {
+        id: "waiver-expired",
+        severity: Severity::Warning,
+        description: "A waiver has passed its expiry date and no longer waives anything.",
+        rationale: "Waivers are temporary by design; an expired one must be renewed deliberately or the finding fixed.",
+        example: r#"[[waiver]] ... expires = 2025-01-31"#,
     },
     Rule {
         id: "changelog-missing",

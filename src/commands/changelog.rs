@@ -365,7 +365,7 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
         report.findings.extend(findings);
     }
     report.commits = list.len();
-    report.ok = !report.findings.iter().any(Finding::is_error);
+    report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = format!(
         "changelog of {} commit{}{}",
         list.len(),

@@ -1,15 +1,19 @@
 //! `git audit check`: the commit gate. Reads two snapshots, runs the rules over what changed
 //! (or everything with `--all`), reports findings; exit 1 when one is an error.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::check::{self, Subject};
 use crate::cli::{CheckArgs, Format};
-use crate::config::{self, Config};
+use crate::config::{self, Config, Kind};
 use crate::error::{Error, Result};
 use crate::finding::{self, Finding};
 use crate::git::{self, CommitInfo, Repo, Source};
+use crate::governance::{self, Doc};
 use crate::lockfile::{self, Lockfile};
 use crate::render;
 use crate::report::CheckReport;
+use crate::suppress;
 use crate::{Env, EXIT_FINDINGS, EXIT_OK};
 
 /// One comparison to check: an "after" snapshot against its "before".
@@ -87,7 +91,7 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<u8> {
         report.findings.extend(outcome.findings);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
-    report.ok = !report.findings.iter().any(Finding::is_error);
+    report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = scope_label(args, &plans);
     match env.format {
         Format::Json => render::json(env.out, &report)?,
@@ -120,11 +124,23 @@ pub struct Outcome {
 }
 
 /// Checks one plan: every changed governed artifact (every one with `all`), plus the
-/// cross-artifact checks that involve them (audit.lock entries; everything when audit.toml
-/// itself changed).
+/// cross-artifact checks that involve them (registry and sequences, plan coverage, audit.lock
+/// entries; everything when audit.toml itself changed). Severities, waivers and the baseline
+/// of the same snapshot then decide what blocks.
 pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, all: bool) -> Result<Outcome> {
+    let extra: Vec<&str> = config
+        .plans
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(config.artifacts.iter().filter_map(|a| a.schema.as_deref()))
+        .collect();
     let wanted = |p: &str| {
-        config.governing(p).is_some() || p == lockfile::FILE_NAME || p == config::FILE_NAME
+        config.governing(p).is_some()
+            || p == lockfile::FILE_NAME
+            || p == config::FILE_NAME
+            || p == config.waivers
+            || p == config.baseline
+            || extra.contains(&p)
     };
     let before = repo.snapshot(&plan.before, &wanted)?;
     let after = repo.snapshot(&plan.after, &wanted)?;
@@ -133,62 +149,237 @@ pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, all: bool) -> Resul
         (None, None) => false,
         _ => true,
     };
+    let changed: BTreeSet<&str> = before
+        .entries
+        .keys()
+        .chain(after.entries.keys())
+        .map(String::as_str)
+        .filter(|p| differs(p))
+        .collect();
     let lockfile = read_lockfile(repo, &plan.after)?;
-    let lockfile_changed = differs(lockfile::FILE_NAME);
-    let everything = all || differs(config::FILE_NAME);
+    let lockfile_changed = changed.contains(lockfile::FILE_NAME);
+    let everything = all || changed.contains(config::FILE_NAME);
+    let governed_kind = |p: &str| config.governing(p).map(|a| a.kind);
+    let world_changed = changed.iter().any(|p| {
+        matches!(governed_kind(p), Some(Kind::Registry | Kind::Sequence))
+            || config.plans.iter().any(|pl| pl.path == *p)
+    });
+    let need_world = everything || world_changed;
 
+    let is_target = |path: &str| {
+        everything
+            || changed.contains(path)
+            || (lockfile_changed
+                && lockfile
+                    .as_ref()
+                    .is_some_and(|l| l.locks.contains_key(path)))
+    };
     let mut findings = Vec::new();
     let mut checked = 0;
-    let mut removed_any = false;
-    for path in before.entries.keys() {
-        if config.governing(path).is_some() && !after.entries.contains_key(path) {
-            removed_any = true;
-        }
-    }
+
+    // Read every document the rules need; only targets report what cannot be read.
+    let mut contents = Vec::new();
     for (path, object) in &after.entries {
         let Some(artifact) = config.governing(path) else {
             continue;
         };
-        let lock_involved = lockfile_changed
-            && lockfile
-                .as_ref()
-                .is_some_and(|l| l.locks.contains_key(path));
-        if !(everything || differs(path) || lock_involved) {
+        let target = is_target(path);
+        let in_world = need_world && matches!(artifact.kind, Kind::Registry | Kind::Sequence);
+        if !target && !in_world {
             continue;
         }
-        checked += 1;
-        let content = match super::load(repo, &plan.after, path, object, &config.limits)? {
-            Ok(c) => c,
-            Err(super::NotParsed::Skipped(s)) => {
-                findings.push(check::skipped(&s));
-                continue;
+        if target {
+            checked += 1;
+        }
+        match super::load(repo, &plan.after, path, object, &config.limits)? {
+            Ok(c) => contents.push((path.as_str(), artifact, c, target)),
+            Err(super::NotParsed::Skipped(s)) if target => findings.push(check::skipped(&s)),
+            Err(super::NotParsed::Refused(r)) if target => findings.push(check::refused(&r)),
+            Err(_) => {}
+        }
+    }
+    let mut parsed = Vec::new();
+    for (path, artifact, content, target) in &contents {
+        match super::parse(content, &plan.after, path, artifact, &config.limits) {
+            Ok(p) => parsed.push((*path, *artifact, content.bytes(), p, *target)),
+            Err(r) if *target => findings.push(check::refused(&r)),
+            Err(_) => {}
+        }
+    }
+
+    let all_paths = if need_world || parsed.iter().any(|d| d.4 && !d.1.path_keys.is_empty()) {
+        Some(repo.snapshot(&plan.after, &|_| true)?)
+    } else {
+        None
+    };
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
+    if let Some(snap) = &all_paths {
+        for p in snap.entries.keys() {
+            let mut at = p.as_str();
+            while let Some((dir, _)) = at.rsplit_once('/') {
+                if !dirs.insert(dir.to_string()) {
+                    break;
+                }
+                at = dir;
             }
-            Err(super::NotParsed::Refused(r)) => {
-                findings.push(check::refused(&r));
-                continue;
-            }
-        };
-        let parsed = match super::parse(&content, &plan.after, path, artifact, &config.limits) {
-            Ok(p) => p,
-            Err(r) => {
-                findings.push(check::refused(&r));
-                continue;
-            }
-        };
+        }
+    }
+    let exists = |p: &str| {
+        all_paths
+            .as_ref()
+            .is_some_and(|s| s.entries.contains_key(p) || dirs.contains(p))
+    };
+
+    let mut schemas: BTreeMap<String, jsonschema::Validator> = BTreeMap::new();
+    for (path, artifact, bytes, p, target) in &parsed {
+        if !*target {
+            continue;
+        }
         findings.extend(check::artifact(&Subject {
             path,
             artifact,
-            bytes: content.bytes(),
-            parsed: &parsed,
+            bytes,
+            parsed: p,
             lockfile: lockfile.as_ref(),
             limits: &config.limits,
         }));
+        let doc = Doc {
+            path,
+            artifact,
+            bytes,
+            root: &p.root,
+        };
+        if artifact.kind == Kind::Sequence {
+            findings.extend(governance::sequence_rules(
+                &doc,
+                artifact.event_pattern.as_ref(),
+            ));
+        }
+        if !artifact.path_keys.is_empty() {
+            let skip: &[&str] = if artifact.kind == Kind::Registry {
+                &["sequenceFile"]
+            } else {
+                &[]
+            };
+            findings.extend(governance::path_rules(&doc, &exists, skip));
+        }
+        if let Some(schema_path) = &artifact.schema {
+            if !schemas.contains_key(schema_path) {
+                let validator = load_schema(repo, &plan.after, schema_path)?;
+                schemas.insert(schema_path.clone(), validator);
+            }
+            let full = crate::json::parse(bytes, &config.limits).map_err(|e| Error::Document {
+                path: path.to_string(),
+                line: e.line,
+                column: e.column,
+                message: e.kind.to_string(),
+            })?;
+            if let Some(v) = schemas.get(schema_path) {
+                findings.extend(governance::schema_findings(&doc, &full, v, schema_path));
+            }
+        }
     }
+
+    if need_world {
+        let docs: Vec<Doc<'_, '_>> = parsed
+            .iter()
+            .map(|(path, artifact, bytes, p, _)| Doc {
+                path,
+                artifact,
+                bytes,
+                root: &p.root,
+            })
+            .collect();
+        let registries: Vec<Doc<'_, '_>> = docs
+            .iter()
+            .copied()
+            .filter(|d| d.artifact.kind == Kind::Registry)
+            .collect();
+        let sequences: Vec<Doc<'_, '_>> = docs
+            .iter()
+            .copied()
+            .filter(|d| d.artifact.kind == Kind::Sequence)
+            .collect();
+        let mut involved = governance::cross(&registries, &sequences, &exists);
+        for pl in &config.plans {
+            let Some(object) = after.entries.get(&pl.path) else {
+                continue;
+            };
+            let content = match super::load(repo, &plan.after, &pl.path, object, &config.limits)? {
+                Ok(c) => c,
+                Err(super::NotParsed::Skipped(s)) => {
+                    findings.push(check::skipped(&s));
+                    continue;
+                }
+                Err(super::NotParsed::Refused(r)) => {
+                    findings.push(check::refused(&r));
+                    continue;
+                }
+            };
+            let root = match crate::json::parse(content.bytes(), &config.limits) {
+                Ok(root) => root,
+                Err(e) => {
+                    findings.push(check::refused(&super::refused(&pl.path, &plan.after, &e)));
+                    continue;
+                }
+            };
+            let plain = crate::config::Artifact::plain_json(&pl.path);
+            let doc = Doc {
+                path: &pl.path,
+                artifact: &plain,
+                bytes: content.bytes(),
+                root: &root,
+            };
+            let mut found = governance::plan_coverage(&doc, &pl.ids, &registries);
+            for (_, inv) in &mut found {
+                inv.push(pl.path.clone());
+            }
+            involved.extend(found);
+        }
+        for (f, inv) in involved {
+            if everything
+                || changed.contains(f.path.as_str())
+                || inv.iter().any(|p| changed.contains(p.as_str()))
+            {
+                findings.push(f);
+            }
+        }
+    }
+
+    let removed_any = changed
+        .iter()
+        .any(|p| config.governing(p).is_some() && !after.entries.contains_key(*p));
     if let Some(l) = &lockfile {
         if everything || lockfile_changed || removed_any {
             findings.extend(check::stale_locks(l, &|p| after.entries.contains_key(p)));
         }
     }
+
+    let waivers = match repo.read_path(&plan.after, &config.waivers)? {
+        None => Vec::new(),
+        Some(bytes) => {
+            let origin = format!("{} ({})", config.waivers, plan.after);
+            let text = String::from_utf8_lossy(&bytes);
+            suppress::parse_waivers(&text, &origin).map_err(Error::Waivers)?
+        }
+    };
+    let baseline = match repo.read_path(&plan.after, &config.baseline)? {
+        None => suppress::Baseline::default(),
+        Some(bytes) => {
+            let origin = format!("{} ({})", config.baseline, plan.after);
+            let text = String::from_utf8_lossy(&bytes);
+            suppress::parse_baseline(&text, &origin).map_err(Error::Waivers)?
+        }
+    };
+    let mut findings = suppress::settle(
+        findings,
+        config,
+        &waivers,
+        &config.waivers,
+        &baseline,
+        &suppress::today(),
+        all,
+    );
     finding::sort(&mut findings);
     if let Some(c) = &plan.commit {
         for f in &mut findings {
@@ -196,6 +387,26 @@ pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, all: bool) -> Resul
         }
     }
     Ok(Outcome { findings, checked })
+}
+
+/// Compiles the JSON Schema at `path` in a snapshot, offline. A schema that cannot be read or
+/// compiled stops the check: it cannot run, so it fails closed.
+fn load_schema(repo: &Repo, source: &Source, path: &str) -> Result<jsonschema::Validator> {
+    let hint = "fix `schema` in audit.toml, or commit the schema it names";
+    let Some(bytes) = repo.read_path(source, path)? else {
+        return Err(Error::refused(
+            format!("the schema {path} is not in the {source}"),
+            hint,
+        ));
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::refused(format!("the schema {path} is not valid JSON: {e}"), hint))?;
+    jsonschema::validator_for(&value).map_err(|e| {
+        Error::refused(
+            format!("the schema {path} cannot be used offline: {e}"),
+            "git-audit validates offline (drafts 4 to 2020-12); a schema must not need the network",
+        )
+    })
 }
 
 /// audit.lock from a snapshot; an unreadable one stops the check (it cannot run without it).

@@ -101,7 +101,7 @@ impl Story<'_, '_> {
         let outcome = check_plan(&self.repo, &config, &plan, false)?;
         let mut report = CheckReport::new();
         report.checked = outcome.checked;
-        report.ok = !outcome.findings.iter().any(Finding::is_error);
+        report.ok = !outcome.findings.iter().any(Finding::blocks);
         report.scope = format!("the {} against {}", plan.after, plan.before);
         report.findings = outcome.findings;
         let mut text = Vec::new();

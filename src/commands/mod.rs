@@ -133,7 +133,7 @@ pub fn parse<'c>(
     artifact::analyze(content.bytes(), artifact, limits).map_err(|e| refused(path, snapshot, &e))
 }
 
-fn refused(path: &str, snapshot: &Source, e: &crate::json::parse::Error) -> Refused {
+pub(crate) fn refused(path: &str, snapshot: &Source, e: &crate::json::parse::Error) -> Refused {
     Refused {
         path: path.to_string(),
         snapshot: snapshot.to_string(),
