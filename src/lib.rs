@@ -12,6 +12,7 @@ pub mod config;
 pub mod diff;
 pub mod error;
 pub mod git;
+pub mod hooks;
 pub mod json;
 pub mod render;
 pub mod report;
