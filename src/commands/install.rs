@@ -632,17 +632,22 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<u8> {
             continue;
         }
         for argv in check.check_args() {
-            let code = run_check(env, &argv)?;
-            if code != EXIT_OK {
+            let result = run_check(env, &argv);
+            let what = match &result {
+                Ok(EXIT_OK) => None,
+                Ok(_) => Some("is blocked"),
+                Err(_) => Some("could not be checked"),
+            };
+            if let Some(what) = what {
                 writeln!(
                     env.err,
-                    "git-audit: the push of {} to {remote} is blocked (git-audit check {})",
+                    "git-audit: the push of {} to {remote} {what} (git-audit check {})",
                     check.local_ref(),
                     argv.join(" ")
                 )
                 .map_err(write_error)?;
             }
-            worst = worst.max(code);
+            worst = worst.max(result?);
         }
     }
     Ok(worst)
