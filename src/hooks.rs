@@ -8,7 +8,7 @@
 use std::fmt;
 
 /// The hooks git-audit can install, in the order they are handled.
-pub const HOOKS: [Hook; 2] = [Hook::PreCommit, Hook::PrePush];
+pub const HOOKS: [Hook; 3] = [Hook::PreCommit, Hook::PreMergeCommit, Hook::PrePush];
 
 /// The folder, inside the hooks directory, that keeps a hook git-audit replaced. The original
 /// keeps its own file name there, so a hook that reads its name from `$0` (hook managers that
@@ -21,7 +21,11 @@ pub const MARKER: &str = "# git-audit hook v";
 /// A hook git-audit knows how to install and run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Hook {
+    /// `git commit`: the index being committed.
     PreCommit,
+    /// `git merge` making a merge commit by itself (it does not run pre-commit).
+    PreMergeCommit,
+    /// `git push`: the commits being sent.
     PrePush,
 }
 
@@ -30,6 +34,7 @@ impl Hook {
     pub fn name(self) -> &'static str {
         match self {
             Hook::PreCommit => "pre-commit",
+            Hook::PreMergeCommit => "pre-merge-commit",
             Hook::PrePush => "pre-push",
         }
     }
@@ -38,6 +43,7 @@ impl Hook {
     pub fn script(self) -> &'static str {
         match self {
             Hook::PreCommit => include_str!("../hooks/pre-commit"),
+            Hook::PreMergeCommit => include_str!("../hooks/pre-merge-commit"),
             Hook::PrePush => include_str!("../hooks/pre-push"),
         }
     }
@@ -52,7 +58,7 @@ impl Hook {
         let known: Vec<&str> = HOOKS.iter().map(|h| h.name()).collect();
         format!(
             "git-audit has no {name:?} hook; it provides {}",
-            known.join(" and ")
+            known.join(", ")
         )
     }
 }
@@ -458,6 +464,11 @@ pub fn in_progress_note(op: InProgress) -> String {
     format!("note: this commit was made during {what} in progress; {go_on}")
 }
 
+/// What the pre-merge-commit hook adds when it stops a merge: git keeps the merge in progress.
+pub fn merge_commit_note() -> &'static str {
+    "note: the merge is not committed; git keeps it in progress: fix the files, `git add` them and `git commit` to complete the merge, or `git merge --abort`"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,7 +526,10 @@ mod tests {
 
     #[test]
     fn select_defaults_dedupes_and_refuses_unknown() {
-        assert_eq!(select(&[]).unwrap(), vec![Hook::PreCommit, Hook::PrePush]);
+        assert_eq!(
+            select(&[]).unwrap(),
+            vec![Hook::PreCommit, Hook::PreMergeCommit, Hook::PrePush]
+        );
         let names = vec![
             "pre-push".to_string(),
             "pre-commit".into(),
@@ -527,7 +541,10 @@ mod tests {
         );
         let err = select(&["commit-msg".to_string()]).unwrap_err();
         assert!(err.contains("\"commit-msg\""), "{err}");
-        assert!(err.contains("pre-commit and pre-push"), "{err}");
+        assert!(
+            err.contains("pre-commit, pre-merge-commit, pre-push"),
+            "{err}"
+        );
     }
 
     fn foreign() -> Found {

@@ -559,21 +559,25 @@ pub fn hook(env: &mut Env<'_>, args: &HookArgs) -> Result<u8> {
         _ => (false, args.args.as_slice()),
     };
     match hook {
-        Hook::PreCommit => pre_commit(env, dry_run),
+        Hook::PreCommit => pre_commit(env, dry_run, false),
+        Hook::PreMergeCommit => pre_commit(env, dry_run, true),
         Hook::PrePush => pre_push(env, dry_run, rest),
     }
 }
 
 /// The pre-commit hook: the staged check (the index being committed against HEAD), also in
 /// the middle of a merge, rebase, cherry-pick or revert: the commit being made must pass
-/// whatever made it. When it is blocked then, a note says how to go on or abort.
-fn pre_commit(env: &mut Env<'_>, dry_run: bool) -> Result<u8> {
+/// whatever made it. When it is blocked then, a note says how to go on or abort. The
+/// pre-merge-commit hook is the same check of the merged index, for `git merge`.
+fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<u8> {
     if dry_run {
         writeln!(env.out, "git-audit check").map_err(write_error)?;
         return Ok(EXIT_OK);
     }
     let code = run_check(env, &[])?;
-    if code != EXIT_OK {
+    if code != EXIT_OK && merge {
+        writeln!(env.err, "{}", hooks::merge_commit_note()).map_err(write_error)?;
+    } else if code != EXIT_OK {
         if let Some(op) = Repo::open().ok().and_then(|r| r.in_progress()) {
             writeln!(env.err, "{}", hooks::in_progress_note(op)).map_err(write_error)?;
         }
