@@ -98,8 +98,9 @@ pub enum Found {
     Foreign {
         /// Git only runs executable hooks.
         executable: bool,
-        /// The script refers to its own path (`$0`), so moving it may change what it does.
-        uses_own_path: bool,
+        /// The script finds files beside itself through its own path (`$(dirname "$0")/…`),
+        /// which moving it into the chained folder breaks.
+        reads_siblings: bool,
     },
     /// A directory or another kind of file: nothing git would run.
     NotAFile,
@@ -114,9 +115,16 @@ pub fn classify(hook: Hook, content: &[u8], executable: bool) -> Found {
     } else {
         Found::Foreign {
             executable,
-            uses_own_path: contains(content, b"$0") || contains(content, b"${0"),
+            reads_siblings: reads_siblings(content),
         }
     }
+}
+
+/// `$(dirname "$0")/x`, `${0%/*}/x` and their spellings: the script uses a file beside itself.
+fn reads_siblings(content: &[u8]) -> bool {
+    [&b"$0\")/"[..], b"$0)/", b"${0%/*}/", b"$0\"`/", b"$0`/"]
+        .iter()
+        .any(|p| contains(content, p))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -132,7 +140,7 @@ pub enum InstallStep {
     Chain {
         /// It is not executable, so git never ran it, and the script will not either.
         inert: bool,
-        uses_own_path: bool,
+        reads_siblings: bool,
     },
     /// The script is already in place.
     AlreadyInstalled,
@@ -170,10 +178,10 @@ pub fn plan_install(
         (_, Found::Absent) => Ok(match at_hook {
             Found::Foreign {
                 executable,
-                uses_own_path,
+                reads_siblings,
             } => InstallStep::Chain {
                 inert: !executable,
-                uses_own_path: *uses_own_path,
+                reads_siblings: *reads_siblings,
             },
             _ => InstallStep::Write,
         }),
@@ -508,7 +516,24 @@ mod tests {
             classify(Hook::PreCommit, b"#!/bin/sh\nexit 0\n", false),
             Found::Foreign {
                 executable: false,
-                uses_own_path: false
+                reads_siblings: false
+            }
+        );
+        // pre-commit's and prek's hooks only pass their folder along: not flagged.
+        let framework =
+            b"#!/bin/sh\nHERE=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\nexec x --hook-dir=\"$HERE\"\n";
+        assert_eq!(
+            classify(Hook::PreCommit, framework, true),
+            Found::Foreign {
+                executable: true,
+                reads_siblings: false
+            }
+        );
+        assert_eq!(
+            classify(Hook::PreCommit, b"#!/bin/sh\n. \"${0%/*}/lib.sh\"\n", true),
+            Found::Foreign {
+                executable: true,
+                reads_siblings: true
             }
         );
         assert_eq!(
@@ -519,7 +544,7 @@ mod tests {
             ),
             Found::Foreign {
                 executable: true,
-                uses_own_path: true
+                reads_siblings: true
             }
         );
     }
@@ -550,7 +575,7 @@ mod tests {
     fn foreign() -> Found {
         Found::Foreign {
             executable: true,
-            uses_own_path: false,
+            reads_siblings: false,
         }
     }
 
@@ -562,7 +587,7 @@ mod tests {
             p(&foreign(), &Found::Absent),
             Ok(InstallStep::Chain {
                 inert: false,
-                uses_own_path: false
+                reads_siblings: false
             })
         );
         assert_eq!(

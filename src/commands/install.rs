@@ -246,16 +246,16 @@ fn observe(hook: Hook, path: &Path) -> Result<Found> {
     if file_type.is_symlink() {
         let executable = fs::metadata(path).is_ok_and(|m| is_executable(&m));
         let content = fs::read(path).unwrap_or_default();
-        let uses_own_path = matches!(
+        let reads_siblings = matches!(
             hooks::classify(hook, &content, executable),
             Found::Foreign {
-                uses_own_path: true,
+                reads_siblings: true,
                 ..
             }
         );
         return Ok(Found::Foreign {
             executable,
-            uses_own_path,
+            reads_siblings,
         });
     }
     if !file_type.is_file() {
@@ -336,7 +336,7 @@ fn carry_out_install(site: &Site, step: &InstallStep) -> Result<Done> {
         }
         InstallStep::Chain {
             inert,
-            uses_own_path,
+            reads_siblings,
         } => {
             let dir = parent(&site.path)?;
             let chained_dir = parent(&site.chained)?;
@@ -388,9 +388,16 @@ fn carry_out_install(site: &Site, step: &InstallStep) -> Result<Done> {
                     site.shown_chained, site.shown_chained
                 ));
             }
-            if *uses_own_path {
+            if *reads_siblings {
                 done.notes.push(format!(
-                    "the kept hook refers to its own path ($0): it now runs from {CHAINED_DIR}/ under its own name; if it looks for files beside itself (as husky's hooks do), uninstall and call `git-audit hook {hook} \"$@\"` from your hook instead (see docs/hooks.md)",
+                    "the kept hook uses files beside itself (through $0), and it now runs from {CHAINED_DIR}/: if it fails there (husky's hooks do), run `git audit uninstall` and call `git-audit hook {hook} \"$@\"` at the end of your hook instead (see docs/hooks.md)",
+                ));
+            }
+            if dir.join(format!("{hook}.legacy")).exists() {
+                let chained_dir = site.shown_chained.strip_suffix(hook).unwrap_or(CHAINED_DIR);
+                done.notes.push(format!(
+                    "{}.legacy (kept by pre-commit or prek) is run by their hook from beside itself, which is now {chained_dir}: move it there too (mv {}.legacy {chained_dir}) or it no longer runs",
+                    site.shown, site.shown
                 ));
             }
         }
@@ -628,7 +635,12 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<u8> {
         }
     };
     drop(repo);
-    let remote = args.first().map(String::as_str).unwrap_or("the remote");
+    let framework_remote = var("PRE_COMMIT_REMOTE_NAME");
+    let remote = args
+        .first()
+        .map(String::as_str)
+        .or(framework_remote.as_deref())
+        .unwrap_or("the remote");
     let mut worst = EXIT_OK;
     for check in &checks {
         if dry_run {

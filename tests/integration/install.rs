@@ -291,6 +291,35 @@ fn a_symlinked_hook_is_chained_and_restored_as_a_link() {
 }
 
 #[test]
+fn chaining_warns_about_hooks_that_depend_on_their_folder() {
+    let repo = TestRepo::new();
+    let dir = hooks_dir(&repo);
+    // husky's hooks source a file beside themselves.
+    write_hook(
+        &dir.join("pre-commit"),
+        "#!/bin/sh\n. \"$(dirname \"$0\")/h\"\n",
+        0o755,
+    );
+    // pre-commit and prek keep the hook they replaced as <name>.legacy, beside theirs.
+    write_hook(&dir.join("pre-push"), "#!/bin/sh\nexit 0\n", 0o755);
+    write_hook(&dir.join("pre-push.legacy"), "#!/bin/sh\nexit 0\n", 0o755);
+    let run = repo.audit(["install"]);
+    run.code(0);
+    assert!(
+        run.stdout
+            .contains("the kept hook uses files beside itself"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("mv .git/hooks/pre-push.legacy .git/hooks/git-audit-chained/"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn a_hook_git_would_not_run_is_kept_and_still_not_run() {
     let repo = TestRepo::new();
     write_hook(
