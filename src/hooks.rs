@@ -335,9 +335,10 @@ pub enum PushInput {
     /// The pre-commit framework (or prek) ran the hook: it consumed git's input and says what
     /// is pushed in `PRE_COMMIT_FROM_REF` / `PRE_COMMIT_TO_REF`.
     Framework { from: String, to: String },
-    /// The framework found the push includes a root commit and gave no range, only the local
-    /// ref (`PRE_COMMIT_LOCAL_BRANCH`): everything it sends that no remote has is checked.
-    FrameworkNewHistory { local_ref: String },
+    /// The framework found the push includes a root commit and gave no range: only the tip
+    /// (`PRE_COMMIT_TO_REF`, from prek) or only the local ref (`PRE_COMMIT_LOCAL_BRANCH`, from
+    /// pre-commit). Every commit it sends that no remote has is checked.
+    FrameworkNewHistory { local_ref: String, tip: String },
     /// Read git's own lines from standard input.
     Stdin,
 }
@@ -353,7 +354,14 @@ pub fn push_input(
     let set = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(str::to_string);
     match (set(from), set(to), set(local_branch)) {
         (Some(from), Some(to), _) => PushInput::Framework { from, to },
-        (_, _, Some(local_ref)) if under_framework => PushInput::FrameworkNewHistory { local_ref },
+        (None, Some(tip), local) if under_framework => PushInput::FrameworkNewHistory {
+            local_ref: local.unwrap_or_else(|| tip.clone()),
+            tip,
+        },
+        (None, None, Some(local_ref)) if under_framework => PushInput::FrameworkNewHistory {
+            tip: local_ref.clone(),
+            local_ref,
+        },
         _ => PushInput::Stdin,
     }
 }
@@ -665,7 +673,15 @@ mod tests {
         assert_eq!(
             push_input(None, None, Some("refs/heads/main"), true),
             PushInput::FrameworkNewHistory {
-                local_ref: "refs/heads/main".into()
+                local_ref: "refs/heads/main".into(),
+                tip: "refs/heads/main".into()
+            }
+        );
+        assert_eq!(
+            push_input(None, Some(B), Some("refs/heads/main"), true),
+            PushInput::FrameworkNewHistory {
+                local_ref: "refs/heads/main".into(),
+                tip: B.into()
             }
         );
         assert_eq!(push_input(None, None, Some("x"), false), PushInput::Stdin);

@@ -607,8 +607,8 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<u8> {
             let local_ref = var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|| to.clone());
             vec![repo.range_check(&local_ref, &from, &to)?]
         }
-        PushInput::FrameworkNewHistory { local_ref } => {
-            vec![repo.new_history_check_of(&local_ref)?]
+        PushInput::FrameworkNewHistory { local_ref, tip } => {
+            vec![repo.new_history_check_of(&local_ref, &tip)?]
         }
         PushInput::Stdin => {
             let mut stdin = std::io::stdin();

@@ -187,15 +187,15 @@ impl Repo {
         })
     }
 
-    /// What to check for `LOCAL_REF` (a ref name or any revision) when the framework says the
-    /// push starts a new history.
-    pub fn new_history_check_of(&self, local_ref: &str) -> Result<PushCheck> {
-        let tip = self
+    /// What to check for `tip` (an object id, a ref name or any revision) pushed as
+    /// `local_ref` when the framework says the push starts a new history.
+    pub fn new_history_check_of(&self, local_ref: &str, tip: &str) -> Result<PushCheck> {
+        let commit = self
             .repo
-            .revparse_single(local_ref)
+            .revparse_single(tip)
             .and_then(|o| o.peel_to_commit())
-            .map_err(|e| Error::git(format!("{local_ref} does not name a commit"), e))?;
-        self.new_history_check(local_ref, tip.id())
+            .map_err(|e| Error::git(format!("{tip} does not name a commit"), e))?;
+        self.new_history_check(local_ref, commit.id())
     }
 
     fn new_history_check(&self, local_ref: &str, tip: Oid) -> Result<PushCheck> {

@@ -121,16 +121,25 @@ fn pre_push_plan(repo: &TestRepo, input: &str, vars: &[(&str, &str)]) -> Run {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    for k in [
+        "PRE_COMMIT",
+        "PRE_COMMIT_FROM_REF",
+        "PRE_COMMIT_TO_REF",
+        "PRE_COMMIT_LOCAL_BRANCH",
+        "PRE_COMMIT_REMOTE_NAME",
+    ] {
+        cmd.env_remove(k);
+    }
     for (k, v) in vars {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("spawn git-audit");
-    child
+    // The hook may not read its input (under the framework): a closed pipe is fine.
+    let _ = child
         .stdin
         .take()
         .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
+        .write_all(input.as_bytes());
     Run::from(child.wait_with_output().expect("wait"))
 }
 
@@ -848,6 +857,21 @@ fn pre_push_uses_the_pre_commit_frameworks_range_when_given() {
         "",
         &[
             ("PRE_COMMIT", "1"),
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main"),
+        ],
+    );
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        format!("refs/heads/main: git-audit check --rev {root}\n")
+    );
+    // prek gives the tip as PRE_COMMIT_TO_REF, without PRE_COMMIT_FROM_REF.
+    let run = pre_push_plan(
+        &fresh,
+        "",
+        &[
+            ("PRE_COMMIT", "1"),
+            ("PRE_COMMIT_TO_REF", root.as_str()),
             ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main"),
         ],
     );
