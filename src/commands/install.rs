@@ -86,7 +86,10 @@ pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
                     "core.hooksPath is set to {value:?} in your {scope} git configuration: hooks installed in {} would run in every repository that uses it, not only this one",
                     dir.path.display()
                 ),
-                "to install for this repository only, give it its own hooks folder (git config core.hooksPath .git/hooks) and run `git audit install` again; to install into the shared folder anyway, run `git audit install --force`",
+                format!(
+                    "to install for this repository only, give it its own hooks folder (git config core.hooksPath {}) and run `git audit install` again; to install into the shared folder anyway, run `git audit install --force`",
+                    dir.own.display()
+                ),
             ));
         }
         general_notes.push(format!(

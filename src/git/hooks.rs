@@ -27,6 +27,9 @@ pub enum HooksOrigin {
 pub struct HooksDir {
     pub path: PathBuf,
     pub origin: HooksOrigin,
+    /// The repository's own hooks folder, `$GIT_COMMON_DIR/hooks`, whatever `core.hooksPath`
+    /// says.
+    pub own: PathBuf,
 }
 
 impl Repo {
@@ -43,10 +46,12 @@ impl Repo {
             Err(e) if e.code() == ErrorCode::NotFound => None,
             Err(e) => return Err(Error::git("cannot read core.hooksPath", e)),
         };
+        let own = self.repo.commondir().join("hooks");
         let Some(entry) = entry else {
             return Ok(HooksDir {
-                path: self.repo.commondir().join("hooks"),
+                path: own.clone(),
                 origin: HooksOrigin::Default,
+                own,
             });
         };
         let value = entry.value().map(str::to_string).ok_or_else(|| {
@@ -63,7 +68,7 @@ impl Repo {
                 scope: scope_name(level),
             },
         };
-        Ok(HooksDir { path, origin })
+        Ok(HooksDir { path, origin, own })
     }
 
     fn expand_hooks_path(&self, value: &str) -> Result<PathBuf> {

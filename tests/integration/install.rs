@@ -511,6 +511,14 @@ fn a_global_core_hooks_path_is_refused_without_force() {
     );
     assert!(run.stderr.contains("every repository"), "{}", run.stderr);
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "git config core.hooksPath {}",
+            repo.root().join(".git/hooks").display()
+        )),
+        "{}",
+        run.stderr
+    );
     assert!(!shared.exists(), "nothing is written when refused");
     assert!(!hooks_dir(&repo).join("pre-commit").exists());
 
@@ -527,7 +535,8 @@ fn a_global_core_hooks_path_is_refused_without_force() {
     );
 
     // A local core.hooksPath wins over the global one, as in git.
-    repo.git(["config", "core.hooksPath", ".git/hooks"]);
+    let own = repo.root().join(".git/hooks");
+    repo.git(["config", "core.hooksPath", own.to_str().expect("utf-8")]);
     audit(&["install", "--hook", "pre-push"]).code(0);
     assert!(hooks_dir(&repo).join("pre-push").exists());
     assert!(!shared.join("pre-push").exists());
