@@ -1,11 +1,11 @@
 //! `git audit install` / `uninstall` and the hook entry point the shims call.
 //!
-//! Install chains, never clobbers: a hook already in place moves (one rename, so it keeps its
-//! bytes and mode) to `git-audit-chained/<name>` in the hooks directory, and git-audit's
-//! script, which runs it first, takes its place. Uninstall renames it back over the script.
-//! Every decision is taken for all hooks before anything is written (`crate::hooks`), so a
-//! refusal leaves the hooks directory untouched; scripts are written to a temporary file and
-//! renamed into place.
+//! Install chains, never clobbers: a hook already in place is kept, with its bytes and mode, as
+//! `git-audit-chained/<name>` in the hooks directory (a hard link, then git-audit's script is
+//! renamed over the old name, so some hook is always in place), and git-audit's script runs it
+//! first. Uninstall renames it back over the script. Every decision is taken for all hooks
+//! before anything is written (`crate::hooks`), so a refusal leaves the hooks directory
+//! untouched; scripts are written to a temporary file and linked or renamed into place.
 
 use std::fs;
 use std::io::{IsTerminal, Read, Write};
@@ -42,6 +42,7 @@ struct Report {
     version: u32,
     #[serde(rename = "hooksDir")]
     hooks_dir: String,
+    notes: Vec<String>,
     hooks: Vec<Done>,
 }
 
@@ -117,6 +118,7 @@ pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
     let mut report = Report {
         version: JSON_VERSION,
         hooks_dir: shown(&repo, &dir.path),
+        notes: Vec::new(),
         hooks: Vec::new(),
     };
     if !dir.path.is_dir() {
@@ -129,6 +131,7 @@ pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
         general_notes.push(format!("created the hooks folder {}", report.hooks_dir));
     }
     print_notes(env, format, &general_notes)?;
+    report.notes = general_notes;
     for (site, step) in plan {
         let done = carry_out_install(&site, &step)?;
         print_done(env, format, &done)?;
@@ -174,6 +177,7 @@ pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<u8> {
     let mut report = Report {
         version: JSON_VERSION,
         hooks_dir: shown(&repo, &dir.path),
+        notes: general_notes,
         hooks: Vec::new(),
     };
     for (site, step) in plan {
@@ -335,7 +339,7 @@ fn carry_out_install(site: &Site, step: &InstallStep) -> Result<Done> {
         InstallStep::Write => {
             let dir = parent(&site.path)?;
             let temp = TempScript::write(dir, hook, site.hook.script().as_bytes())?;
-            temp.rename_to(&site.path)?;
+            temp.place_new(&site.path, &site.shown)?;
         }
         InstallStep::Chain {
             inert,
@@ -350,30 +354,40 @@ fn carry_out_install(site: &Site, step: &InstallStep) -> Result<Done> {
                     Error::io(format!("cannot create {}", chained_dir.display()), e)
                 })?;
             }
-            if let Err(e) = fs::rename(&site.path, &site.chained) {
+            let remove_created_dir = || {
                 if created_dir {
                     let _ = fs::remove_dir(chained_dir);
                 }
-                return Err(Error::io(
-                    format!(
-                        "cannot move {} to {}; nothing was changed",
-                        site.shown, site.shown_chained
-                    ),
-                    e,
-                ));
-            }
+            };
+            // Keep the original under its second name first, so a hook is in place at every
+            // moment: a hard link when the file system has them, else a rename.
+            let kept = match keep(&site.path, &site.chained) {
+                Ok(kept) => kept,
+                Err(e) => {
+                    remove_created_dir();
+                    return Err(Error::io(
+                        format!(
+                            "cannot keep {} as {}; nothing was changed",
+                            site.shown, site.shown_chained
+                        ),
+                        e,
+                    ));
+                }
+            };
             if let Err(e) = temp.rename_to(&site.path) {
-                // Put the original back where it was.
-                return Err(match fs::rename(&site.chained, &site.path) {
+                // Undo: the original is still in place (linked) or goes back (renamed).
+                let undone = match kept {
+                    Kept::Linked => fs::remove_file(&site.chained),
+                    Kept::Renamed => fs::rename(&site.chained, &site.path),
+                };
+                return Err(match undone {
                     Ok(()) => {
-                        if created_dir {
-                            let _ = fs::remove_dir(chained_dir);
-                        }
+                        remove_created_dir();
                         e
                     }
                     Err(back) => Error::refused(
                         format!(
-                            "cannot write {} ({e}), and cannot move the original hook back ({back})",
+                            "cannot write {} ({e}), and cannot put the original hook back ({back})",
                             site.shown
                         ),
                         format!(
@@ -489,6 +503,34 @@ fn print_done(env: &mut Env<'_>, format: Format, done: &Done) -> Result<()> {
     Ok(())
 }
 
+/// How the original hook came to be kept under its chained name.
+enum Kept {
+    /// A second name for the same file; the first one is then replaced by git-audit's script.
+    Linked,
+    /// Moved (symbolic links, and file systems without hard links).
+    Renamed,
+}
+
+/// Gives `from` the second name `to`, never replacing anything already at `to`.
+fn keep(from: &Path, to: &Path) -> std::io::Result<Kept> {
+    let is_link = fs::symlink_metadata(from)?.file_type().is_symlink();
+    if !is_link {
+        match fs::hard_link(from, to) {
+            Ok(()) => return Ok(Kept::Linked),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
+            Err(_) => {} // no hard links here: rename instead
+        }
+    }
+    if fs::symlink_metadata(to).is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} already exists", to.display()),
+        ));
+    }
+    fs::rename(from, to)?;
+    Ok(Kept::Renamed)
+}
+
 /// A script written beside its destination, deleted unless renamed into place.
 struct TempScript {
     path: PathBuf,
@@ -523,6 +565,24 @@ impl TempScript {
         }
         file.sync_all().map_err(failed)?;
         Ok(temp)
+    }
+
+    /// Puts the script at `to`, which must not exist (a hook that appeared since it was
+    /// looked at is never replaced).
+    fn place_new(self, to: &Path, shown: &str) -> Result<()> {
+        let appeared = || {
+            Error::refused(
+                format!("{shown} appeared while git-audit was installing; nothing was changed"),
+                "run `git audit install` again",
+            )
+        };
+        match fs::hard_link(&self.path, to) {
+            // The temporary name goes away when `self` is dropped.
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(appeared()),
+            Err(_) if fs::symlink_metadata(to).is_ok() => Err(appeared()),
+            Err(_) => self.rename_to(to),
+        }
     }
 
     fn rename_to(mut self, to: &Path) -> Result<()> {
@@ -721,5 +781,31 @@ mod tests {
             assert_eq!(mode & 0o777, 0o755);
         }
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn nothing_already_there_is_ever_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("pre-commit");
+        fs::write(&dest, b"theirs").unwrap();
+        let temp = TempScript::write(dir.path(), "pre-commit", b"ours").unwrap();
+        let err = temp.place_new(&dest, "pre-commit").unwrap_err();
+        assert!(err.to_string().contains("appeared"), "{err}");
+        assert_eq!(fs::read(&dest).unwrap(), b"theirs");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temp file left"
+        );
+
+        let kept = dir.path().join("kept");
+        fs::write(&kept, b"older").unwrap();
+        assert!(keep(&dest, &kept).is_err());
+        assert_eq!(fs::read(&kept).unwrap(), b"older");
+        assert_eq!(fs::read(&dest).unwrap(), b"theirs");
+        fs::remove_file(&kept).unwrap();
+        assert!(matches!(keep(&dest, &kept), Ok(Kept::Linked)));
+        assert_eq!(fs::read(&kept).unwrap(), b"theirs");
+        assert!(dest.exists(), "a hook stays in place until it is replaced");
     }
 }
