@@ -159,7 +159,9 @@ prove() {
 
 	expect ok "$fw install (pre-commit + pre-push shims)" "" -- \
 		"$fw" install --hook-type pre-commit --hook-type pre-push
-	[ -x .git/hooks/pre-commit ] && [ -x .git/hooks/pre-push ] || fail "$fw did not write its hooks"
+	if [ ! -x .git/hooks/pre-commit ] || [ ! -x .git/hooks/pre-push ]; then
+		fail "$fw did not write its hooks"
+	fi
 
 	mkdir -p json-sequences
 	printf '%s\n' "$good" >json-sequences/seq.json
