@@ -175,7 +175,7 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// Hooks to install (default: pre-commit and pre-push).
+    /// Hooks to install (default: pre-commit, pre-merge-commit and pre-push).
     #[arg(long = "hook", value_name = "NAME")]
     pub hooks: Vec<String>,
     /// Install even where a global core.hooksPath would make the hooks apply to every repository.

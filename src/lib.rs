@@ -18,6 +18,7 @@ pub mod finding;
 pub mod fsutil;
 pub mod git;
 pub mod governance;
+pub mod hooks;
 pub mod json;
 pub mod lock;
 pub mod lockfile;

@@ -28,9 +28,6 @@ fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<u8> {
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
     let lines = record(&repo, &config, args.amend || amending())?;
-    if lines.is_empty() {
-        writeln!(env.out, "git-audit: nothing to record").map_err(render::write_error)?;
-    }
     for line in lines {
         writeln!(env.out, "{line}").map_err(render::write_error)?;
     }

@@ -4,6 +4,8 @@
 //! Reading never takes or writes `index.lock`: the index is opened read-only from the path git
 //! hands its hooks (`GIT_INDEX_FILE`, else the repository's own index).
 
+pub mod hooks;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -6,3 +6,4 @@ mod support;
 mod corpus;
 mod diff;
 mod hash;
+mod install;
