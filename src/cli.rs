@@ -45,6 +45,12 @@ pub enum Format {
     Json,
     /// A Markdown summary a pull-request comment can carry.
     Markdown,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), plus a step summary.
+    Github,
+    /// JUnit XML, one test case per rule.
+    Junit,
 }
 
 impl Format {
@@ -53,6 +59,9 @@ impl Format {
             Format::Human => "human",
             Format::Json => "json",
             Format::Markdown => "markdown",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
         }
     }
 }
@@ -82,6 +91,15 @@ pub enum Command {
     Init(InitArgs),
     /// Run the whole story on a built-in example in a scratch repository.
     Demo(DemoArgs),
+    /// List every rule with its default severity.
+    Rules,
+    /// Explain one rule: what it finds, why, and an example that triggers it.
+    Explain(ExplainArgs),
+    /// Record today's findings (of every governed artifact in the index) so only new ones block.
+    Baseline(BaselineArgs),
+    /// The pull-request gate: finds base and head on GitHub Actions or GitLab CI, then checks
+    /// every commit in between and their changelog entries.
+    Ci(CiArgs),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -147,6 +165,29 @@ pub struct RebuildArgs {
 pub struct ReleaseNotesArgs {
     /// The range: A..B.
     pub range: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, as `git audit rules` lists it.
+    pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Print the baseline instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    /// The base revision, when the CI environment does not name one.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The head revision (default: what the CI environment names, else HEAD).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
 }
 
 #[derive(Debug, Args)]

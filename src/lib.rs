@@ -58,6 +58,21 @@ pub struct Env<'w> {
     pub config: Option<PathBuf>,
 }
 
+impl Env<'_> {
+    /// Refuses a `--format` the command does not write.
+    pub fn formats(&self, command: &str, allowed: &[Format]) -> Result<()> {
+        if allowed.contains(&self.format) {
+            return Ok(());
+        }
+        let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+        Err(Error::Usage(format!(
+            "`{command}` writes {} output, not {}",
+            names.join(" or "),
+            self.format.name()
+        )))
+    }
+}
+
 /// Runs one parsed command line; returns the exit status for a command that ran.
 pub fn run(cli: Cli) -> Result<u8> {
     for dir in &cli.dir {
@@ -87,6 +102,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Uninstall(args) => commands::install::uninstall(&mut env, args)?,
         Command::Init(args) => commands::init::run(&mut env, args)?,
         Command::Changelog(cmd) => commands::changelog::run(&mut env, cmd)?,
+        Command::Rules => commands::rules::list(&mut env)?,
+        Command::Explain(args) => commands::rules::explain(&mut env, args)?,
+        Command::Baseline(args) => commands::rules::baseline(&mut env, args)?,
+        Command::Ci(args) => commands::ci::run(&mut env, args)?,
         Command::ReleaseNotes(args) => commands::release::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,

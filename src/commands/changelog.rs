@@ -195,6 +195,13 @@ pub fn post_commit(repo: &Repo, config: &Config) -> Result<Vec<String>> {
     Ok(said)
 }
 
+/// `changelog-missing`, `-extra` and `-duplicate` findings of one commit.
+pub fn verify_one(repo: &Repo, commit: &CommitInfo) -> Result<Vec<Finding>> {
+    let mut out = Vec::new();
+    verify_commit(repo, commit, &mut out)?;
+    Ok(out)
+}
+
 /// What one commit should have added to the changelog, and what it did.
 fn verify_commit(repo: &Repo, commit: &CommitInfo, out: &mut Vec<Finding>) -> Result<()> {
     let after = Source::Rev(commit.id.clone());
@@ -341,11 +348,7 @@ fn commits(repo: &Repo, range: Option<&str>) -> Result<Vec<CommitInfo>> {
 }
 
 fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
-    if env.format == Format::Markdown {
-        return Err(Error::Usage(
-            "`changelog verify` writes human or json output".into(),
-        ));
-    }
+    env.formats("changelog verify", super::check::FINDING_FORMATS)?;
     let repo = Repo::open()?;
     if repo.head_is_unborn() {
         return Err(Error::refused(
@@ -380,10 +383,7 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
             commit: Some(c.clone()),
         })
         .collect();
-    match env.format {
-        Format::Json => render::json(env.out, &report)?,
-        _ => render::check::human(env.out, &report, &plans, env.paint, false)?,
-    }
+    super::emit_findings(env, &report, &plans, false)?;
     Ok(if report.ok { EXIT_OK } else { EXIT_FINDINGS })
 }
 
@@ -421,9 +421,7 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
 }
 
 fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<u8> {
-    if env.format != Format::Human {
-        return Err(Error::Usage("`changelog rebuild` writes Markdown".into()));
-    }
+    env.formats("changelog rebuild", &[Format::Human])?;
     let repo = Repo::open()?;
     if repo.head_is_unborn() {
         return Err(Error::refused(

@@ -11,7 +11,6 @@ use crate::finding::{self, Finding};
 use crate::git::{self, CommitInfo, Repo, Source};
 use crate::governance::{self, Doc};
 use crate::lockfile::{self, Lockfile};
-use crate::render;
 use crate::report::CheckReport;
 use crate::suppress;
 use crate::{Env, EXIT_FINDINGS, EXIT_OK};
@@ -70,33 +69,35 @@ fn commit_plan(c: CommitInfo) -> Plan {
     }
 }
 
+/// The formats a findings report is written in.
+pub const FINDING_FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Sarif,
+    Format::Github,
+    Format::Junit,
+];
+
 pub fn run(env: &mut Env<'_>, args: &CheckArgs) -> Result<u8> {
     gate(env, args, false)
 }
 
 /// Runs the check; `quiet` (the hook) prints nothing when there is nothing to report.
 pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<u8> {
-    if env.format == Format::Markdown {
-        return Err(Error::Usage(
-            "`check` writes human or json output, not markdown".into(),
-        ));
-    }
+    env.formats("check", FINDING_FORMATS)?;
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
     let mut report = CheckReport::new();
     for plan in &plans {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
-        let outcome = check_plan(&repo, &config, plan, args.all)?;
+        let outcome = check_plan(&repo, &config, plan, args.all, true)?;
         report.checked += outcome.checked;
         report.findings.extend(outcome.findings);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
     report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = scope_label(args, &plans);
-    match env.format {
-        Format::Json => render::json(env.out, &report)?,
-        _ => render::check::human(env.out, &report, &plans, env.paint, quiet)?,
-    }
+    super::emit_findings(env, &report, &plans, quiet)?;
     Ok(if report.ok { EXIT_OK } else { EXIT_FINDINGS })
 }
 
@@ -127,7 +128,14 @@ pub struct Outcome {
 /// cross-artifact checks that involve them (registry and sequences, plan coverage, audit.lock
 /// entries; everything when audit.toml itself changed). Severities, waivers and the baseline
 /// of the same snapshot then decide what blocks.
-pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, all: bool) -> Result<Outcome> {
+/// `use_baseline: false` reports what the baseline would hide (to write a new one).
+pub fn check_plan(
+    repo: &Repo,
+    config: &Config,
+    plan: &Plan,
+    all: bool,
+    use_baseline: bool,
+) -> Result<Outcome> {
     let extra: Vec<&str> = config
         .plans
         .iter()
@@ -364,6 +372,7 @@ pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, all: bool) -> Resul
         }
     };
     let baseline = match repo.read_path(&plan.after, &config.baseline)? {
+        _ if !use_baseline => suppress::Baseline::default(),
         None => suppress::Baseline::default(),
         Some(bytes) => {
             let origin = format!("{} ({})", config.baseline, plan.after);

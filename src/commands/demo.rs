@@ -98,7 +98,7 @@ impl Story<'_, '_> {
             after: Source::Index,
             commit: None,
         };
-        let outcome = check_plan(&self.repo, &config, &plan, false)?;
+        let outcome = check_plan(&self.repo, &config, &plan, false, true)?;
         let mut report = CheckReport::new();
         report.checked = outcome.checked;
         report.ok = !outcome.findings.iter().any(Finding::blocks);
@@ -160,9 +160,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
 }
 
 pub fn run(env: &mut Env<'_>, args: &DemoArgs) -> Result<u8> {
-    if env.format != Format::Human {
-        return Err(Error::Usage("`demo` writes human output only".into()));
-    }
+    env.formats("demo", &[Format::Human])?;
     let (dir, keep) = match &args.dir {
         Some(d) => (d.clone(), true),
         None => (

@@ -50,6 +50,7 @@ pub fn sources(repo: &Repo, range: Option<&str>, worktree: bool) -> Result<(Sour
 }
 
 pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<u8> {
+    env.formats("diff", &[Format::Human, Format::Json, Format::Markdown])?;
     let repo = Repo::open()?;
     let (before, after) = sources(&repo, args.range.as_deref(), args.worktree)?;
     let config = super::load_config(&repo, &after, env.config.as_deref())?;
@@ -57,7 +58,7 @@ pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<u8> {
     match env.format {
         Format::Json => render::json(env.out, &report)?,
         Format::Markdown => render::diff::markdown(env.out, &report)?,
-        Format::Human => render::diff::human(env.out, &report, env.paint)?,
+        _ => render::diff::human(env.out, &report, env.paint)?,
     }
     render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;
     Ok(if report.errors.is_empty() { 0 } else { 2 })

@@ -22,11 +22,7 @@ pub fn source_of(args: &SnapshotArgs) -> Source {
 }
 
 pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
-    if env.format == Format::Markdown {
-        return Err(Error::Usage(
-            "`hash` writes human or json output, not markdown".into(),
-        ));
-    }
+    env.formats("hash", &[Format::Human, Format::Json])?;
     let repo = Repo::open()?;
     let source = source_of(&args.snapshot);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;

@@ -189,9 +189,7 @@ pub fn render(found: &Detected) -> String {
 }
 
 pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<u8> {
-    if env.format != Format::Human {
-        return Err(Error::Usage("`init` writes human output only".into()));
-    }
+    env.formats("init", &[Format::Human])?;
     let repo = Repo::open()?;
     let target = repo.workdir().join(config::FILE_NAME);
     if !args.stdout && target.exists() && !args.force {

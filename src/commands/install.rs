@@ -192,12 +192,8 @@ pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<u8> {
 }
 
 fn output_format(env: &Env<'_>) -> Result<Format> {
-    match env.format {
-        Format::Markdown => Err(Error::Usage(
-            "`install` and `uninstall` write human or json output, not markdown".into(),
-        )),
-        f => Ok(f),
-    }
+    env.formats("install", &[Format::Human, Format::Json])?;
+    Ok(env.format)
 }
 
 /// `git -c core.hooksPath=…` reaches git-audit only through the environment, which libgit2

@@ -22,9 +22,7 @@ use crate::report::{Standing, VerifyEntry, VerifyReport, JSON_VERSION};
 use crate::Env;
 
 pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
-    if env.format != Format::Human {
-        return Err(Error::Usage("`lock` writes human output only".into()));
-    }
+    env.formats("lock", &[Format::Human])?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
     if let Some(name) = &args.snapshot {
@@ -327,9 +325,7 @@ fn document_error(r: crate::report::Refused) -> Error {
 }
 
 pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<u8> {
-    if env.format == Format::Markdown {
-        return Err(Error::Usage("`verify` writes human or json output".into()));
-    }
+    env.formats("verify", &[Format::Human, Format::Json])?;
     let repo = Repo::open()?;
     let source = super::hash::source_of(&args.source);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;

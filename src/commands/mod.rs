@@ -3,6 +3,7 @@
 
 pub mod changelog;
 pub mod check;
+pub mod ci;
 pub mod demo;
 pub mod diff;
 pub mod hash;
@@ -10,6 +11,7 @@ pub mod init;
 pub mod install;
 pub mod lock;
 pub mod release;
+pub mod rules;
 
 use std::path::Path;
 
@@ -45,6 +47,47 @@ pub fn load_config(repo: &Repo, source: &Source, explicit: Option<&Path>) -> Res
             })?;
             Ok(Config::parse(&text, &origin)?)
         }
+    }
+}
+
+/// Writes a findings report (check, ci, changelog verify) in the chosen format. With
+/// `--format github` the Markdown summary also goes to `$GITHUB_STEP_SUMMARY` when it is set.
+pub fn emit_findings(
+    env: &mut crate::Env<'_>,
+    report: &crate::report::CheckReport,
+    plans: &[check::Plan],
+    quiet: bool,
+) -> Result<()> {
+    use crate::cli::Format;
+    use crate::render;
+    match env.format {
+        Format::Human => render::check::human(env.out, report, plans, env.paint, quiet),
+        Format::Json => render::json(env.out, report),
+        Format::Sarif => render::ci::sarif(env.out, report),
+        Format::Junit => render::ci::junit(env.out, report),
+        Format::Github => {
+            render::ci::github(env.out, report)?;
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .map_err(|e| {
+                        Error::io(
+                            format!(
+                                "cannot open $GITHUB_STEP_SUMMARY ({})",
+                                Path::new(&path).display()
+                            ),
+                            e,
+                        )
+                    })?;
+                render::ci::step_summary(&mut file, report)?;
+            }
+            Ok(())
+        }
+        Format::Markdown => Err(Error::Usage(
+            "findings are written as human, json, sarif, github or junit".into(),
+        )),
     }
 }
 

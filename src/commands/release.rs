@@ -13,6 +13,10 @@ use crate::rules::Severity;
 use crate::Env;
 
 pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<u8> {
+    env.formats(
+        "release-notes",
+        &[Format::Markdown, Format::Human, Format::Json],
+    )?;
     let repo = Repo::open()?;
     let Some((a, b)) = args.range.split_once("..") else {
         return Err(Error::Usage(format!(
@@ -41,7 +45,7 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<u8> {
         after: after.clone(),
         commit: None,
     };
-    let outcome = super::check::check_plan(&repo, &config, &plan, true)?;
+    let outcome = super::check::check_plan(&repo, &config, &plan, true, true)?;
     let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
     let lockfile = super::check::read_lockfile(&repo, &after)?.unwrap_or_default();
     let mut locks = Vec::new();

@@ -601,6 +601,11 @@ impl Repo {
         Some((sig.name()?.to_string(), sig.email()?.to_string()))
     }
 
+    /// Whether this is a shallow clone (history cut off at some depth).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
     /// Whether a merge is in progress (`MERGE_HEAD` exists).
     pub fn merging(&self) -> bool {
         self.repo.path().join("MERGE_HEAD").exists()

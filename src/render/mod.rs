@@ -1,6 +1,7 @@
 //! Renderers: every report to any `io::Write`, as human text, JSON or Markdown.
 
 pub mod check;
+pub mod ci;
 pub mod diff;
 pub mod hash;
 pub mod paint;

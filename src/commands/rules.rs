@@ -1,0 +1,122 @@
+//! `git audit rules`, `git audit explain RULE` and `git audit baseline`.
+
+use crate::cli::{BaselineArgs, ExplainArgs, Format};
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::git::{Repo, Source};
+use crate::render::{self, write_error};
+use crate::rules::{self, RULES};
+use crate::suppress;
+use crate::Env;
+
+/// Every rule: id, default severity, one line.
+pub fn list(env: &mut Env<'_>) -> Result<u8> {
+    env.formats("rules", &[Format::Human, Format::Json])?;
+    if env.format == Format::Json {
+        render::json(
+            env.out,
+            &serde_json::json!({ "version": crate::report::JSON_VERSION, "rules": RULES }),
+        )?;
+        return Ok(0);
+    }
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in RULES {
+        writeln!(
+            env.out,
+            "{:width$}  {:7}  {}",
+            r.id,
+            r.severity.as_str(),
+            r.description
+        )
+        .map_err(write_error)?;
+    }
+    writeln!(
+        env.out,
+        "\n`git audit explain RULE` tells why a rule exists; audit.toml's [rules] changes severities."
+    )
+    .map_err(write_error)?;
+    Ok(0)
+}
+
+/// One rule in full.
+pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<u8> {
+    env.formats("explain", &[Format::Human, Format::Json])?;
+    let Some(rule) = rules::rule(&args.rule) else {
+        let close: Vec<&str> = RULES
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| {
+                id.contains(args.rule.as_str())
+                    || args
+                        .rule
+                        .split('-')
+                        .any(|w| !w.is_empty() && id.contains(w))
+            })
+            .collect();
+        return Err(Error::refused(
+            format!("there is no rule `{}`", args.rule),
+            if close.is_empty() {
+                "`git audit rules` lists every rule".to_string()
+            } else {
+                format!(
+                    "did you mean {}? (`git audit rules` lists every rule)",
+                    close.join(", ")
+                )
+            },
+        ));
+    };
+    if env.format == Format::Json {
+        render::json(env.out, rule)?;
+        return Ok(0);
+    }
+    let paint = env.paint;
+    writeln!(
+        env.out,
+        "{} (default severity: {})\n\n{}\n\nWhy: {}\n\nExample that triggers it:\n    {}\n\nSet its severity in audit.toml: [rules] {} = \"error\" | \"warning\" | \"info\" | \"off\"\n(or per artifact: rules = {{ {} = \"off\" }}); waive one finding in audit-waivers.toml.",
+        paint.bold(rule.id),
+        rule.severity,
+        rule.description,
+        rule.rationale,
+        rule.example,
+        rule.id,
+        rule.id
+    )
+    .map_err(write_error)?;
+    Ok(0)
+}
+
+/// Records today's findings over every governed artifact in the index.
+pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<u8> {
+    env.formats("baseline", &[Format::Human])?;
+    let repo = Repo::open()?;
+    let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
+    let plan = super::check::Plan {
+        before: Source::Empty,
+        after: Source::Index,
+        commit: None,
+    };
+    let outcome = super::check::check_plan(&repo, &config, &plan, true, false)?;
+    let accepted: Vec<_> = outcome
+        .findings
+        .into_iter()
+        .filter(|f| f.suppressed.is_none() && f.rule != "waiver-expired")
+        .collect();
+    let text = suppress::render_baseline(&accepted);
+    if args.stdout {
+        write!(env.out, "{text}").map_err(write_error)?;
+        return Ok(0);
+    }
+    let path = repo.workdir().join(&config.baseline);
+    write_atomic(&path, text.as_bytes())
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+    writeln!(
+        env.out,
+        "wrote {}: {} finding{} accepted; only new findings will block. Commit it: git add {}",
+        config.baseline,
+        accepted.len(),
+        if accepted.len() == 1 { "" } else { "s" },
+        config.baseline
+    )
+    .map_err(write_error)?;
+    Ok(0)
+}
