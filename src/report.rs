@@ -97,11 +97,17 @@ impl CheckReport {
         }
     }
 
+    /// Findings of this severity that nothing suppresses.
     pub fn count(&self, severity: crate::rules::Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity)
+            .filter(|f| f.severity == severity && f.suppressed.is_none())
             .count()
+    }
+
+    /// Findings a waiver or the baseline suppresses.
+    pub fn suppressed(&self) -> usize {
+        self.findings.iter().filter(|f| f.suppressed.is_some()).count()
     }
 }
 

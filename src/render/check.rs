@@ -21,7 +21,8 @@ pub fn human(
     quiet: bool,
 ) -> Result<()> {
     let mut current: Option<&str> = None;
-    for f in &report.findings {
+    // A hook shows what matters now; suppressed findings are listed by `git audit check`.
+    for f in report.findings.iter().filter(|f| !quiet || f.suppressed.is_none()) {
         if f.commit.as_deref() != current {
             current = f.commit.as_deref();
             if let Some(id) = current {
@@ -34,6 +35,22 @@ pub fn human(
                 writeln!(out, "{}", paint.bold(&format!("commit {summary}")))
                     .map_err(write_error)?;
             }
+        }
+        if let Some(s) = &f.suppressed {
+            let why = match (&s.owner, &s.expires) {
+                (Some(o), Some(e)) => format!("{}: {} ({o}, until {e})", s.kind, s.justification),
+                _ => format!("{}: {}", s.kind, s.justification),
+            };
+            writeln!(
+                out,
+                "{}",
+                paint.dim(&format!(
+                    "{}:{}:{}: suppressed {}[{}]: {} [{why}]",
+                    f.path, f.line, f.column, f.severity, f.rule, f.message
+                ))
+            )
+            .map_err(write_error)?;
+            continue;
         }
         let severity = match f.severity {
             Severity::Error => paint.red(&format!("error[{}]", f.rule)),
@@ -52,7 +69,8 @@ pub fn human(
         }
         writeln!(out, "  {} {}", paint.cyan("hint:"), f.hint).map_err(write_error)?;
     }
-    if report.findings.is_empty() && quiet {
+    let suppressed = report.suppressed();
+    if report.findings.len() == suppressed && quiet {
         return Ok(());
     }
     let errors = report.count(Severity::Error);
@@ -72,6 +90,9 @@ pub fn human(
         let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
         if infos > 0 {
             parts.push(plural(infos, "note"));
+        }
+        if suppressed > 0 {
+            parts.push(format!("{suppressed} suppressed"));
         }
         let text = format!(
             "git-audit: {}; {checked} checked ({})",
