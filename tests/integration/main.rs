@@ -3,6 +3,8 @@
 
 mod support;
 
+mod check;
 mod corpus;
 mod diff;
+mod fixtures;
 mod hash;
