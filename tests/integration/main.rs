@@ -8,3 +8,4 @@ mod corpus;
 mod diff;
 mod fixtures;
 mod hash;
+mod lock;
