@@ -27,7 +27,11 @@ fn json_syntax_blocks_and_valid_json_commits() {
     let run = repo.commit("add domain c");
     assert_committed(&repo, &run, &head);
     run.no_findings();
-    assert!(run.all().contains("git-audit: no findings"), "{}", run.all());
+    assert!(
+        run.all().contains("git-audit: no findings"),
+        "{}",
+        run.all()
+    );
 }
 
 #[test]
@@ -173,7 +177,12 @@ fn id_missing_blocks_a_domain_and_a_sequence_without_id() {
         "{line}"
     );
     assert!(run.all().contains("at /domains/2"), "{}", run.all());
-    assert_eq!(run.finding_lines("required-field").len(), 0, "{}", run.all());
+    assert_eq!(
+        run.finding_lines("required-field").len(),
+        0,
+        "{}",
+        run.all()
+    );
 
     repo.write(REGISTRY, good_registry(&["a", "b"]));
     repo.write(
@@ -226,15 +235,15 @@ fn required_field_blocks_an_incomplete_domain_and_is_configurable() {
     let repo = gated_repo();
     let head = repo.head();
     let partial = domain("c").replace(r#", "tempo": 120, "key": "C Major""#, "");
-    repo.write(REGISTRY, registry(&[domain("a"), domain("b"), partial.clone()]));
+    repo.write(
+        REGISTRY,
+        registry(&[domain("a"), domain("b"), partial.clone()]),
+    );
     repo.git(["add", REGISTRY]);
     let run = repo.commit("incomplete domain");
     assert_blocked(&repo, &run, &head);
     let line = run.finding("required-field", REGISTRY, domain_line(2));
-    assert!(
-        line.contains("`tempo`") && line.contains("`key`"),
-        "{line}"
-    );
+    assert!(line.contains("`tempo`") && line.contains("`key`"), "{line}");
     assert!(!line.contains("`name`"), "{line}");
 
     // With required-fields narrowed in audit.toml the same domain is complete.
@@ -256,7 +265,12 @@ fn required_field_blocks_an_incomplete_domain_and_is_configurable() {
     repo.git(["add", "-A"]);
     let run = repo.commit("require an owner");
     assert_blocked(&repo, &run, &head);
-    assert_eq!(run.finding_lines("required-field").len(), 3, "{}", run.all());
+    assert_eq!(
+        run.finding_lines("required-field").len(),
+        3,
+        "{}",
+        run.all()
+    );
     let line = run.finding("required-field", REGISTRY, domain_line(0));
     assert!(line.contains("`owner`"), "{line}");
 }
@@ -357,10 +371,7 @@ fn json_output_carries_every_field_and_exit_codes_follow_errors() {
     assert_eq!(findings[1]["path"], SEQ_A);
     assert_eq!(findings[1]["pointer"], "");
     // The same run twice gives the same bytes.
-    assert_eq!(
-        repo.audit(["check", "--format", "json"]).stdout,
-        run.stdout
-    );
+    assert_eq!(repo.audit(["check", "--format", "json"]).stdout, run.stdout);
 
     repo.write(REGISTRY, good_registry(&["a", "b"]));
     repo.write(SEQ_A, sequence("alpha", &["m1"]));
@@ -434,7 +445,10 @@ fn an_unstaged_bad_audit_toml_does_not_weaken_or_break_the_staged_check() {
     let repo = gated_repo();
     let head = repo.head();
     // The work tree's audit.toml would govern nothing; the index has none (built-in defaults).
-    repo.write("audit.toml", "[[artifact]]\npath = \"nothing.json\"\nkind = \"json\"\n");
+    repo.write(
+        "audit.toml",
+        "[[artifact]]\npath = \"nothing.json\"\nkind = \"json\"\n",
+    );
     repo.write(REGISTRY, good_registry(&["a", "a"]));
     repo.git(["add", REGISTRY]);
     let run = repo.commit("dup under defaults");
@@ -446,7 +460,10 @@ fn an_unstaged_bad_audit_toml_does_not_weaken_or_break_the_staged_check() {
 fn invalid_audit_lock_exits_2_and_blocks() {
     let repo = gated_repo();
     let head = repo.head();
-    repo.write("audit.lock", "version = 1\n[locks]\n\"x.json\" = \"md5:abc\"\n");
+    repo.write(
+        "audit.lock",
+        "version = 1\n[locks]\n\"x.json\" = \"md5:abc\"\n",
+    );
     repo.git(["add", "audit.lock"]);
     let run = repo.audit(["check"]);
     run.code(2);
@@ -592,7 +609,12 @@ fn a_merge_commit_is_gated() {
     let run = repo.git_run(["merge", "--no-ff", "-m", "merge topic", "topic"]);
     run.code(0);
     assert_ne!(repo.head(), main);
-    assert_eq!(repo.git(["rev-list", "--parents", "-1", "HEAD"]).split(' ').count(), 3);
+    assert_eq!(
+        repo.git(["rev-list", "--parents", "-1", "HEAD"])
+            .split(' ')
+            .count(),
+        3
+    );
     assert!(
         run.all().contains("git-audit: no findings"),
         "the hook did not run on the merge: {}",
@@ -678,7 +700,11 @@ fn a_linked_worktree_uses_the_common_hook() {
     let run = repo.commit_in(&wt, &["-m", "good in the worktree"]);
     run.code(0);
     assert_ne!(repo.head_in(&wt), head);
-    assert!(run.all().contains("git-audit: no findings"), "{}", run.all());
+    assert!(
+        run.all().contains("git-audit: no findings"),
+        "{}",
+        run.all()
+    );
     // The main worktree's branch did not move.
     assert_eq!(repo.head(), head);
 }
@@ -789,7 +815,13 @@ fn range_names_the_bad_commits_oldest_first() {
     repo.write("README.txt", "docs\n");
     repo.commit_all("c5 unrelated");
 
-    let run = repo.audit(["check", "--range", &format!("{base}..HEAD"), "--format", "json"]);
+    let run = repo.audit([
+        "check",
+        "--range",
+        &format!("{base}..HEAD"),
+        "--format",
+        "json",
+    ]);
     run.code(1);
     let v = run.json();
     assert_eq!(v["commits"], 5, "{v}");
@@ -810,7 +842,8 @@ fn range_names_the_bad_commits_oldest_first() {
     assert!(c2_at < c4_at, "{}", run.stdout);
 
     // A range after the bad commits is clean.
-    repo.audit(["check", "--range", &format!("{c4}..HEAD")]).code(0);
+    repo.audit(["check", "--range", &format!("{c4}..HEAD")])
+        .code(0);
     // An empty range checks nothing and passes.
     let run = repo.audit(["check", "--range", "HEAD..HEAD", "--format", "json"]);
     run.code(0);
@@ -826,7 +859,13 @@ fn range_ending_at_a_good_commit_still_reports_the_middle_one() {
     let bad = repo.head().unwrap();
     repo.write(SEQ_B, sequence("beta", &["m1", "m2"]));
     repo.commit_all("repair");
-    let run = repo.audit(["check", "--range", &format!("{base}..HEAD"), "--format", "json"]);
+    let run = repo.audit([
+        "check",
+        "--range",
+        &format!("{base}..HEAD"),
+        "--format",
+        "json",
+    ]);
     run.code(1);
     let v = run.json();
     assert_eq!(v["findings"].as_array().unwrap().len(), 1, "{v}");
@@ -884,4 +923,33 @@ fn install_hook(repo: &TestRepo, name: &str) {
     let hook = repo.root().join(".git/hooks").join(name);
     std::fs::write(&hook, GATE_HOOK).unwrap();
     crate::support::set_mode(&hook, 0o755);
+}
+
+#[test]
+fn a_conflicted_cherry_pick_is_reported_and_its_continuation_gated() {
+    let repo = gated_repo();
+    repo.git(["checkout", "-q", "-b", "topic"]);
+    repo.write(REGISTRY, good_registry(&["a", "b", "t"]));
+    repo.commit_all("topic");
+    repo.git(["checkout", "-q", "main"]);
+    repo.write(REGISTRY, good_registry(&["a", "b", "m"]));
+    repo.commit_all("main");
+    let main = repo.head();
+    let run = repo.git_run(["cherry-pick", "topic"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    let run = repo.audit(["check"]);
+    run.code(1);
+    let line = run.finding("artifact-type", REGISTRY, 1);
+    assert!(line.contains("unmerged"), "{line}");
+
+    repo.write(REGISTRY, good_registry(&["a", "b", "m", "m"]));
+    repo.git(["add", REGISTRY]);
+    let run = repo.git_run(["cherry-pick", "--continue"]);
+    assert_blocked(&repo, &run, &main);
+    run.finding("id-duplicate", REGISTRY, domain_line(3));
+
+    repo.write(REGISTRY, good_registry(&["a", "b", "m", "t"]));
+    repo.git(["add", REGISTRY]);
+    let run = repo.git_run(["cherry-pick", "--continue"]);
+    assert_committed(&repo, &run, &main);
 }

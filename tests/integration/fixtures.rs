@@ -103,6 +103,10 @@ pub fn assert_committed(repo: &TestRepo, run: &Run, head_before: &Option<String>
     assert_ne!(&now, head_before, "HEAD did not move");
     if let Some(before) = head_before {
         let parent = repo.git(["rev-parse", "HEAD^"]);
-        assert_eq!(parent.trim(), before, "the new commit is not on the old HEAD");
+        assert_eq!(
+            parent.trim(),
+            before,
+            "the new commit is not on the old HEAD"
+        );
     }
 }

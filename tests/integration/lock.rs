@@ -24,7 +24,11 @@ fn tree_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if entry.file_name() == ".git" {
                 continue;
             }
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let meta = std::fs::symlink_metadata(&path).unwrap();
             if meta.is_dir() {
                 walk(base, &path, out);
@@ -58,8 +62,17 @@ fn locked_repo() -> TestRepo {
     repo.git(["add", "-A"]);
     let run = repo.audit(["lock", "--stage"]);
     run.code(0);
-    assert!(run.stdout.contains(&format!("locked {REGISTRY}")), "{}", run.stdout);
-    assert!(run.stdout.contains(&format!("locked {SEQ_A} in audit.lock")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("locked {REGISTRY}")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("locked {SEQ_A} in audit.lock")),
+        "{}",
+        run.stdout
+    );
     let commit = repo.commit("locked base");
     assert_committed(&repo, &commit, &None);
     assert_eq!(repo.status(), "", "lock --stage staged everything it wrote");
@@ -168,7 +181,11 @@ fn lock_is_deterministic_and_idempotent() {
     let one = make();
     let two = make();
     let first = tree_bytes(one.root());
-    assert_eq!(first, tree_bytes(two.root()), "two runs, two different results");
+    assert_eq!(
+        first,
+        tree_bytes(two.root()),
+        "two runs, two different results"
+    );
     assert!(first.contains_key("audit.lock"));
     // No timestamp anywhere in what lock wrote.
     let lockfile = String::from_utf8(first["audit.lock"].clone()).unwrap();
@@ -176,8 +193,17 @@ fn lock_is_deterministic_and_idempotent() {
 
     let run = one.audit(["lock"]);
     run.code(0);
-    assert!(run.stdout.contains(&format!("{REGISTRY}: already locked")), "{}", run.stdout);
-    assert!(run.stdout.contains(&format!("{SEQ_A}: already locked in audit.lock")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("{REGISTRY}: already locked")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("{SEQ_A}: already locked in audit.lock")),
+        "{}",
+        run.stdout
+    );
     assert_eq!(tree_bytes(one.root()), first, "locking twice changed bytes");
 }
 
@@ -198,7 +224,12 @@ fn lock_keeps_tabs_key_order_and_a_missing_trailing_newline() {
         locked.starts_with(&original[..last_member_end]),
         "{locked:?}"
     );
-    assert!(locked.contains("\n\t\"integrity\": {\n\t\t\"algorithm\": \"sha256-jcs\",\n\t\t\"canonicalHash\": \""), "{locked:?}");
+    assert!(
+        locked.contains(
+            "\n\t\"integrity\": {\n\t\t\"algorithm\": \"sha256-jcs\",\n\t\t\"canonicalHash\": \""
+        ),
+        "{locked:?}"
+    );
     assert!(locked.ends_with("\n\t}\n}"), "{locked:?}");
     assert!(
         locked.lines().all(|l| !l.starts_with(' ')),
@@ -228,7 +259,11 @@ fn lock_keeps_crlf_line_endings_and_the_trailing_newline() {
             assert!(i > 0 && locked[i - 1] == b'\r', "bare LF at byte {i}");
         }
     }
-    assert!(locked.ends_with(b"}\r\n"), "{:?}", String::from_utf8_lossy(&locked));
+    assert!(
+        locked.ends_with(b"}\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&locked)
+    );
     assert!(!locked.ends_with(b"}\r\n\r\n"));
     repo.audit(["lock"]).code(0);
     assert_eq!(repo.read_bytes(REGISTRY), locked);
@@ -247,7 +282,10 @@ fn lock_keeps_a_compact_document_on_one_line() {
     let locked = repo.read(REGISTRY);
     assert_eq!(locked.lines().count(), 1, "{locked:?}");
     assert!(locked.ends_with("}}\n"), "{locked:?}");
-    assert!(locked.contains(",\"integrity\":{\"algorithm\":\"sha256-jcs\""), "{locked:?}");
+    assert!(
+        locked.contains(",\"integrity\":{\"algorithm\":\"sha256-jcs\""),
+        "{locked:?}"
+    );
 }
 
 #[test]
@@ -288,7 +326,8 @@ fn lock_named_paths_locks_only_those() {
     assert!(!repo.read(REGISTRY).contains("integrity"));
     // Relative to the current directory.
     let sub = repo.root().join("packages");
-    repo.audit_in(&sub, ["lock", "../orchestration-domains.json"]).code(0);
+    repo.audit_in(&sub, ["lock", "../orchestration-domains.json"])
+        .code(0);
     assert!(repo.read(REGISTRY).contains("integrity"));
     // A path nothing governs is refused, and nothing is written.
     repo.write("other.json", "{}\n");
@@ -334,7 +373,11 @@ fn lock_refuses_invalid_json_and_writes_nothing() {
     for args in [vec!["lock"], vec!["lock", "--stage"]] {
         let run = repo.audit(&args);
         run.code(2);
-        assert!(run.stderr.contains(&format!("{SEQ_B}:3:")), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{SEQ_B}:3:")),
+            "{}",
+            run.stderr
+        );
         // Nothing written, no temporary file left anywhere in the work tree.
         assert_eq!(tree_bytes(repo.root()), before, "{args:?} wrote something");
         no_git_locks(&repo);
@@ -381,7 +424,8 @@ fn an_edited_locked_sequence_is_blocked_until_relocked() {
     let line = run.finding("lockfile-mismatch", SEQ_A, 1);
     assert!(line.contains("audit.lock"), "{line}");
     assert!(
-        run.all().contains(&format!("git audit lock {SEQ_A} --stage")),
+        run.all()
+            .contains(&format!("git audit lock {SEQ_A} --stage")),
         "{}",
         run.all()
     );
@@ -422,7 +466,11 @@ fn removing_a_locked_sequence_reports_its_stale_entry() {
 
     let run = repo.audit(["lock", "--stage"]);
     run.code(0);
-    assert!(run.stdout.contains(&format!("dropped {SEQ_B}")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("dropped {SEQ_B}")),
+        "{}",
+        run.stdout
+    );
     assert!(!repo.read("audit.lock").contains(SEQ_B));
     let run = repo.commit("remove beta, re-locked");
     assert_committed(&repo, &run, &head);
@@ -440,7 +488,11 @@ fn lock_mode_none_and_lockfile_are_honoured() {
     repo.write(SEQ_A, sequence("alpha", &["m1"]));
     repo.git(["add", "-A"]);
     repo.audit(["lock"]).code(0);
-    assert_eq!(repo.read(REGISTRY), good_registry(&["a"]), "no embedded block");
+    assert_eq!(
+        repo.read(REGISTRY),
+        good_registry(&["a"]),
+        "no embedded block"
+    );
     let lockfile = repo.read("audit.lock");
     assert!(lockfile.contains(REGISTRY), "{lockfile}");
     assert!(!lockfile.contains(SEQ_A), "{lockfile}");
@@ -462,10 +514,16 @@ fn verify_snapshot_reports_drifted_added_and_removed_without_blocking() {
     assert_committed(&repo, &run, &head);
     let run = repo.audit(["verify", "--snapshot", "sprint-1"]);
     run.code(0);
-    assert!(run.stdout.contains("all 3 artifacts hold"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("all 3 artifacts hold"),
+        "{}",
+        run.stdout
+    );
 
     // Drift: an intended (re-locked) registry change, a removed and an added sequence.
-    let reg = repo.read(REGISTRY).replacen("\"tempo\": 120", "\"tempo\": 99", 1);
+    let reg = repo
+        .read(REGISTRY)
+        .replacen("\"tempo\": 120", "\"tempo\": 99", 1);
     repo.write(REGISTRY, reg);
     repo.git(["rm", "-q", SEQ_B]);
     let added = "packages/x/json-sequences/gamma.json";
@@ -480,10 +538,25 @@ fn verify_snapshot_reports_drifted_added_and_removed_without_blocking() {
             .find(|l| l.contains(path))
             .map(|l| l.split_whitespace().next().unwrap().to_string())
     };
-    assert_eq!(standing(REGISTRY).as_deref(), Some("drifted"), "{}", run.stdout);
-    assert_eq!(standing(SEQ_B).as_deref(), Some("removed"), "{}", run.stdout);
+    assert_eq!(
+        standing(REGISTRY).as_deref(),
+        Some("drifted"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        standing(SEQ_B).as_deref(),
+        Some("removed"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(standing(added).as_deref(), Some("added"), "{}", run.stdout);
-    assert_eq!(standing(SEQ_A), None, "holds are not listed: {}", run.stdout);
+    assert_eq!(
+        standing(SEQ_A),
+        None,
+        "holds are not listed: {}",
+        run.stdout
+    );
 
     let run = repo.audit(["verify", "--snapshot", "sprint-1", "--format", "json"]);
     run.code(0);
@@ -545,13 +618,21 @@ fn an_existing_snapshot_is_replaced_only_with_force() {
     repo.git(["add", "audit.lock"]);
     let run = repo.audit(["verify", "--snapshot", "m1"]);
     run.code(0);
-    assert!(run.stdout.contains("all 3 artifacts hold"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("all 3 artifacts hold"),
+        "{}",
+        run.stdout
+    );
 
     // Bad names and unknown snapshots.
     repo.audit(["lock", "--snapshot", "a b"]).code(2);
     let run = repo.audit(["verify", "--snapshot", "nope"]);
     run.code(2);
-    assert!(run.stderr.contains("m1"), "known snapshots listed: {}", run.stderr);
+    assert!(
+        run.stderr.contains("m1"),
+        "known snapshots listed: {}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -559,9 +640,15 @@ fn verify_reports_drift_from_locks_without_blocking() {
     let repo = locked_repo();
     let run = repo.audit(["verify"]);
     run.code(0);
-    assert!(run.stdout.contains("all 3 artifacts hold"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("all 3 artifacts hold"),
+        "{}",
+        run.stdout
+    );
 
-    let reg = repo.read(REGISTRY).replacen("\"tempo\": 120", "\"tempo\": 121", 1);
+    let reg = repo
+        .read(REGISTRY)
+        .replacen("\"tempo\": 120", "\"tempo\": 121", 1);
     repo.write(REGISTRY, reg);
     repo.write(SEQ_A, sequence("alpha", &["m1", "m2"]));
     // On disk only: the index still holds.
@@ -609,16 +696,83 @@ fn a_legacy_origin_lock_is_verified_and_a_hand_edit_blocked() {
     run.no_findings();
     let run = repo.audit(["verify", "--format", "json"]);
     run.code(0);
-    assert_eq!(run.json()["entries"][0]["standing"], "holds", "{}", run.stdout);
+    assert_eq!(
+        run.json()["entries"][0]["standing"],
+        "holds",
+        "{}",
+        run.stdout
+    );
 
     let head = repo.head();
     let from = "\"name\": \"Canvas Component Copy\",\n      \"emoji\"";
     assert_eq!(text.matches(from).count(), 1);
-    let edited = text.replacen(from, "\"name\": \"Canvas Component Kopy\",\n      \"emoji\"", 1);
+    let edited = text.replacen(
+        from,
+        "\"name\": \"Canvas Component Kopy\",\n      \"emoji\"",
+        1,
+    );
     repo.write(REGISTRY, &edited);
     repo.git(["add", REGISTRY]);
     let run = repo.commit("hand edit of a domain name");
     assert_blocked(&repo, &run, &head);
     let line = run.finding("lock-mismatch", REGISTRY, integrity_line(&edited));
     assert!(line.contains("sanctioned generator"), "{line}");
+}
+
+#[test]
+fn lock_stage_in_a_linked_worktree_stages_there_with_the_repositorys_own_fixtures() {
+    // This repository's audit.toml and examples/demo, copied into a scratch repository.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = TestRepo::new();
+    repo.write("audit.toml", std::fs::read(src.join("audit.toml")).unwrap());
+    for entry in [
+        "orchestration-domains.json",
+        "json-sequences/canvas-copy.json",
+        "json-sequences/canvas-create.json",
+        "json-sequences/library-load.json",
+    ] {
+        let rel = format!("examples/demo/{entry}");
+        repo.write(&rel, std::fs::read(src.join(&rel)).unwrap());
+    }
+    repo.commit_all("examples");
+    repo.install_gate_hook();
+    let wt = repo.scratch("linked");
+    repo.git([
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "feature",
+        wt.to_str().unwrap(),
+    ]);
+    let run = repo.audit_in(&wt, ["lock", "--stage"]);
+    run.code(0);
+    let staged = repo.git_in(&wt, ["diff", "--cached", "--name-only"]);
+    assert_eq!(
+        staged.lines().collect::<Vec<_>>(),
+        ["audit.lock", "examples/demo/orchestration-domains.json"]
+    );
+    // The main worktree is untouched.
+    assert_eq!(repo.status(), "");
+    let head = repo.head_in(&wt);
+    let run = repo.commit_in(&wt, &["-m", "lock"]);
+    run.code(0);
+    assert_ne!(repo.head_in(&wt), head);
+
+    // A hand edit in the linked worktree is blocked by the common hook.
+    let reg = wt.join("examples/demo/orchestration-domains.json");
+    let text = std::fs::read_to_string(&reg).unwrap();
+    let edited = text.replacen("\"tempo\": 90,", "\"tempo\": 95,", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&reg, &edited).unwrap();
+    repo.git_in(&wt, ["add", "-A"]);
+    let head = repo.head_in(&wt);
+    let run = repo.commit_in(&wt, &["-m", "hand edit"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert_eq!(repo.head_in(&wt), head);
+    run.finding(
+        "lock-mismatch",
+        "examples/demo/orchestration-domains.json",
+        integrity_line(&edited),
+    );
 }

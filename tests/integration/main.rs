@@ -8,4 +8,5 @@ mod corpus;
 mod diff;
 mod fixtures;
 mod hash;
+mod init_demo;
 mod lock;
