@@ -244,7 +244,8 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Where to create the scratch repository (default: a new temporary directory, removed afterwards).
-    pub dir: Option<PathBuf>,
+    #[arg(value_name = "DIR")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -107,7 +107,10 @@ impl CheckReport {
 
     /// Findings a waiver or the baseline suppresses.
     pub fn suppressed(&self) -> usize {
-        self.findings.iter().filter(|f| f.suppressed.is_some()).count()
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_some())
+            .count()
     }
 }
 

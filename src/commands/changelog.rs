@@ -91,6 +91,16 @@ fn base_of(repo: &Repo, amend: bool) -> Result<Source> {
 /// The pre-commit step: stages the entry for the index's structural change (or removes a stale
 /// one an amend or replay carried). Returns what to tell the person.
 pub fn record(repo: &Repo, config: &Config, amend: bool) -> Result<Vec<String>> {
+    record_as(repo, config, amend, None)
+}
+
+/// `record` with the entry's author and date given (`demo`), instead of git's identity.
+pub fn record_as(
+    repo: &Repo,
+    config: &Config,
+    amend: bool,
+    identity: Option<(String, String)>,
+) -> Result<Vec<String>> {
     let mut said = Vec::new();
     if !config.changelog.enabled {
         return Ok(said);
@@ -110,7 +120,7 @@ pub fn record(repo: &Repo, config: &Config, amend: bool) -> Result<Vec<String>> 
     let entry = if parts.is_empty() {
         None
     } else {
-        let (author, date) = author_and_date(repo);
+        let (author, date) = identity.unwrap_or_else(|| author_and_date(repo));
         Some(Entry::new(date, author, parts))
     };
     let base_text = text_at(repo, &base, path)?;

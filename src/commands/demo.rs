@@ -111,6 +111,14 @@ impl Story<'_, '_> {
         }
         if report.ok {
             self.clock += 60;
+            // What the installed hook does next: the changelog entry, in the same commit.
+            let author = format!("{NAME} <{EMAIL}>");
+            let date = crate::changelog::date_of(self.clock, 0);
+            for line in
+                super::changelog::record_as(&self.repo, &config, false, Some((author, date)))?
+            {
+                self.say(&format!("  {line}"))?;
+            }
             let id = self.repo.commit_index(message, NAME, EMAIL, self.clock)?;
             self.say(&self.paint().green(&format!("  → committed {}", &id[..10])))?;
             self.made.push(message.to_string());
@@ -161,7 +169,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
 
 pub fn run(env: &mut Env<'_>, args: &DemoArgs) -> Result<u8> {
     env.formats("demo", &[Format::Human])?;
-    let (dir, keep) = match &args.dir {
+    let (dir, keep) = match &args.path {
         Some(d) => (d.clone(), true),
         None => (
             std::env::temp_dir().join(format!("git-audit-demo-{}", std::process::id())),
@@ -226,8 +234,24 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<u8> {
 
     s.say(&format!(
         "\n{}",
+        s.paint().bold(
+            "2. The hooks installed: from here on `git commit` in this repository runs the gate."
+        )
+    ))?;
+    s.say(&s.paint().bold("$ git audit install"))?;
+    let install = crate::cli::InstallArgs {
+        hooks: Vec::new(),
+        force: false,
+    };
+    if let Err(e) = super::install::install_into(s.env, &s.repo, &install) {
+        // A global core.hooksPath, say: the story goes on; the gate runs in-process below.
+        s.say(&format!("  hooks not installed: {e}"))?;
+    }
+
+    s.say(&format!(
+        "\n{}",
         s.paint()
-            .bold("2. A structural change through the generator: canvas-copy gains a fourth beat.")
+            .bold("3. A structural change through the generator: canvas-copy gains a fourth beat.")
     ))?;
     let copy = s.read(COPY)?;
     let registry = s.read(REGISTRY)?;
@@ -258,7 +282,7 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<u8> {
     s.say(&format!(
         "\n{}",
         s.paint().bold(
-            "3. A hand edit of the locked registry: canvas-copy's tempo 120 → 140, no generator."
+            "4. A hand edit of the locked registry: canvas-copy's tempo 120 → 140, no generator."
         )
     ))?;
     let registry = s.read(REGISTRY)?;
@@ -271,7 +295,7 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<u8> {
     s.say(&format!(
         "\n{}",
         s.paint()
-            .bold("4. Invalid JSON: a trailing comma slips into a sequence file.")
+            .bold("5. Invalid JSON: a trailing comma slips into a sequence file.")
     ))?;
     let create = s.read(CREATE)?;
     let broken = replace_once(

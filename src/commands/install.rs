@@ -74,10 +74,17 @@ impl Site {
 }
 
 pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
-    let format = output_format(env)?;
-    let selected = hooks::select(&args.hooks).map_err(Error::Usage)?;
+    output_format(env)?;
+    hooks::select(&args.hooks).map_err(Error::Usage)?;
     let repo = Repo::open()?;
     refuse_command_line_hooks_path()?;
+    install_into(env, &repo, args)
+}
+
+/// Installs the selected hooks into `repo` (also used by `demo` on its scratch repository).
+pub fn install_into(env: &mut Env<'_>, repo: &Repo, args: &InstallArgs) -> Result<u8> {
+    let format = output_format(env)?;
+    let selected = hooks::select(&args.hooks).map_err(Error::Usage)?;
     let dir = repo.hooks_dir()?;
     let mut general_notes = Vec::new();
     if let HooksOrigin::Outside { value, scope } = &dir.origin {
@@ -102,7 +109,7 @@ pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
     let mut plan = Vec::new();
     let mut refusals = Vec::new();
     for hook in selected {
-        let site = Site::observe(&repo, &dir.path, hook)?;
+        let site = Site::observe(repo, &dir.path, hook)?;
         match hooks::plan_install(
             &site.at_hook,
             &site.at_chained,
@@ -117,7 +124,7 @@ pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
 
     let mut report = Report {
         version: JSON_VERSION,
-        hooks_dir: shown(&repo, &dir.path),
+        hooks_dir: shown(repo, &dir.path),
         notes: Vec::new(),
         hooks: Vec::new(),
     };

@@ -333,7 +333,17 @@ pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<u8> {
     let mut entries = Vec::new();
     match &args.snapshot {
         Some(name) => {
-            let Some(recorded) = lockfile.snapshots.get(name) else {
+            // `lock --snapshot` writes the working copy of audit.lock; a snapshot recorded there
+            // and not yet staged still counts when verifying the index or the working tree.
+            let worktree_copy = match source {
+                Source::Rev(_) => None,
+                _ => read_worktree_lockfile(&repo).ok(),
+            };
+            let recorded = lockfile
+                .snapshots
+                .get(name)
+                .or_else(|| worktree_copy.as_ref().and_then(|l| l.snapshots.get(name)));
+            let Some(recorded) = recorded else {
                 let known: Vec<&str> = lockfile.snapshots.keys().map(String::as_str).collect();
                 return Err(Error::refused(
                     format!("no snapshot {name:?} in audit.lock ({source})"),

@@ -22,7 +22,11 @@ pub fn human(
 ) -> Result<()> {
     let mut current: Option<&str> = None;
     // A hook shows what matters now; suppressed findings are listed by `git audit check`.
-    for f in report.findings.iter().filter(|f| !quiet || f.suppressed.is_none()) {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| !quiet || f.suppressed.is_none())
+    {
         if f.commit.as_deref() != current {
             current = f.commit.as_deref();
             if let Some(id) = current {

@@ -3,7 +3,11 @@
 
 mod support;
 
+mod check;
 mod corpus;
 mod diff;
+mod fixtures;
 mod hash;
+mod init_demo;
 mod install;
+mod lock;

@@ -481,3 +481,147 @@ pub fn registry_of(generated: &str, domains: &[(&str, &str, i64)]) -> String {
         .collect();
     registry(generated, &domains)
 }
+
+/// The hand-written pre-commit hook the gate tests install (the `install` command is tested
+/// elsewhere): the binary under test resolves through `path_env()`.
+pub const GATE_HOOK: &str = "#!/bin/sh\nexec git-audit check\n";
+
+impl TestRepo {
+    /// Writes `GATE_HOOK` as the pre-commit hook of the repository (the common hooks directory,
+    /// shared by linked worktrees), mode 0755.
+    pub fn install_gate_hook(&self) {
+        let common = self.git(["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+        let hooks = PathBuf::from(common.trim()).join("hooks");
+        std::fs::create_dir_all(&hooks).expect("mkdir hooks");
+        let hook = hooks.join("pre-commit");
+        std::fs::write(&hook, GATE_HOOK).expect("write hook");
+        set_mode(&hook, 0o755);
+    }
+
+    /// Runs git at the top of the work tree whatever its status.
+    pub fn git_run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.git_run_in(&self.root.clone(), args)
+    }
+
+    pub fn git_run_in<I, S>(&self, dir: &Path, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Run::from(self.git_cmd_in(dir).args(args).output().expect("run git"))
+    }
+
+    /// `git commit -m MESSAGE` WITH hooks; returns what happened.
+    pub fn commit(&self, message: &str) -> Run {
+        self.git_run(["commit", "-m", message])
+    }
+
+    /// `git commit ARGS…` WITH hooks, in `dir`.
+    pub fn commit_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut all = vec!["commit"];
+        all.extend_from_slice(args);
+        self.git_run_in(dir, all)
+    }
+
+    /// The commit HEAD names, `None` before the first commit.
+    pub fn head(&self) -> Option<String> {
+        self.head_in(&self.root.clone())
+    }
+
+    pub fn head_in(&self, dir: &Path) -> Option<String> {
+        let run = self.git_run_in(dir, ["rev-parse", "-q", "--verify", "HEAD"]);
+        (run.code == 0).then(|| run.stdout.trim().to_string())
+    }
+
+    /// The number of commits reachable from HEAD.
+    pub fn commit_count(&self) -> usize {
+        match self.head() {
+            None => 0,
+            Some(_) => self
+                .git(["rev-list", "--count", "HEAD"])
+                .trim()
+                .parse()
+                .expect("a count"),
+        }
+    }
+
+    /// Reads a file's bytes, relative to the work tree.
+    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.root.join(rel)).expect("read file")
+    }
+
+    /// A file's content as staged (`git show :PATH`).
+    pub fn staged(&self, rel: &str) -> String {
+        self.git(["show", &format!(":{rel}")])
+    }
+
+    /// `git status --porcelain` (empty when the work tree and index are clean).
+    pub fn status(&self) -> String {
+        self.git(["status", "--porcelain", "--untracked-files=all"])
+    }
+}
+
+/// Sets a file's permission bits.
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A file's permission bits.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("stat").permissions().mode() & 0o7777
+}
+
+impl Run {
+    /// Both streams (a hook's report reaches `git commit`'s stderr).
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// The compiler-style finding lines (`path:line:col: severity[rule]: message`) of `rule`.
+    pub fn finding_lines(&self, rule: &str) -> Vec<String> {
+        let tag = format!("[{rule}]: ");
+        self.all()
+            .lines()
+            .filter(|l| l.contains(&tag))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Asserts exactly one error finding of `rule` at `path:line:` and returns its line.
+    #[track_caller]
+    pub fn finding(&self, rule: &str, path: &str, line: usize) -> String {
+        let lines = self.finding_lines(rule);
+        let prefix = format!("{path}:{line}:");
+        let hits: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.starts_with(&prefix) && l.contains(&format!(": error[{rule}]: ")))
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "expected one `{prefix}…error[{rule}]` finding\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        hits[0].clone()
+    }
+
+    /// Asserts that no finding of any rule was reported.
+    #[track_caller]
+    pub fn no_findings(&self) -> &Run {
+        let text = self.all();
+        assert!(
+            !text.contains(": error[") && !text.contains(": warning["),
+            "unexpected findings\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
