@@ -167,3 +167,49 @@ pub fn verify_human(out: &mut dyn Write, report: &VerifyReport, paint: Paint) ->
     )
     .map_err(write_error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Finding;
+    use crate::json::Pointer;
+
+    #[test]
+    fn human_snapshot() {
+        let mut a = Finding::new(
+            "lock-mismatch",
+            "orchestration-domains.json",
+            "edited outside its sanctioned generator".into(),
+            "re-lock it: `git audit lock orchestration-domains.json --stage`".into(),
+        );
+        a.pointer = Pointer::parse("/integrity").unwrap();
+        a.line = 66;
+        a.column = 16;
+        let mut b = Finding::new(
+            "event-name",
+            "s.json",
+            "event \"A\" does not match".into(),
+            "rename it".into(),
+        );
+        b.severity = Severity::Warning;
+        let mut c = Finding::new("schema", "s.json", "waived one".into(), "h".into());
+        c.suppressed = Some(crate::suppress::Suppression {
+            kind: "waiver",
+            justification: "known".into(),
+            owner: Some("ada".into()),
+            expires: Some("2099-01-01".into()),
+        });
+        let mut report = CheckReport::new();
+        report.findings = vec![a, b, c];
+        report.checked = 2;
+        report.ok = false;
+        report.scope = "the index against HEAD".into();
+        let mut out = Vec::new();
+        human(&mut out, &report, &[], Paint::PLAIN, false).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+        // From a hook, suppressed findings are not listed.
+        let mut quiet = Vec::new();
+        human(&mut quiet, &report, &[], Paint::PLAIN, true).unwrap();
+        assert!(!String::from_utf8(quiet).unwrap().contains("waived one"));
+    }
+}

@@ -260,3 +260,60 @@ pub fn markdown(out: &mut dyn Write, report: &DiffReport) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Kind;
+    use crate::json::{canonical, parse, Limits};
+
+    fn report() -> DiffReport {
+        let before = r#"{"metadata": {"version": "1.0.0"}, "domains": [
+            {"id": "copy", "name": "Copy", "tempo": 120, "description": "Copies | things"},
+            {"id": "gone", "name": "Gone", "tempo": 90}]}"#;
+        let after = r#"{"metadata": {"version": "1.1.0"}, "domains": [
+            {"id": "copy", "name": "Copy", "tempo": 140, "description": "Copies things"},
+            {"id": "new", "name": "New", "tempo": 60}]}"#;
+        let b = parse(before.as_bytes(), &Limits::default()).unwrap();
+        let a = parse(after.as_bytes(), &Limits::default()).unwrap();
+        let h = |n: &crate::json::Node<'_>, raw: &str| crate::artifact::Hashes {
+            raw: canonical::sha256(raw.as_bytes()),
+            canonical: canonical::hash(n),
+            size: raw.len() as u64,
+        };
+        let diff = ArtifactDiff::build(
+            "orchestration-domains.json",
+            Kind::Registry,
+            "id",
+            Some((&h(&b, before), &b)),
+            Some((&h(&a, after), &a)),
+        );
+        DiffReport {
+            version: 1,
+            before: "HEAD".into(),
+            after: "index".into(),
+            artifacts: vec![diff],
+            skipped: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn human_snapshot() {
+        let mut out = Vec::new();
+        human(&mut out, &report(), Paint::PLAIN).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn markdown_snapshot() {
+        let mut out = Vec::new();
+        markdown(&mut out, &report()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn json_snapshot() {
+        insta::assert_snapshot!(serde_json::to_string_pretty(&report()).unwrap());
+    }
+}
