@@ -137,9 +137,9 @@ expect() {
 }
 
 prove() {
-	local fw="$1" commit_hook="$2" push_hook="$3"
+	local fw="$1" commit_hook="$2" push_hook="$3" changelog_hook="$4"
 	local dir="$scratch/$fw-$commit_hook"
-	echo "== $fw: hooks $commit_hook + $push_hook"
+	echo "== $fw: hooks $commit_hook + $changelog_hook + $push_hook"
 	git init -q -b main "$dir"
 	git init -q --bare -b main "$dir.remote.git"
 	cd "$dir"
@@ -150,6 +150,7 @@ prove() {
 		    rev: $rev
 		    hooks:
 		      - id: $commit_hook
+		      - id: $changelog_hook
 		      - id: $push_hook
 	EOF
 	echo "scratch" >README
@@ -167,6 +168,9 @@ prove() {
 	printf '%s\n' "$good" >json-sequences/seq.json
 	git add json-sequences
 	expect ok "good commit passes" "" -- git commit -q -m "good sequence"
+	expect ok "its changelog entry is in the same commit" "EVOLUTION.md" -- \
+		git show --stat --format= HEAD
+	[ -z "$(git status --porcelain)" ] || fail "the working tree is not clean after the commit"
 
 	printf '%s\n' "$bad" >json-sequences/seq.json
 	git add json-sequences
@@ -203,9 +207,9 @@ prove() {
 }
 
 for fw in "${frameworks[@]}"; do
-	prove "$fw" git-audit-system git-audit-pre-push-system
+	prove "$fw" git-audit-system git-audit-pre-push-system git-audit-changelog-system
 	if [ "$with_rust" -eq 1 ]; then
-		prove "$fw" git-audit git-audit-pre-push
+		prove "$fw" git-audit git-audit-pre-push git-audit-changelog
 	fi
 done
 echo "all steps passed (${frameworks[*]})"
