@@ -200,18 +200,8 @@ fn counts(s: &crate::diff::Summary) -> String {
 }
 
 fn item_line(item: &Item) -> String {
-    let kind = match item.kind {
-        ItemKind::Domain => "domain",
-        ItemKind::Sequence => "sequence",
-        ItemKind::Movement => "movement",
-        ItemKind::Beat => "beat",
-        ItemKind::Member => "member",
-    };
-    let change = match item.change {
-        Change::Added => "added",
-        Change::Removed => "removed",
-        Change::Changed => "changed",
-    };
+    let kind = item.kind.as_str();
+    let change = item.change.as_str();
     let id = if item.id.is_empty() {
         "(root)"
     } else {

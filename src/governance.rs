@@ -355,22 +355,7 @@ pub fn cross(
         if covered[k] {
             continue;
         }
-        let named_by_id = s.id().is_some_and(|id| {
-            registries.iter().any(|r| {
-                r.root
-                    .value
-                    .get("domains")
-                    .and_then(|n| n.value.as_array())
-                    .is_some_and(|ds| {
-                        ds.iter().any(|d| {
-                            d.value
-                                .get(&r.artifact.id_key)
-                                .and_then(|n| n.value.as_str())
-                                == Some(id)
-                        })
-                    })
-            })
-        });
+        let named_by_id = s.id().is_some_and(|id| carries_domain(registries, id));
         if named_by_id || registries.is_empty() {
             continue;
         }
@@ -393,6 +378,24 @@ pub fn cross(
         ));
     }
     out
+}
+
+/// Whether any registry has a domain with this id.
+fn carries_domain(registries: &[Doc<'_, '_>], id: &str) -> bool {
+    registries.iter().any(|r| {
+        r.root
+            .value
+            .get("domains")
+            .and_then(|n| n.value.as_array())
+            .is_some_and(|ds| {
+                ds.iter().any(|d| {
+                    d.value
+                        .get(&r.artifact.id_key)
+                        .and_then(|n| n.value.as_str())
+                        == Some(id)
+                })
+            })
+    })
 }
 
 /// Nodes matched by a pointer pattern whose `*` tokens match every element or member.
@@ -435,21 +438,7 @@ pub fn plan_coverage(
         let Some(id) = node.value.as_str() else {
             continue;
         };
-        let known = registries.iter().any(|r| {
-            r.root
-                .value
-                .get("domains")
-                .and_then(|n| n.value.as_array())
-                .is_some_and(|ds| {
-                    ds.iter().any(|d| {
-                        d.value
-                            .get(&r.artifact.id_key)
-                            .and_then(|n| n.value.as_str())
-                            == Some(id)
-                    })
-                })
-        });
-        if !known {
+        if !carries_domain(registries, id) {
             out.push((
                 plan.finding(
                     "plan-coverage",

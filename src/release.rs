@@ -65,16 +65,6 @@ pub struct ReleaseNotes {
     pub bump: Vec<Bump>,
 }
 
-fn kind_name(k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::Domain => "domain",
-        ItemKind::Sequence => "sequence",
-        ItemKind::Movement => "movement",
-        ItemKind::Beat => "beat",
-        ItemKind::Member => "member",
-    }
-}
-
 /// A rename of a beat's handler or event: it breaks whoever dispatches or listens to it.
 fn renamed_wiring(item: &Item) -> Vec<String> {
     if item.kind != ItemKind::Beat || item.change != Change::Changed {
@@ -115,7 +105,7 @@ pub fn group(diffs: &[ArtifactDiff]) -> (Vec<Note>, Vec<Note>, Vec<Note>, Vec<No
             Status::Modified => {}
         }
         for item in &d.items {
-            let kind = kind_name(item.kind);
+            let kind = item.kind.as_str();
             let note = |text: String| Note {
                 path: d.path.clone(),
                 kind,

@@ -38,6 +38,18 @@ pub enum ItemKind {
     Member,
 }
 
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Domain => "domain",
+            ItemKind::Sequence => "sequence",
+            ItemKind::Movement => "movement",
+            ItemKind::Beat => "beat",
+            ItemKind::Member => "member",
+        }
+    }
+}
+
 /// How an item changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -277,14 +277,7 @@ impl Repo {
 
     /// Resolves a revision to a full commit id.
     pub fn resolve_commit(&self, rev: &str) -> Result<String> {
-        let obj = self
-            .repo
-            .revparse_single(rev)
-            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
-        let commit = obj
-            .peel_to_commit()
-            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
-        Ok(commit.id().to_string())
+        self.commit_info(rev).map(|c| c.id)
     }
 
     /// One commit's id, summary and first parent.

@@ -27,19 +27,9 @@ fn summary_line(d: &ArtifactDiff) -> String {
     text
 }
 
-fn kind_name(k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::Domain => "domain",
-        ItemKind::Sequence => "sequence",
-        ItemKind::Movement => "movement",
-        ItemKind::Beat => "beat",
-        ItemKind::Member => "member",
-    }
-}
-
 fn item_name(item: &Item) -> String {
     if item.id.is_empty() {
-        format!("({})", kind_name(item.kind))
+        format!("({})", item.kind.as_str())
     } else {
         item.id.clone()
     }
@@ -114,7 +104,7 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
                 out,
                 format!(
                     "  {sigil} {} {}  {class}",
-                    kind_name(item.kind),
+                    item.kind.as_str(),
                     paint.bold(&item_name(item))
                 ),
             )?;
@@ -218,7 +208,7 @@ pub fn markdown(out: &mut dyn Write, report: &DiffReport) -> Result<()> {
                 out,
                 format!(
                     "| {} {} | {} | {} | {} |",
-                    kind_name(item.kind),
+                    item.kind.as_str(),
                     code(&item_name(item)),
                     item.change.as_str(),
                     item.class.as_str(),
