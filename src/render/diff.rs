@@ -5,7 +5,7 @@ use std::io::Write;
 use super::{short_value, write_error, Paint};
 use crate::classify::Class;
 use crate::diff::tree::Op;
-use crate::diff::{ArtifactDiff, Change, FieldChange, Item, ItemKind, Status, Summary};
+use crate::diff::{ArtifactDiff, Change, FieldChange, Item, Status, Summary};
 use crate::error::Result;
 use crate::report::DiffReport;
 
