@@ -3,6 +3,7 @@
 
 mod support;
 
+mod changelog;
 mod corpus;
 mod diff;
 mod hash;
