@@ -3,7 +3,9 @@
 
 mod support;
 
+mod ci;
 mod corpus;
 mod diff;
+mod governance;
 mod hash;
 mod install;
