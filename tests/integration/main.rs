@@ -5,9 +5,11 @@ mod support;
 
 mod changelog;
 mod check;
+mod ci;
 mod corpus;
 mod diff;
 mod fixtures;
+mod governance;
 mod hash;
 mod init_demo;
 mod install;
