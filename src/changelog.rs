@@ -330,11 +330,21 @@ pub fn added(base: &[Found], now: &[Found]) -> Vec<Found> {
     out
 }
 
+/// What the staged changelog must become.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reconciled {
+    /// It is right as it is.
+    Unchanged,
+    /// It must hold this text.
+    Write(String),
+    /// It must not exist: the base had no changelog and this commit adds no entry.
+    Delete,
+}
+
 /// The changelog text after a commit whose entries must be exactly `entry` (or none): entries
 /// this commit added relative to `base` that are not `entry` are removed (a stale entry of an
-/// amended or replayed commit); `entry` is appended unless already added. `None` when the
-/// text needs no change.
-pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Option<String> {
+/// amended or replayed commit); `entry` is appended unless already added.
+pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Reconciled {
     let base = parse(base_text);
     let now = parse(index_text);
     let added = added(&base, &now);
@@ -350,15 +360,25 @@ pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Op
         remove.push(f.span.clone());
     }
     if remove.is_empty() && (keep_one || entry.is_none()) {
-        return None;
+        return Reconciled::Unchanged;
     }
     let mut text = String::with_capacity(index_text.len() + 1024);
     let mut at = 0;
     for r in &remove {
-        text.push_str(&index_text[at..r.start]);
-        at = r.end;
+        // Spans are in document order; one may reach back into the blank line its predecessor
+        // already took.
+        let start = r.start.max(at);
+        text.push_str(&index_text[at..start]);
+        at = r.end.max(at);
     }
     text.push_str(&index_text[at..]);
+    // What is left over the base is only the blank lines that separated removed entries.
+    if text.starts_with(base_text) && text[base_text.len()..].trim().is_empty() {
+        text = base_text.to_string();
+    }
+    if entry.is_none() && base_text.is_empty() && text.trim() == HEADER.trim() {
+        return Reconciled::Delete;
+    }
     if text.trim().is_empty() {
         text = HEADER.to_string();
     }
@@ -371,7 +391,7 @@ pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Op
         }
         text.push_str(&e.render());
     }
-    Some(text)
+    Reconciled::Write(text)
 }
 
 /// `YYYY-MM-DD` of a moment in the author's own time zone.

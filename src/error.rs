@@ -86,7 +86,7 @@ impl Error {
                     .into(),
             ),
             Error::Waivers(_) => Some(
-                "fix the file (see \"Waivers and the baseline\" in the README); a check never runs with a waiver it cannot read"
+                "fix the file (see \"Rules\" in the README: waivers and the baseline); a check never runs with a waiver it cannot read"
                     .into(),
             ),
             Error::Document { .. } => {

@@ -30,6 +30,13 @@ fn temp_prefix(path: &Path) -> String {
     format!(".{name}.git-audit-")
 }
 
+/// Removes the temporaries a killed `write_atomic` of `path` left behind.
+pub fn remove_stale_temps_of(path: &Path) {
+    if let Some(dir) = path.parent() {
+        remove_stale_temps(dir, &temp_prefix(path));
+    }
+}
+
 /// Removes temporaries named `<prefix><pid>.tmp` (and `<…>.tmp.lock`) in `dir` whose process
 /// is gone: what a killed git-audit left behind. Best effort; never fails.
 pub fn remove_stale_temps(dir: &Path, prefix: &str) {

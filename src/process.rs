@@ -50,7 +50,10 @@ pub fn is_amend(args: &[String]) -> bool {
     let Some(at) = args.iter().position(|a| a == "commit") else {
         return false;
     };
-    args[at + 1..].iter().any(|a| a == "--amend")
+    // git accepts any unambiguous prefix of a long option: --am, --ame, --amen, --amend.
+    args[at + 1..]
+        .iter()
+        .any(|a| a.len() >= 4 && "--amend".starts_with(a.as_str()))
 }
 
 #[cfg(test)]
@@ -65,6 +68,9 @@ mod tests {
     fn recognises_amend() {
         assert!(is_amend(&args("git commit --amend -m x")));
         assert!(is_amend(&args("git -c a=b commit -q --amend")));
+        assert!(is_amend(&args("git commit --am -m x")));
+        assert!(is_amend(&args("git commit --amen")));
+        assert!(!is_amend(&args("git commit --a")));
         assert!(!is_amend(&args("git commit -m --amend-is-a-message")));
         assert!(!is_amend(&args("git merge --amend")));
     }

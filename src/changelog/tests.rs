@@ -28,6 +28,13 @@ const R2: &str = r#"{"domains": [{"id": "a", "name": "A", "tempo": 5}, {"id": "b
 const R_META: &str =
     r#"{"domains": [{"id": "a", "name": "A!", "tempo": 1}, {"id": "b", "name": "B", "tempo": 2}]}"#;
 
+fn write(r: Reconciled) -> String {
+    match r {
+        Reconciled::Write(text) => text,
+        other => panic!("expected a text, got {other:?}"),
+    }
+}
+
 fn entry(diffs: &[ArtifactDiff], metadata: Metadata) -> Option<Entry> {
     let parts = parts(diffs, metadata);
     (!parts.is_empty())
@@ -151,12 +158,12 @@ fn reconcile_appends_once_and_is_idempotent() {
         Metadata::Record,
     )
     .unwrap();
-    let first = reconcile("", "", Some(&e)).unwrap();
+    let first = write(reconcile("", "", Some(&e)));
     assert!(first.starts_with(HEADER));
     assert!(first.ends_with("-->\n"));
     assert_eq!(parse(&first).len(), 1);
     // Retried (aborted commit): the index already has the entry.
-    assert_eq!(reconcile("", &first, Some(&e)), None);
+    assert_eq!(reconcile("", &first, Some(&e)), Reconciled::Unchanged);
     // A person's prose around entries survives.
     let with_prose = format!("{first}\nSome note a person wrote.\n");
     let e2 = entry(
@@ -164,7 +171,7 @@ fn reconcile_appends_once_and_is_idempotent() {
         Metadata::Record,
     )
     .unwrap();
-    let second = reconcile(&with_prose, &with_prose, Some(&e2)).unwrap();
+    let second = write(reconcile(&with_prose, &with_prose, Some(&e2)));
     assert!(
         second.contains("Some note a person wrote.\n\n## "),
         "{second}"
@@ -174,28 +181,34 @@ fn reconcile_appends_once_and_is_idempotent() {
 
 #[test]
 fn reconcile_replaces_the_stale_entry_of_an_amended_commit() {
-    let base = reconcile("", "", None).unwrap_or_default();
+    let base = format!("{HEADER}\nA note.\n");
     let e1 = entry(
         &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
         Metadata::Record,
     )
     .unwrap();
-    let committed = reconcile(&base, &base, Some(&e1)).unwrap();
+    let committed = write(reconcile(&base, &base, Some(&e1)));
     // Amend: the base is the parent (no entry), the index carries e1, the transition is now R1→R_META.
     let e2 = entry(
         &[diff("reg.json", Kind::Registry, Some(R1), Some(R_META))],
         Metadata::Record,
     )
     .unwrap();
-    let amended = reconcile(&base, &committed, Some(&e2)).unwrap();
+    let amended = write(reconcile(&base, &committed, Some(&e2)));
     let found = parse(&amended);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].fingerprint, e2.fingerprint);
-    // Amend that drops the structural change entirely: the stale entry goes.
-    let dropped = reconcile(&base, &committed, None).unwrap();
-    assert!(parse(&dropped).is_empty());
+    // Amend that drops the structural change entirely: the stale entry goes, byte for byte.
+    let dropped = write(reconcile(&base, &committed, None));
+    assert_eq!(dropped, base);
     // Nothing to record and nothing added: untouched.
-    assert_eq!(reconcile(&committed, &committed, None), None);
+    assert_eq!(
+        reconcile(&committed, &committed, None),
+        Reconciled::Unchanged
+    );
+    // When the base had no changelog at all, the file goes away again.
+    let first = write(reconcile("", "", Some(&e1)));
+    assert_eq!(reconcile("", &first, None), Reconciled::Delete);
 }
 
 #[test]
@@ -205,10 +218,10 @@ fn duplicates_added_by_one_commit_collapse_to_one() {
         Metadata::Record,
     )
     .unwrap();
-    let once = reconcile("", "", Some(&e)).unwrap();
+    let once = write(reconcile("", "", Some(&e)));
     let twice = format!("{once}\n{}", e.render());
     assert_eq!(parse(&twice).len(), 2);
-    let fixed = reconcile("", &twice, Some(&e)).unwrap();
+    let fixed = write(reconcile("", &twice, Some(&e)));
     assert_eq!(parse(&fixed).len(), 1);
 }
 
@@ -220,8 +233,8 @@ fn the_same_transition_in_a_later_commit_is_its_own_entry() {
         Metadata::Record,
     )
     .unwrap();
-    let history = reconcile("", "", Some(&e)).unwrap();
-    let again = reconcile(&history, &history, Some(&e)).unwrap();
+    let history = write(reconcile("", "", Some(&e)));
+    let again = write(reconcile(&history, &history, Some(&e)));
     assert_eq!(parse(&again).len(), 2);
     assert_eq!(added(&parse(&history), &parse(&again)).len(), 1);
 }
@@ -254,4 +267,23 @@ fn dates_in_every_form_git_uses() {
         Some("2005-04-07")
     );
     assert_eq!(date_of_git_date("yesterday"), None);
+}
+
+#[test]
+fn removing_two_adjacent_stale_entries_at_the_end() {
+    let e1 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let e2 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R2), Some(R_META))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let base = format!("{HEADER}\nA note.\n");
+    let one = write(reconcile(&base, &base, Some(&e1)));
+    let two = format!("{one}\n{}", e2.render());
+    assert_eq!(parse(&two).len(), 2);
+    assert_eq!(write(reconcile(&base, &two, None)), base);
 }

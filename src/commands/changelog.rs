@@ -5,7 +5,7 @@
 //! work tree; the work-tree copy is updated only when it equals the index's, so a person's
 //! unstaged edits are neither committed nor lost.
 
-use crate::changelog::{self, Entry, Found};
+use crate::changelog::{self, Entry, Found, Reconciled};
 use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, Format, RebuildArgs, RecordArgs};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -125,58 +125,88 @@ pub fn record_as(
     };
     let base_text = text_at(repo, &base, path)?;
     let index_text = text_at(repo, &Source::Index, path)?;
-    let Some(new) = changelog::reconcile(&base_text, &index_text, entry.as_ref()) else {
-        return Ok(said);
+    let (new, changed) = match changelog::reconcile(&base_text, &index_text, entry.as_ref()) {
+        Reconciled::Unchanged => (Some(index_text.clone()), false),
+        Reconciled::Write(text) => (Some(text), true),
+        Reconciled::Delete => (None, true),
     };
-    repo.stage_bytes(path, new.as_bytes())?;
-    crate::fault::point("record-after-index");
-    match &entry {
-        Some(e) => said.push(format!(
-            "git-audit: recorded changelog entry {} in {path} (staged)",
-            &e.fingerprint.hex()[..12]
-        )),
-        None => said.push(format!(
-            "git-audit: removed a changelog entry from {path} that no longer matches this commit (staged)"
-        )),
+    if changed {
+        repo.stage_bytes(path, new.as_deref().map(str::as_bytes))?;
+        crate::fault::point("record-after-index");
+        said.push(match &entry {
+            Some(e) => format!(
+                "git-audit: recorded changelog entry {} in {path} (staged)",
+                &e.fingerprint.hex()[..12]
+            ),
+            None => format!(
+                "git-audit: removed a changelog entry from {path} that no longer matches this commit (staged)"
+            ),
+        });
     }
-    sync_worktree(repo, path, &index_text, &new, &mut said)?;
+    // The working copy follows when it still is what the index was, or lags behind it at the
+    // base (a run killed between the index and the working copy).
+    sync_worktree(
+        repo,
+        path,
+        &[&index_text, &base_text],
+        new.as_deref(),
+        changed,
+        &mut said,
+    )?;
     Ok(said)
 }
 
-/// Updates the work-tree copy of the changelog from `old` to `new` only if it still is `old`.
+/// Updates the work-tree copy of the changelog to `new` (`None`: removes it) only if it is one
+/// of `olds` (`""` standing for an absent file). When it holds someone's edits it is left alone,
+/// and, if the index just changed, the person is told.
 fn sync_worktree(
     repo: &Repo,
     path: &str,
-    old: &str,
-    new: &str,
+    olds: &[&str],
+    new: Option<&str>,
+    changed: bool,
     said: &mut Vec<String>,
 ) -> Result<()> {
     let full = repo.workdir().join(path);
+    if let Some(dir) = full.parent() {
+        crate::fsutil::remove_stale_temps_of(&full);
+        let _ = dir;
+    }
     let current = match std::fs::read(&full) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(format!("cannot read {}", full.display()), e)),
     };
-    let matches_old = match &current {
-        None => old.is_empty(),
-        Some(bytes) => bytes == old.as_bytes(),
-    };
-    if current.as_deref() == Some(new.as_bytes()) {
+    if current.as_deref() == new.map(str::as_bytes) {
         return Ok(());
     }
-    if matches_old {
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    let is_old = olds.iter().any(|old| match &current {
+        None => old.is_empty(),
+        Some(bytes) => bytes == old.as_bytes(),
+    });
+    if !is_old {
+        if changed {
+            said.push(format!(
+                "git-audit: {path} has unstaged edits; the entry is staged, your working copy was left as it is (see `git diff {path}`)"
+            ));
         }
-        write_atomic(&full, new.as_bytes())
-            .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))?;
-    } else {
-        said.push(format!(
-            "git-audit: {path} has unstaged edits; the entry is staged, your working copy was left as it is (see `git diff {path}`)"
-        ));
+        return Ok(());
     }
-    Ok(())
+    match new {
+        Some(text) => {
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+            }
+            write_atomic(&full, text.as_bytes())
+                .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))
+        }
+        None => match std::fs::remove_file(&full) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(format!("cannot remove {}", full.display()), e)),
+        },
+    }
 }
 
 /// The post-commit step: after `git commit <paths>` (which commits from a temporary index),
@@ -189,19 +219,42 @@ pub fn post_commit(repo: &Repo, config: &Config) -> Result<Vec<String>> {
     let path = config.changelog.path.as_str();
     let head = repo.commit_info("HEAD")?;
     let parent = head.parent.clone().map_or(Source::Empty, Source::Rev);
-    let committed = repo.blob_id(&Source::head(), path)?;
-    let before = repo.blob_id(&parent, path)?;
-    if committed.is_none() || committed == before {
+    let committed = text_at(repo, &Source::head(), path)?;
+    let added = changelog::added(
+        &changelog::parse(&text_at(repo, &parent, path)?),
+        &changelog::parse(&committed),
+    );
+    if added.is_empty() {
         return Ok(said);
     }
-    let staged = repo.blob_id(&Source::Index, path)?;
-    if staged != before {
+    let index_text = text_at(repo, &Source::Index, path)?;
+    let present = changelog::parse(&index_text);
+    let missing: Vec<&Found> = added
+        .iter()
+        .filter(|f| !present.iter().any(|p| p.fingerprint == f.fingerprint))
+        .collect();
+    if missing.is_empty() {
         return Ok(said);
     }
-    let old = text_at(repo, &parent, path)?;
-    let new = text_at(repo, &Source::head(), path)?;
-    repo.stage_bytes(path, new.as_bytes())?;
-    sync_worktree(repo, path, &old, &new, &mut said)?;
+    // The real index lacks what the commit recorded (it committed from a temporary index):
+    // append those entries to whatever the index holds, a person's staged edits included.
+    let mut new = if index_text.trim().is_empty() {
+        changelog::HEADER.to_string()
+    } else {
+        index_text.clone()
+    };
+    for f in missing {
+        if !new.ends_with("\n\n") {
+            if !new.ends_with('\n') {
+                new.push('\n');
+            }
+            new.push('\n');
+        }
+        new.push_str(committed[f.span.clone()].trim_end());
+        new.push('\n');
+    }
+    repo.stage_bytes(path, Some(new.as_bytes()))?;
+    sync_worktree(repo, path, &[&index_text], Some(&new), true, &mut said)?;
     Ok(said)
 }
 
@@ -226,6 +279,22 @@ fn verify_commit(repo: &Repo, commit: &CommitInfo, out: &mut Vec<Finding>) -> Re
     let base = changelog::parse(&text_at(repo, &first, &path)?);
     let added = changelog::added(&base, &now);
     let line_of = |f: &Found| crate::json::parse::line_col(text.as_bytes(), f.span.start).0;
+    // Entries are history: a commit may not take out what an earlier one recorded.
+    for gone in changelog::added(&now, &base) {
+        let mut f = Finding::new(
+            "changelog-missing",
+            &path,
+            format!(
+                "commit {} ({}) removes entry {} that an earlier commit recorded",
+                short(&commit.id),
+                commit.summary,
+                short(&gone.fingerprint.hex())
+            ),
+            "restore the entry; the changelog only grows".into(),
+        );
+        f.commit = Some(commit.id.clone());
+        out.push(f);
+    }
     let finding = |rule: &'static str, message: String, hint: &str, line: usize| {
         let mut f = Finding::new(rule, &path, message, hint.to_string());
         f.line = line;

@@ -313,21 +313,29 @@ pub fn check_plan(
             let Some(object) = after.entries.get(&pl.path) else {
                 continue;
             };
+            // Like any artifact, an unreadable plan blocks only when it changed (or with --all).
+            let report = everything || changed.contains(pl.path.as_str());
             let content = match super::load(repo, &plan.after, &pl.path, object, &config.limits)? {
                 Ok(c) => c,
                 Err(super::NotParsed::Skipped(s)) => {
-                    findings.push(check::skipped(&s));
+                    if report {
+                        findings.push(check::skipped(&s));
+                    }
                     continue;
                 }
                 Err(super::NotParsed::Refused(r)) => {
-                    findings.push(check::refused(&r));
+                    if report {
+                        findings.push(check::refused(&r));
+                    }
                     continue;
                 }
             };
             let root = match crate::json::parse(content.bytes(), &config.limits) {
                 Ok(root) => root,
                 Err(e) => {
-                    findings.push(check::refused(&super::refused(&pl.path, &plan.after, &e)));
+                    if report {
+                        findings.push(check::refused(&super::refused(&pl.path, &plan.after, &e)));
+                    }
                     continue;
                 }
             };

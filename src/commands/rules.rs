@@ -46,11 +46,9 @@ pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<u8> {
             .iter()
             .map(|r| r.id)
             .filter(|id| {
-                id.contains(args.rule.as_str())
-                    || args
-                        .rule
-                        .split('-')
-                        .any(|w| !w.is_empty() && id.contains(w))
+                edit_distance(id, &args.rule) <= 2
+                    || id.contains(args.rule.as_str())
+                    || args.rule.split('-').any(|w| w.len() > 2 && id.contains(w))
             })
             .collect();
         return Err(Error::refused(
@@ -119,4 +117,32 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<u8> {
     )
     .map_err(write_error)?;
     Ok(0)
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut row = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            row[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(row[j] + 1);
+        }
+        prev = row;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("schema", "shcema"), 2);
+        assert_eq!(edit_distance("schema", "schema"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("beat-numbering", "beat-numbers"), 3);
+    }
 }

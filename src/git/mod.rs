@@ -523,11 +523,14 @@ impl Repo {
     /// renamed over it, so a process killed at any moment leaves the old or the new index and
     /// never a lock file of its own. (git may hold `index.lock` while its hook runs; this does
     /// not need it.)
-    pub fn stage_bytes(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let blob = self
-            .repo
-            .blob(bytes)
-            .map_err(|e| Error::git(format!("cannot store {path} in the object database"), e))?;
+    /// `None` removes `path` from the index instead.
+    pub fn stage_bytes(&self, path: &str, bytes: Option<&[u8]>) -> Result<()> {
+        let blob = match bytes {
+            Some(b) => Some(self.repo.blob(b).map_err(|e| {
+                Error::git(format!("cannot store {path} in the object database"), e)
+            })?),
+            None => None,
+        };
         let dir = self
             .index_path
             .parent()
@@ -543,28 +546,35 @@ impl Repo {
             }
             let mut index = git2::Index::open(&temp)
                 .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
-            let mode = index
-                .get_path(Path::new(path), 0)
-                .map(|e| e.mode)
-                .filter(|m| m & 0o170000 == 0o100000)
-                .unwrap_or(0o100644);
-            let entry = git2::IndexEntry {
-                ctime: git2::IndexTime::new(0, 0),
-                mtime: git2::IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode,
-                uid: 0,
-                gid: 0,
-                file_size: bytes.len() as u32,
-                id: blob,
-                flags: (path.len().min(0xfff)) as u16,
-                flags_extended: 0,
-                path: path.as_bytes().to_vec(),
-            };
-            index
-                .add(&entry)
-                .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+            match (blob, bytes) {
+                (Some(blob), Some(bytes)) => {
+                    let mode = index
+                        .get_path(Path::new(path), 0)
+                        .map(|e| e.mode)
+                        .filter(|m| m & 0o170000 == 0o100000)
+                        .unwrap_or(0o100644);
+                    let entry = git2::IndexEntry {
+                        ctime: git2::IndexTime::new(0, 0),
+                        mtime: git2::IndexTime::new(0, 0),
+                        dev: 0,
+                        ino: 0,
+                        mode,
+                        uid: 0,
+                        gid: 0,
+                        file_size: bytes.len() as u32,
+                        id: blob,
+                        flags: (path.len().min(0xfff)) as u16,
+                        flags_extended: 0,
+                        path: path.as_bytes().to_vec(),
+                    };
+                    index
+                        .add(&entry)
+                        .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+                }
+                _ => index
+                    .remove_path(Path::new(path))
+                    .map_err(|e| Error::git(format!("cannot unstage {path}"), e))?,
+            }
             index
                 .write()
                 .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;

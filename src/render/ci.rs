@@ -52,7 +52,7 @@ pub fn sarif_value(report: &CheckReport) -> Value {
                 "message": { "text": format!("{} ({})", f.message, f.hint) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.path, "uriBaseId": "SRCROOT" },
+                        "artifactLocation": { "uri": uri_reference(&f.path), "uriBaseId": "SRCROOT" },
                         "region": { "startLine": f.line, "startColumn": f.column }
                     },
                     "logicalLocations": [{
@@ -98,6 +98,40 @@ pub fn sarif_value(report: &CheckReport) -> Value {
     })
 }
 
+/// A repository path as an RFC 3986 relative reference: bytes outside the unreserved and
+/// path characters are percent-encoded.
+pub fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn sarif(out: &mut dyn Write, report: &CheckReport) -> Result<()> {
     super::json(out, &sarif_value(report))
 }
@@ -119,13 +153,29 @@ fn escape_property(s: &str) -> String {
 pub fn github(out: &mut dyn Write, report: &CheckReport) -> Result<()> {
     let mut shown = [0usize; 3];
     let mut hidden = 0usize;
+    // The overflow note is a notice too: when anything will be hidden, keep a notice slot for it.
+    let per_level = |s: Severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == s)
+            .count()
+    };
+    let overflow = [Severity::Error, Severity::Warning, Severity::Info]
+        .iter()
+        .any(|&s| per_level(s) > GITHUB_ANNOTATIONS_PER_LEVEL);
+    let limits = [
+        GITHUB_ANNOTATIONS_PER_LEVEL,
+        GITHUB_ANNOTATIONS_PER_LEVEL,
+        GITHUB_ANNOTATIONS_PER_LEVEL - usize::from(overflow),
+    ];
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         let (command, slot) = match f.severity {
             Severity::Error => ("error", 0),
             Severity::Warning => ("warning", 1),
             Severity::Info => ("notice", 2),
         };
-        if shown[slot] >= GITHUB_ANNOTATIONS_PER_LEVEL {
+        if shown[slot] >= limits[slot] {
             hidden += 1;
             continue;
         }
@@ -400,6 +450,35 @@ mod tests {
             GITHUB_ANNOTATIONS_PER_LEVEL
         );
         assert!(text.contains("15 more findings not annotated"), "{text}");
+    }
+
+    #[test]
+    fn notices_stay_within_the_limit_with_the_overflow_note() {
+        let mut many = CheckReport::new();
+        for i in 0..12 {
+            let mut f = Finding::new("event-name", &format!("f{i}.json"), "m".into(), "h".into());
+            f.severity = Severity::Info;
+            many.findings.push(f);
+        }
+        let mut out = Vec::new();
+        github(&mut out, &many).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.matches("::notice ").count(),
+            GITHUB_ANNOTATIONS_PER_LEVEL,
+            "{text}"
+        );
+        assert!(text.contains("3 more findings"), "{text}");
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            uri_reference("json-sequences/my copy.json"),
+            "json-sequences/my%20copy.json"
+        );
+        assert_eq!(uri_reference("a/é#?.json"), "a/%C3%A9%23%3F.json");
+        assert_eq!(uri_reference("plain/path-1_2.json"), "plain/path-1_2.json");
     }
 
     #[test]

@@ -39,6 +39,8 @@ fn waivers_are_validated() {
         ("[[waiver]]\nrule = \"nope\"\npath = \"a\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2026-01-01\n", "unknown rule"),
         ("[[waiver]]\nrule = \"schema\"\npath = \"a\"\nreason = \" \"\nowner = \"o\"\nexpires = 2026-01-01\n", "reason"),
         ("[[waiver]]\nrule = \"schema\"\npath = \"a\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n", "date"),
+        ("[[waiver]]\nrule = \"schema\"\npath = \"a\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2026-13-45\"\n", "date"),
+        ("[[waiver]]\nrule = \"schema\"\npath = \"a\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2027-02-29\"\n", "date"),
         ("[[waiver]]\nrule = \"schema\"\npath = \"a\"\nreason = \"r\"\nowner = \"o\"\n", "expires"),
         ("[[waiver]]\nrule = \"schema\"\npath = \"a\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2026-01-01\nextra = 1\n", "extra"),
     ] {

@@ -786,7 +786,6 @@ fn amend_that_reverts_the_structural_change_removes_the_entry() {
 }
 
 #[test]
-#[ignore = "bug: an amend that reverts the structural change leaves a stray blank line in the changelog"]
 fn amend_that_reverts_leaves_the_parents_changelog_byte_for_byte() {
     let fx = Fx::new("");
     fx.reg(REG, &[("a", "Alpha", 1)]);
@@ -799,7 +798,6 @@ fn amend_that_reverts_leaves_the_parents_changelog_byte_for_byte() {
 }
 
 #[test]
-#[ignore = "bug: an amend reverting the first structural change leaves a header-only changelog the parent did not have"]
 fn amend_that_reverts_the_first_entry_leaves_no_changelog() {
     let repo = TestRepo::new();
     repo.audit(["install"]).code(0);
@@ -818,7 +816,6 @@ fn amend_that_reverts_the_first_entry_leaves_no_changelog() {
 }
 
 #[test]
-#[ignore = "bug: `git commit --am` (git's abbreviation of --amend) is not seen as an amend: two entries, verify fails"]
 fn amend_spelled_as_an_abbreviation_is_an_amend() {
     let fx = Fx::new("");
     let p = fx.canonical("HEAD", REG);
@@ -1013,7 +1010,6 @@ fn commit_all_records_and_leaves_nothing_staged() {
 }
 
 #[test]
-#[ignore = "bug: `git commit <paths>` with a staged edit of the changelog leaves the real index without the entry; the next commit drops it"]
 fn commit_by_path_with_a_staged_changelog_edit_keeps_the_entry_in_the_index() {
     let fx = Fx::new("");
     let mut text = fx.log_worktree();
@@ -1735,13 +1731,11 @@ fn retry_cleans_up(point: &str) {
 }
 
 #[test]
-#[ignore = "bug: after a kill at record-after-index, the retry leaves the working copy without the entry (git status: M EVOLUTION.md)"]
 fn fault_record_after_index_retry_updates_the_working_copy() {
     retry_cleans_up("record-after-index");
 }
 
 #[test]
-#[ignore = "bug: after a kill at write-atomic-before-rename, the retry leaves the temporary .EVOLUTION.md.git-audit-<pid>.tmp in the work tree and the working copy without the entry"]
 fn fault_write_atomic_retry_leaves_no_temporary() {
     retry_cleans_up("write-atomic-before-rename");
 }
@@ -2167,7 +2161,7 @@ fn framework_changelog_hook_records_and_passes() {
 }
 
 #[test]
-#[ignore = "bug: under the pre-commit framework an unstaged edit of the changelog makes the commit fail (the framework cannot re-apply its stash) and the edit disappears from the working copy"]
+#[ignore = "known limitation (README, docs/hooks.md): pre-commit cannot re-apply its stash of unstaged EVOLUTION.md edits over a hook that stages that file; the native hooks keep them"]
 fn framework_keeps_unstaged_changelog_edits() {
     let Some(fx) = framework_repo() else {
         return;

@@ -602,7 +602,6 @@ fn sarif_validation_fails_on_broken_output() {
 }
 
 #[test]
-#[ignore = "bug: SARIF artifactLocation.uri is the raw path; a path with a space is not a valid uri-reference (needs percent-encoding)"]
 fn sarif_uri_of_a_path_with_a_space_is_a_valid_uri_reference() {
     let repo = sarif_world();
     repo.write(
@@ -859,7 +858,6 @@ fn github_annotations_stay_within_ten_per_level() {
 }
 
 #[test]
-#[ignore = "bug: with 10+ info findings the github format writes 10 notices plus its own 'more findings' notice: 11 notice annotations, over GitHub's 10 per step"]
 fn github_notices_stay_within_ten_including_the_overflow_note() {
     let repo = TestRepo::new();
     write_world(&repo);
