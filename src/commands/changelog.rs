@@ -126,7 +126,8 @@ pub fn record_as(
     let base_text = text_at(repo, &base, path)?;
     let index_text = text_at(repo, &Source::Index, path)?;
     let (new, changed) = match changelog::reconcile(&base_text, &index_text, entry.as_ref()) {
-        Reconciled::Unchanged => (Some(index_text.clone()), false),
+        // An empty text stands for "no changelog" (text_at reads an absent file as "").
+        Reconciled::Unchanged => ((!index_text.is_empty()).then(|| index_text.clone()), false),
         Reconciled::Write(text) => (Some(text), true),
         Reconciled::Delete => (None, true),
     };
@@ -168,10 +169,7 @@ fn sync_worktree(
     said: &mut Vec<String>,
 ) -> Result<()> {
     let full = repo.workdir().join(path);
-    if let Some(dir) = full.parent() {
-        crate::fsutil::remove_stale_temps_of(&full);
-        let _ = dir;
-    }
+    crate::fsutil::remove_stale_temps_of(&full);
     let current = match std::fs::read(&full) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
