@@ -3,6 +3,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// mimalloc: the parsed tree of a large registry is millions of small allocations made by two
+/// threads at once; mimalloc makes them markedly cheaper than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use git_audit::{cli::Cli, EXIT_ERROR};
 
 fn main() -> ExitCode {

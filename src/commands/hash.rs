@@ -90,15 +90,21 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
             }
         };
         match super::parse(&content, &source, path, artifact, &config.limits) {
-            Ok(parsed) => report.artifacts.push(HashRow {
-                path: path.clone(),
-                kind: artifact.kind,
-                raw_hash: parsed.hashes.raw,
-                canonical_hash: parsed.hashes.canonical,
-                size: parsed.hashes.size,
-            }),
+            Ok(parsed) => {
+                let size = parsed.hashes.size;
+                report.artifacts.push(HashRow {
+                    path: path.clone(),
+                    kind: artifact.kind,
+                    raw_hash: parsed.hashes.raw,
+                    canonical_hash: parsed.hashes.canonical,
+                    size,
+                });
+                crate::artifact::discard(parsed, size);
+            }
             Err(r) => report.errors.push(r),
         }
+        let size = content.bytes().len() as u64;
+        crate::artifact::discard(content, size);
     }
 
     match env.format {

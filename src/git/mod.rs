@@ -119,12 +119,15 @@ pub struct Repo {
     workdir: PathBuf,
     prefix: String,
     index_path: PathBuf,
+    /// The index, read once per process (and again after git-audit itself writes it).
+    index: std::cell::RefCell<Option<git2::Index>>,
 }
 
 impl Repo {
     /// Opens the repository the way git does from the current directory, honouring `GIT_DIR`,
     /// `GIT_WORK_TREE`, `GIT_INDEX_FILE` and linked worktrees. Bare repositories are refused.
     pub fn open() -> Result<Repo> {
+        skip_object_rehash();
         let repo =
             Repository::open_from_env().map_err(|source| Error::NotARepository { source })?;
         if repo.is_bare() {
@@ -154,6 +157,7 @@ impl Repo {
             workdir,
             prefix,
             index_path,
+            index: std::cell::RefCell::new(None),
         })
     }
 
@@ -175,6 +179,7 @@ impl Repo {
             workdir,
             prefix: String::new(),
             index_path,
+            index: std::cell::RefCell::new(None),
         })
     }
 
@@ -359,11 +364,12 @@ impl Repo {
             }
             Source::Worktree => {
                 // Tracked files count even where .gitignore matches them, as in `git status`.
-                let index = self.open_index()?;
-                let tracked: std::collections::BTreeSet<String> = index
-                    .iter()
-                    .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-                    .collect();
+                let tracked: std::collections::BTreeSet<String> = self.with_index(|index| {
+                    index
+                        .iter()
+                        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                        .collect()
+                })?;
                 self.list_worktree(&self.workdir, "", want, &tracked, &mut entries)?
             }
         }
@@ -373,13 +379,27 @@ impl Repo {
         })
     }
 
-    fn open_index(&self) -> Result<git2::Index> {
-        git2::Index::open(&self.index_path).map_err(|e| {
-            Error::git(
-                format!("cannot read the index {}", self.index_path.display()),
-                e,
-            )
-        })
+    /// Runs `f` on the index, read from disk once and kept for the rest of the process.
+    fn with_index<T>(&self, f: impl FnOnce(&git2::Index) -> T) -> Result<T> {
+        let mut slot = self.index.borrow_mut();
+        if slot.is_none() {
+            let index = git2::Index::open(&self.index_path).map_err(|e| {
+                Error::git(
+                    format!("cannot read the index {}", self.index_path.display()),
+                    e,
+                )
+            })?;
+            *slot = Some(index);
+        }
+        match slot.as_ref() {
+            Some(index) => Ok(f(index)),
+            None => unreachable!("the index was just read"),
+        }
+    }
+
+    /// Forgets the cached index after git-audit wrote it.
+    fn index_changed(&self) {
+        *self.index.borrow_mut() = None;
     }
 
     fn list_index(
@@ -388,34 +408,35 @@ impl Repo {
         out: &mut BTreeMap<String, Object>,
     ) -> Result<()> {
         const INTENT_TO_ADD: u16 = 1 << 13;
-        let index = self.open_index()?;
-        for entry in index.iter() {
-            let path = String::from_utf8_lossy(&entry.path).into_owned();
-            if !want(&path) {
-                continue;
-            }
-            let stage = ((entry.flags >> 12) & 3) as u8;
-            if stage != 0 {
-                match out
-                    .entry(path)
-                    .or_insert_with(|| Object::Conflict { stages: Vec::new() })
-                {
-                    Object::Conflict { stages } => stages.push(stage),
-                    other => {
-                        *other = Object::Conflict {
-                            stages: vec![stage],
+        self.with_index(|index| {
+            for entry in index.iter() {
+                let path = String::from_utf8_lossy(&entry.path);
+                if !want(&path) {
+                    continue;
+                }
+                let path = path.into_owned();
+                let stage = ((entry.flags >> 12) & 3) as u8;
+                if stage != 0 {
+                    match out
+                        .entry(path)
+                        .or_insert_with(|| Object::Conflict { stages: Vec::new() })
+                    {
+                        Object::Conflict { stages } => stages.push(stage),
+                        other => {
+                            *other = Object::Conflict {
+                                stages: vec![stage],
+                            }
                         }
                     }
+                    continue;
                 }
-                continue;
+                if entry.flags_extended & INTENT_TO_ADD != 0 {
+                    // `git add -N`: recorded as intended, not part of what is committed.
+                    continue;
+                }
+                out.insert(path, object_for_mode(entry.mode, entry.id));
             }
-            if entry.flags_extended & INTENT_TO_ADD != 0 {
-                // `git add -N`: recorded as intended, not part of what is committed.
-                continue;
-            }
-            out.insert(path, object_for_mode(entry.mode, entry.id));
-        }
-        Ok(())
+        })
     }
 
     fn list_worktree(
@@ -538,6 +559,7 @@ impl Repo {
             .unwrap_or_else(|| PathBuf::from("."));
         crate::fsutil::remove_stale_temps(&dir, INDEX_TEMP_PREFIX);
         let temp = dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()));
+        self.index_changed();
         let result = (|| -> Result<()> {
             if self.index_path.exists() {
                 std::fs::copy(&self.index_path, &temp).map_err(|e| {
@@ -594,8 +616,7 @@ impl Repo {
 
     /// The blob id `path` has in a snapshot, if it is a regular file there.
     pub fn blob_id(&self, source: &Source, path: &str) -> Result<Option<ObjectId>> {
-        let snap = self.snapshot(source, &|p| p == path)?;
-        Ok(snap.entries.get(path).and_then(Object::id))
+        Ok(self.entry(source, path)?.and_then(|o| o.id()))
     }
 
     /// The author identity from git's configuration (`user.name`, `user.email`), if set.
@@ -630,15 +651,70 @@ impl Repo {
                 .add_path(Path::new(path))
                 .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
         }
+        self.index_changed();
         index
             .write()
             .map_err(|e| Error::git("cannot write the index", e))
     }
 
+    /// What one path holds in a snapshot, found directly (no listing of the whole snapshot).
+    pub fn entry(&self, source: &Source, path: &str) -> Result<Option<Object>> {
+        match source {
+            Source::Empty => Ok(None),
+            Source::Rev(rev) => {
+                let Some(tree) = self.tree_of(rev)? else {
+                    return Ok(None);
+                };
+                match tree.get_path(Path::new(path)) {
+                    Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(None),
+                    Ok(e) => Ok(Some(object_for_mode(e.filemode() as u32, e.id()))),
+                    Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                    Err(e) => Err(Error::git(format!("cannot look up {path} in {rev}"), e)),
+                }
+            }
+            Source::Index => {
+                let mut snap = BTreeMap::new();
+                self.with_index(|index| {
+                    let stages: Vec<u8> = (1..=3)
+                        .filter(|&s| index.get_path(Path::new(path), s).is_some())
+                        .map(|s| s as u8)
+                        .collect();
+                    if !stages.is_empty() {
+                        snap.insert(path.to_string(), Object::Conflict { stages });
+                    } else if let Some(e) = index.get_path(Path::new(path), 0) {
+                        const INTENT_TO_ADD: u16 = 1 << 13;
+                        if e.flags_extended & INTENT_TO_ADD == 0 {
+                            snap.insert(path.to_string(), object_for_mode(e.mode, e.id));
+                        }
+                    }
+                })?;
+                Ok(snap.remove(path))
+            }
+            Source::Worktree => {
+                let full = self.workdir.join(path);
+                let Ok(meta) = full.symlink_metadata() else {
+                    return Ok(None);
+                };
+                if meta.file_type().is_symlink() {
+                    Ok(Some(Object::Symlink))
+                } else if meta.is_dir() {
+                    Ok(full.join(".git").exists().then_some(Object::Submodule))
+                } else {
+                    let id = Oid::hash_file(ObjectType::Blob, &full)
+                        .map_err(|e| Error::git(format!("cannot hash {path}"), e))?;
+                    Ok(Some(Object::File {
+                        path: full,
+                        id: ObjectId(id),
+                    }))
+                }
+            }
+        }
+    }
+
     /// Reads one path of a snapshot whole (used for audit.toml). `None` when absent.
     pub fn read_path(&self, source: &Source, path: &str) -> Result<Option<Vec<u8>>> {
-        let snap = self.snapshot(source, &|p| p == path)?;
-        match snap.entries.get(path) {
+        let found = self.entry(source, path)?;
+        match found.as_ref() {
             None => Ok(None),
             Some(Object::Conflict { .. }) => Err(Error::refused(
                 format!("{path} has unresolved merge conflicts in the index"),
@@ -704,6 +780,13 @@ pub fn same(a: &Object, b: &Object) -> bool {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
+}
+
+/// libgit2 re-hashes every object it reads to check its id; git itself does not, and
+/// git-audit hashes what it reads anyway. Skipping it halves the cost of reading a large blob.
+fn skip_object_rehash() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
 /// Prefix of the temporary index files `stage_bytes` writes (and cleans up after a crash).

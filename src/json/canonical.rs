@@ -243,6 +243,88 @@ pub fn hash(node: &Node<'_>) -> Digest32 {
     sink.finish()
 }
 
+/// `hash` on two cores: the largest array directly under the root (a registry's `domains`) is
+/// cut into chunks; this thread writes the even ones straight into the hash, another thread
+/// writes the odd ones into buffers that are hashed in turn (at most two buffers exist at a
+/// time, so memory stays small). The digest is the same, byte for byte.
+pub fn hash_parallel(node: &Node<'_>) -> Digest32 {
+    let Value::Object(members) = &node.value else {
+        return hash(node);
+    };
+    let big = members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.node.value.as_array().map(|a| (i, a.len())))
+        .max_by_key(|&(_, n)| n)
+        .filter(|&(_, n)| n >= 2);
+    let Some((big, _)) = big else {
+        return hash(node);
+    };
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_unstable_by(|&a, &b| cmp_utf16(&members[a].key, &members[b].key));
+    let mut sink = HashSink::default();
+    let mut scratch = Vec::new();
+    sink.put(b"{");
+    for (i, &k) in order.iter().enumerate() {
+        let m = &members[k];
+        if i > 0 {
+            sink.put(b",");
+        }
+        write_string(&m.key, &mut sink);
+        sink.put(b":");
+        if k != big {
+            write_at(&m.node.value, &mut sink, &mut scratch, 1);
+            continue;
+        }
+        let items = m.node.value.as_array().unwrap_or(&[]);
+        write_array_parallel(items, &mut sink, &mut scratch);
+    }
+    sink.put(b"}");
+    sink.finish()
+}
+
+/// Chunks the big array is cut into for `hash_parallel` (an even number).
+const CHUNKS: usize = 32;
+
+fn write_array_parallel(items: &[Node<'_>], sink: &mut HashSink, scratch: &mut Vec<Vec<u32>>) {
+    let size = items.len().div_ceil(CHUNKS).max(1);
+    let chunks: Vec<&[Node<'_>]> = items.chunks(size).collect();
+    std::thread::scope(|s| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let odd: Vec<&[Node<'_>]> = chunks.iter().skip(1).step_by(2).copied().collect();
+        s.spawn(move || {
+            let mut scratch = Vec::new();
+            for chunk in odd {
+                let mut buf = Vec::new();
+                for item in chunk {
+                    buf.put(b",");
+                    write_at(&item.value, &mut buf, &mut scratch, 2);
+                }
+                if send.send(buf).is_err() {
+                    return;
+                }
+            }
+        });
+        sink.put(b"[");
+        for (c, chunk) in chunks.iter().enumerate() {
+            if c % 2 == 1 {
+                // Written by the other thread, in order.
+                if let Ok(buf) = receive.recv() {
+                    sink.put(&buf);
+                }
+                continue;
+            }
+            for (j, item) in chunk.iter().enumerate() {
+                if c > 0 || j > 0 {
+                    sink.put(b",");
+                }
+                write_at(&item.value, sink, scratch, 2);
+            }
+        }
+        sink.put(b"]");
+    });
+}
+
 /// The JCS form of `node`.
 pub fn to_vec(node: &Node<'_>) -> Vec<u8> {
     let mut out = Vec::new();
@@ -260,6 +342,12 @@ pub fn to_string(value: &Value<'_>) -> String {
 
 /// Writes the JCS form of `value` to `out`.
 pub fn write<S: Sink>(value: &Value<'_>, out: &mut S) {
+    write_at(value, out, &mut Vec::new(), 0);
+}
+
+/// `scratch[depth]` is the member order buffer of the object being written at that depth,
+/// reused across objects so sorting members allocates once per depth, not once per object.
+fn write_at<S: Sink>(value: &Value<'_>, out: &mut S, scratch: &mut Vec<Vec<u32>>, depth: usize) {
     match value {
         Value::Null => out.put(b"null"),
         Value::Bool(true) => out.put(b"true"),
@@ -272,22 +360,31 @@ pub fn write<S: Sink>(value: &Value<'_>, out: &mut S) {
                 if i > 0 {
                     out.put(b",");
                 }
-                write(&item.value, out);
+                write_at(&item.value, out, scratch, depth + 1);
             }
             out.put(b"]");
         }
         Value::Object(members) => {
             out.put(b"{");
-            let mut sorted: Vec<&Member<'_>> = members.iter().collect();
-            sorted.sort_unstable_by(|a, b| cmp_utf16(&a.key, &b.key));
-            for (i, m) in sorted.iter().enumerate() {
+            if scratch.len() <= depth {
+                scratch.resize_with(depth + 1, Vec::new);
+            }
+            let mut order = std::mem::take(&mut scratch[depth]);
+            order.clear();
+            order.extend(0..members.len() as u32);
+            order.sort_unstable_by(|&a, &b| {
+                cmp_utf16(&members[a as usize].key, &members[b as usize].key)
+            });
+            for (i, &k) in order.iter().enumerate() {
+                let m: &Member<'_> = &members[k as usize];
                 if i > 0 {
                     out.put(b",");
                 }
                 write_string(&m.key, out);
                 out.put(b":");
-                write(&m.node.value, out);
+                write_at(&m.node.value, out, scratch, depth + 1);
             }
+            scratch[depth] = order;
             out.put(b"}");
         }
     }
@@ -507,6 +604,23 @@ mod tests {
         assert_eq!(hash(&a), hash(&b));
         let c = parse(b"{\"a\":{\"x\":2,\"y\":1},\"b\":[2,1]}", &Limits::default()).unwrap();
         assert_ne!(hash(&a), hash(&c));
+    }
+
+    #[test]
+    fn the_parallel_hash_is_the_same_hash() {
+        for text in [
+            r#"{"b": [1, {"y": 2, "x": [3]}, "s", null], "a": {"k": 1}, "c": []}"#,
+            r#"{"domains": [{"id": "a"}, {"id": "b"}, {"id": "c"}], "z": [1, 2]}"#,
+            r#"{"many": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70], "a": 1}"#,
+            r#"{"only": [1, 2]}"#,
+            r#"{"one": [1]}"#,
+            r#"{"none": 1}"#,
+            r#"[1, 2, 3]"#,
+            r#"{}"#,
+        ] {
+            let node = parse(text.as_bytes(), &Limits::default()).unwrap();
+            assert_eq!(hash_parallel(&node), hash(&node), "{text}");
+        }
     }
 
     #[test]

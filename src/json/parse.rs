@@ -140,15 +140,81 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Node<'a>, Error> {
     } else {
         0
     };
-    let mut parser = Parser {
-        text,
-        bytes,
-        pos: start,
-        max_depth: limits.max_depth.min(DEPTH_CEILING),
+    let max_depth = limits.max_depth.min(DEPTH_CEILING);
+    let split = (bytes.len() >= PARALLEL_PARSE)
+        .then(|| find_split(bytes))
+        .flatten();
+    let result = match split {
+        None => Parser::new(text, start, max_depth).document(),
+        Some(split) => parse_in_two(text, start, max_depth, split),
     };
-    parser
-        .document()
-        .map_err(|(offset, kind)| error_at(bytes, offset, kind))
+    result.map_err(|(offset, kind)| error_at(bytes, offset, kind))
+}
+
+/// Documents at least this large are parsed on two cores.
+const PARALLEL_PARSE: usize = 8 << 20;
+
+/// The depth of the elements of an array directly under the root object (a registry's
+/// `domains`): the only array a second thread parses ahead.
+const SPLIT_DEPTH: usize = 2;
+
+/// A likely element boundary near the middle: a `{` after `}` and `,` (whitespace between).
+/// Only a guess: the main parser adopts the second thread's work only if it reaches exactly
+/// this offset as an element of an array at `SPLIT_DEPTH`.
+fn find_split(bytes: &[u8]) -> Option<usize> {
+    let mid = bytes.len() / 2;
+    let window = &bytes[mid..bytes.len().min(mid + (1 << 20))];
+    let is_ws = |b: u8| CLASS[b as usize] & WS != 0;
+    for (i, &b) in window.iter().enumerate() {
+        if b != b'{' {
+            continue;
+        }
+        let before = &bytes[..mid + i];
+        let mut j = before.len();
+        while j > 0 && is_ws(before[j - 1]) {
+            j -= 1;
+        }
+        if j == 0 || before[j - 1] != b',' {
+            continue;
+        }
+        j -= 1;
+        while j > 0 && is_ws(before[j - 1]) {
+            j -= 1;
+        }
+        if j > 0 && before[j - 1] == b'}' {
+            return Some(mid + i);
+        }
+    }
+    None
+}
+
+/// What the second thread parsed: the elements from the split to the array's end, and the
+/// offset just past its `]`.
+type Tail<'a> = PResult<(Vec<Node<'a>>, usize)>;
+
+fn parse_in_two<'a>(
+    text: &'a str,
+    start: usize,
+    max_depth: usize,
+    split: usize,
+) -> PResult<Node<'a>> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let cancel = std::sync::Arc::new(AtomicBool::new(false));
+    std::thread::scope(|s| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Tail<'a>>(1);
+        let theirs = cancel.clone();
+        s.spawn(move || {
+            let mut tail = Parser::new(text, split, max_depth);
+            tail.cancel = Some(theirs);
+            let _ = send.send(tail.elements(SPLIT_DEPTH));
+        });
+        let mut main = Parser::new(text, start, max_depth);
+        main.ahead = Some((split, receive));
+        let result = main.document();
+        // If the guess was wrong the second thread's work is not needed: stop it early.
+        cancel.store(true, Ordering::Relaxed);
+        result
+    })
 }
 
 fn error_at(bytes: &[u8], offset: usize, kind: ErrorKind) -> Error {
@@ -163,11 +229,34 @@ fn error_at(bytes: &[u8], offset: usize, kind: ErrorKind) -> Error {
 
 type PResult<T> = Result<T, (usize, ErrorKind)>;
 
+/// Byte classes: JSON whitespace, and bytes that end a run of plain string content.
+const WS: u8 = 1;
+const STRING_STOP: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = WS;
+    t[b'\n' as usize] = WS;
+    t[b'\r' as usize] = WS;
+    t[b'\t' as usize] = WS;
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] |= STRING_STOP;
+        b += 1;
+    }
+    t[b'"' as usize] |= STRING_STOP;
+    t[b'\\' as usize] |= STRING_STOP;
+    t
+};
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    /// A second thread parsing ahead from this offset (see `parse_in_two`).
+    ahead: Option<(usize, std::sync::mpsc::Receiver<Tail<'a>>)>,
+    /// Set when the main parser no longer needs this one's work.
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 fn syntax<T>(offset: usize, msg: impl Into<String>) -> PResult<T> {
@@ -175,6 +264,62 @@ fn syntax<T>(offset: usize, msg: impl Into<String>) -> PResult<T> {
 }
 
 impl<'a> Parser<'a> {
+    fn new(text: &'a str, pos: usize, max_depth: usize) -> Parser<'a> {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos,
+            max_depth,
+            ahead: None,
+            cancel: None,
+        }
+    }
+
+    /// The second thread's job: array elements from here to the array's closing `]`.
+    fn elements(&mut self, depth: usize) -> Tail<'a> {
+        let mut items = Vec::new();
+        loop {
+            if self
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+            {
+                return syntax(self.pos, "cancelled");
+            }
+            self.skip_ws();
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok((items, self.pos));
+                }
+                _ => return syntax(self.pos, "expected ',' or ']' in an array"),
+            }
+        }
+    }
+
+    /// At an element start of an array at `depth`: if the second thread parsed from exactly
+    /// here at this depth, takes its elements and jumps past the array's end.
+    fn take_ahead(&mut self, depth: usize, items: &mut Vec<Node<'a>>) -> bool {
+        if depth != SPLIT_DEPTH || self.ahead.as_ref().is_none_or(|(at, _)| *at != self.pos) {
+            return false;
+        }
+        let Some((_, receive)) = self.ahead.take() else {
+            return false;
+        };
+        match receive.recv() {
+            Ok(Ok((tail, end))) => {
+                items.extend(tail);
+                self.pos = end;
+                true
+            }
+            // It met an error (or stopped): parse on here, which finds the same error.
+            _ => false,
+        }
+    }
+
     fn document(&mut self) -> PResult<Node<'a>> {
         self.skip_ws();
         let node = self.value(0)?;
@@ -187,13 +332,11 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
+        let rest = &self.bytes[self.pos.min(self.bytes.len())..];
+        self.pos += rest
+            .iter()
+            .position(|&b| CLASS[b as usize] & WS == 0)
+            .unwrap_or(rest.len());
     }
 
     fn describe_here(&self) -> String {
@@ -259,6 +402,10 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
+            if self.ahead.is_some() && self.take_ahead(depth, &mut items) {
+                items.shrink_to_fit();
+                return Ok(Value::Array(items));
+            }
             items.push(self.value(depth)?);
             self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -347,23 +494,25 @@ impl<'a> Parser<'a> {
         let open = self.pos;
         self.pos += 1; // '"'
         let start = self.pos;
-        // Fast path: no escapes.
-        loop {
-            match self.bytes.get(self.pos) {
-                None => return syntax(open, "unterminated string"),
-                Some(b'"') => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(&b) if b < 0x20 => {
-                    return syntax(
-                        self.pos,
-                        format!("control character U+{b:04X} must be escaped in a string"),
-                    )
-                }
-                Some(_) => self.pos += 1,
+        // Fast path: no escapes. Skip ordinary bytes by table, then look at the one that stopped us.
+        let rest = &self.bytes[self.pos..];
+        self.pos += rest
+            .iter()
+            .position(|&b| CLASS[b as usize] & STRING_STOP != 0)
+            .unwrap_or(rest.len());
+        match self.bytes.get(self.pos) {
+            None => return syntax(open, "unterminated string"),
+            Some(b'"') => {
+                let s = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
+            }
+            Some(b'\\') => {}
+            Some(&b) => {
+                return syntax(
+                    self.pos,
+                    format!("control character U+{b:04X} must be escaped in a string"),
+                )
             }
         }
         let mut out = String::with_capacity(self.pos - start + 16);
@@ -515,7 +664,8 @@ impl<'a> Parser<'a> {
 }
 
 fn check_duplicates(members: &[Member<'_>]) -> PResult<()> {
-    if members.len() <= 12 {
+    // Pairwise comparison of short keys beats hashing (and allocating) for typical objects.
+    if members.len() <= 32 {
         for (i, m) in members.iter().enumerate().skip(1) {
             if members[..i].iter().any(|o| o.key == m.key) {
                 return Err((m.key_offset, ErrorKind::DuplicateKey(m.key.to_string())));
@@ -705,6 +855,68 @@ mod tests {
         assert_eq!((e.line, e.column), (1, 2));
         // A BOM anywhere else is not whitespace.
         assert!(matches!(err(b" \xEF\xBB\xBF{}").kind, ErrorKind::Syntax(_)));
+    }
+
+    /// A registry-shaped document larger than `PARALLEL_PARSE`, with strings that look like
+    /// element boundaries, must parse exactly as the sequential parser does.
+    fn big_registry(tricky: &str) -> String {
+        let mut out = String::from("{\n  \"metadata\": {\"v\": 1},\n  \"domains\": [\n");
+        let mut i = 0;
+        while out.len() < PARALLEL_PARSE + 4096 {
+            if i > 0 {
+                out.push_str(",\n");
+            }
+            out.push_str(&format!(
+                "    {{\"id\": \"d{i}\", \"note\": \"{tricky}\", \"beats\": [{{\"beat\": 1}}, {{\"beat\": 2}}], \"n\": {i}.5}}"
+            ));
+            i += 1;
+        }
+        out.push_str("\n  ],\n  \"tail\": [1, 2]\n}\n");
+        out
+    }
+
+    #[test]
+    fn parallel_parse_is_the_sequential_parse() {
+        for tricky in ["plain", "}, {", "},\\n    {\\\"id\\\": 1"] {
+            let text = big_registry(tricky);
+            let parallel = parse(text.as_bytes(), &Limits::default()).unwrap();
+            let sequential = Parser::new(&text, 0, 128).document().unwrap();
+            assert!(parallel == sequential, "tricky = {tricky:?}");
+            let split = find_split(text.as_bytes()).unwrap();
+            if tricky == "plain" {
+                // The guess is a real element boundary, so the second thread's work is used.
+                assert!(
+                    text[split..].starts_with("{\"id\": \"d"),
+                    "{}",
+                    &text[split..split + 20]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_parse_reports_the_same_errors() {
+        let text = big_registry("x");
+        // An error after the split point: a duplicate key near the end.
+        let bad = text.replacen("\"id\": \"d100000\"", "\"id\": \"d100000\", \"id\": 0", 1);
+        let bad = if bad == text {
+            let at = text.len() - 200;
+            let cut = text[at..].find("\"n\"").unwrap() + at;
+            format!("{}\"n\": 1, {}", &text[..cut], &text[cut..])
+        } else {
+            bad
+        };
+        let e = parse(bad.as_bytes(), &Limits::default()).unwrap_err();
+        let seq = Parser::new(&bad, 0, 128)
+            .document()
+            .map_err(|(o, k)| error_at(bad.as_bytes(), o, k))
+            .unwrap_err();
+        assert_eq!(e, seq);
+        assert!(matches!(e.kind, ErrorKind::DuplicateKey(_)));
+        // A split guess inside a string never changes the result.
+        let sneaky = big_registry("}, {\\\"id\\\": \\\"x\\\"}, {");
+        let p = parse(sneaky.as_bytes(), &Limits::default()).unwrap();
+        assert!(p == Parser::new(&sneaky, 0, 128).document().unwrap());
     }
 
     #[test]
