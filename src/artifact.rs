@@ -74,6 +74,18 @@ pub fn analyze<'a>(
     })
 }
 
+/// The document with its exclusions removed, without hashing: what cross-artifact rules read
+/// of artifacts that are not themselves being checked.
+pub fn tree<'a>(
+    bytes: &'a [u8],
+    artifact: &Artifact,
+    limits: &Limits,
+) -> Result<Node<'a>, json::parse::Error> {
+    let mut root = json::parse(bytes, limits)?;
+    artifact.exclusions.apply(&mut root);
+    Ok(root)
+}
+
 /// Files this large are not freed piece by piece (see `discard`).
 const DISCARD_FROM: u64 = 16 << 20;
 /// The most memory `discard` leaves to the operating system in one process.

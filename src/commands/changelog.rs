@@ -34,6 +34,9 @@ fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
+/// The marker (in the git directory) that tells the post-commit hook it has work to do.
+pub const POST_COMMIT_MARKER: &str = "git-audit-post-commit";
+
 /// Whether the git command running this hook is `git commit --amend` (git does not say; its
 /// command line does).
 pub fn amending() -> bool {
@@ -133,6 +136,10 @@ pub fn record_as(
     };
     if changed {
         repo.stage_bytes(path, new.as_deref().map(str::as_bytes))?;
+        if repo.index_is_temporary() {
+            // `git commit <paths>`: the real index must catch up after the commit.
+            repo.set_marker(POST_COMMIT_MARKER, true)?;
+        }
         crate::fault::point("record-after-index");
         said.push(match &entry {
             Some(e) => format!(
@@ -210,6 +217,7 @@ fn sync_worktree(
 /// The post-commit step: after `git commit <paths>` (which commits from a temporary index),
 /// brings the real index (and an untouched work-tree copy) up to the committed changelog.
 pub fn post_commit(repo: &Repo, config: &Config) -> Result<Vec<String>> {
+    repo.set_marker(POST_COMMIT_MARKER, false)?;
     let mut said = Vec::new();
     if !config.changelog.enabled || repo.head_is_unborn() {
         return Ok(said);

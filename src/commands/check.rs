@@ -208,10 +208,14 @@ pub fn check_plan(
     }
     let mut parsed = Vec::new();
     for (path, artifact, content, target) in &contents {
-        match super::parse(content, &plan.after, path, artifact, &config.limits) {
-            Ok(p) => parsed.push((*path, *artifact, content.bytes(), p, *target)),
-            Err(r) if *target => findings.push(check::refused(&r)),
-            Err(_) => {}
+        if *target {
+            match super::parse(content, &plan.after, path, artifact, &config.limits) {
+                Ok(p) => parsed.push((*path, *artifact, content.bytes(), Loaded::Full(p), true)),
+                Err(r) => findings.push(check::refused(&r)),
+            }
+        } else if let Ok(root) = crate::artifact::tree(content.bytes(), artifact, &config.limits) {
+            // Only read by the cross-artifact rules: no hashes needed.
+            parsed.push((*path, *artifact, content.bytes(), Loaded::Tree(root), false));
         }
     }
 
@@ -239,10 +243,10 @@ pub fn check_plan(
     };
 
     let mut schemas: BTreeMap<String, jsonschema::Validator> = BTreeMap::new();
-    for (path, artifact, bytes, p, target) in &parsed {
-        if !*target {
+    for (path, artifact, bytes, loaded, _) in &parsed {
+        let Loaded::Full(p) = loaded else {
             continue;
-        }
+        };
         findings.extend(check::artifact(&Subject {
             path,
             artifact,
@@ -291,11 +295,11 @@ pub fn check_plan(
     if need_world {
         let docs: Vec<Doc<'_, '_>> = parsed
             .iter()
-            .map(|(path, artifact, bytes, p, _)| Doc {
+            .map(|(path, artifact, bytes, loaded, _)| Doc {
                 path,
                 artifact,
                 bytes,
-                root: &p.root,
+                root: loaded.root(),
             })
             .collect();
         let registries: Vec<Doc<'_, '_>> = docs
@@ -404,6 +408,22 @@ pub fn check_plan(
         }
     }
     Ok(Outcome { findings, checked })
+}
+
+/// A document read for a check: in full (hashes, lock block) when it is checked itself, or
+/// only its tree when just the cross-artifact rules read it.
+enum Loaded<'c> {
+    Full(crate::artifact::Parsed<'c>),
+    Tree(crate::json::Node<'c>),
+}
+
+impl<'c> Loaded<'c> {
+    fn root(&self) -> &crate::json::Node<'c> {
+        match self {
+            Loaded::Full(p) => &p.root,
+            Loaded::Tree(root) => root,
+        }
+    }
 }
 
 /// Compiles the JSON Schema at `path` in a snapshot, offline. A schema that cannot be read or

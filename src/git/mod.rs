@@ -630,6 +630,28 @@ impl Repo {
         self.repo.is_shallow()
     }
 
+    /// Whether the index git-audit reads is a temporary one of git's own (`git commit <paths>`
+    /// commits from `next-index-*.lock`), not the repository's index or its lock.
+    pub fn index_is_temporary(&self) -> bool {
+        self.index_path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("next-index"))
+    }
+
+    /// Sets or clears a marker file in the (per-worktree) git directory.
+    pub fn set_marker(&self, name: &str, on: bool) -> Result<()> {
+        let path = self.repo.path().join(name);
+        let result = if on {
+            std::fs::write(&path, b"")
+        } else {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            }
+        };
+        result.map_err(|e| Error::io(format!("cannot update {}", path.display()), e))
+    }
+
     /// Whether a merge is in progress (`MERGE_HEAD` exists).
     pub fn merging(&self) -> bool {
         self.repo.path().join("MERGE_HEAD").exists()
