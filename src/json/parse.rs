@@ -159,12 +159,15 @@ const PARALLEL_PARSE: usize = 8 << 20;
 const SPLIT_DEPTH: usize = 2;
 
 /// A likely element boundary near the middle: a `{` after `}` and `,` (whitespace between).
-/// Only a guess: the main parser adopts the second thread's work only if it reaches exactly
-/// this offset as an element of an array at `SPLIT_DEPTH`.
+/// In a pretty-printed file the least indented such `{` is the most likely to start an
+/// element of the top-level array (nested arrays of objects are indented further). Only a
+/// guess: the main parser adopts the second thread's work only if it reaches exactly this
+/// offset as an element of an array at `SPLIT_DEPTH`.
 fn find_split(bytes: &[u8]) -> Option<usize> {
     let mid = bytes.len() / 2;
     let window = &bytes[mid..bytes.len().min(mid + (1 << 20))];
     let is_ws = |b: u8| CLASS[b as usize] & WS != 0;
+    let mut best: Option<(usize, usize)> = None; // (indentation, offset)
     for (i, &b) in window.iter().enumerate() {
         if b != b'{' {
             continue;
@@ -181,11 +184,29 @@ fn find_split(bytes: &[u8]) -> Option<usize> {
         while j > 0 && is_ws(before[j - 1]) {
             j -= 1;
         }
-        if j > 0 && before[j - 1] == b'}' {
-            return Some(mid + i);
+        if j == 0 || before[j - 1] != b'}' {
+            continue;
+        }
+        let line_start = before
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let indent = if before[line_start..]
+            .iter()
+            .all(|&c| c == b' ' || c == b'\t')
+        {
+            before.len() - line_start
+        } else {
+            usize::MAX
+        };
+        if best.is_none_or(|(d, _)| indent < d) {
+            best = Some((indent, mid + i));
+        }
+        if indent <= 4 {
+            break;
         }
     }
-    None
+    best.map(|(_, at)| at)
 }
 
 /// What the second thread parsed: the elements from the split to the array's end, and the
@@ -867,7 +888,7 @@ mod tests {
                 out.push_str(",\n");
             }
             out.push_str(&format!(
-                "    {{\"id\": \"d{i}\", \"note\": \"{tricky}\", \"beats\": [{{\"beat\": 1}}, {{\"beat\": 2}}], \"n\": {i}.5}}"
+                "    {{\"id\": \"d{i}\", \"note\": \"{tricky}\",\n      \"beats\": [\n        {{\"beat\": 1}},\n        {{\"beat\": 2}}\n      ], \"n\": {i}.5}}"
             ));
             i += 1;
         }
