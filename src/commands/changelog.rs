@@ -265,16 +265,26 @@ pub fn post_commit(repo: &Repo, config: &Config) -> Result<Vec<String>> {
 }
 
 /// `changelog-missing`, `-extra` and `-duplicate` findings of one commit.
-pub fn verify_one(repo: &Repo, commit: &CommitInfo) -> Result<Vec<Finding>> {
+/// `explicit` is `--config FILE`, else each commit's own audit.toml governs it.
+pub fn verify_one(
+    repo: &Repo,
+    commit: &CommitInfo,
+    explicit: Option<&std::path::Path>,
+) -> Result<Vec<Finding>> {
     let mut out = Vec::new();
-    verify_commit(repo, commit, &mut out)?;
+    verify_commit(repo, commit, explicit, &mut out)?;
     Ok(out)
 }
 
 /// What one commit should have added to the changelog, and what it did.
-fn verify_commit(repo: &Repo, commit: &CommitInfo, out: &mut Vec<Finding>) -> Result<()> {
+fn verify_commit(
+    repo: &Repo,
+    commit: &CommitInfo,
+    explicit: Option<&std::path::Path>,
+    out: &mut Vec<Finding>,
+) -> Result<()> {
     let after = Source::Rev(commit.id.clone());
-    let config = super::load_config(repo, &after, None)?;
+    let config = super::load_config(repo, &after, explicit)?;
     if !config.changelog.enabled {
         return Ok(());
     }
@@ -445,7 +455,7 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
     let mut report = CheckReport::new();
     for commit in &list {
         let mut findings = Vec::new();
-        verify_commit(&repo, commit, &mut findings)?;
+        verify_commit(&repo, commit, env.config.as_deref(), &mut findings)?;
         finding::sort(&mut findings);
         report.findings.extend(findings);
     }

@@ -158,7 +158,11 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<u8> {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
         let outcome = super::check::check_plan(&repo, &config, &plan, false, true)?;
         let mut findings: Vec<Finding> = outcome.findings;
-        findings.extend(super::changelog::verify_one(&repo, commit)?);
+        findings.extend(super::changelog::verify_one(
+            &repo,
+            commit,
+            env.config.as_deref(),
+        )?);
         finding::sort(&mut findings);
         report.checked += outcome.checked;
         report.findings.extend(findings);
