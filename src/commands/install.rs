@@ -230,8 +230,11 @@ fn refuse_all(refusals: Vec<Refusal>, outcome: &str) -> Result<()> {
     match refusals.len() {
         0 => Ok(()),
         1 => {
-            let r = refusals.into_iter().next().expect("one refusal");
-            Err(Error::refused(format!("{}; {outcome}", r.message), r.hint))
+            let r = &refusals[0];
+            Err(Error::refused(
+                format!("{}; {outcome}", r.message),
+                r.hint.clone(),
+            ))
         }
         _ => {
             let messages: Vec<String> = refusals.iter().map(|r| r.message.clone()).collect();
