@@ -37,16 +37,13 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
         if named.is_empty() {
             return governed;
         }
-        named.iter().any(|n| {
-            path == n || (governed && (n.is_empty() || path.starts_with(&format!("{n}/"))))
-        })
+        named
+            .iter()
+            .any(|n| path == n || (governed && super::under(path, n)))
     };
     let snapshot = repo.snapshot(&source, &wanted)?;
     for n in &named {
-        let found = snapshot
-            .entries
-            .keys()
-            .any(|p| p == n || n.is_empty() || p.starts_with(&format!("{n}/")));
+        let found = snapshot.entries.keys().any(|p| super::under(p, n));
         if !found {
             return Err(Error::refused(
                 format!("{n}: no governed artifact at this path in the {source}"),

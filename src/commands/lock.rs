@@ -60,23 +60,14 @@ pub fn lock_artifacts(
     let worktree = repo.snapshot(&Source::Worktree, &governed)?;
     let index = repo.snapshot(&Source::Index, &governed)?;
     for n in named {
-        if !worktree
-            .entries
-            .keys()
-            .any(|p| p == n || n.is_empty() || p.starts_with(&format!("{n}/")))
-        {
+        if !worktree.entries.keys().any(|p| super::under(p, n)) {
             return Err(Error::refused(
                 format!("{n}: no governed artifact at this path in the working tree"),
                 "check the path and audit.toml's [[artifact]] globs",
             ));
         }
     }
-    let selected = |p: &str| {
-        named.is_empty()
-            || named
-                .iter()
-                .any(|n| p == n || n.is_empty() || p.starts_with(&format!("{n}/")))
-    };
+    let selected = |p: &str| named.is_empty() || named.iter().any(|n| super::under(p, n));
 
     let mut lockfile = read_worktree_lockfile(repo)?;
     let before_lockfile = lockfile.clone();

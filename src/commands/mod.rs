@@ -50,6 +50,16 @@ pub fn load_config(repo: &Repo, source: &Source, explicit: Option<&Path>) -> Res
     }
 }
 
+/// Whether `path` is `named` or lies under it (a directory named on the command line; `""` is
+/// the whole repository).
+pub fn under(path: &str, named: &str) -> bool {
+    path == named
+        || named.is_empty()
+        || path
+            .strip_prefix(named)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Writes a findings report (check, ci, changelog verify) in the chosen format. With
 /// `--format github` the Markdown summary also goes to `$GITHUB_STEP_SUMMARY` when it is set.
 pub fn emit_findings(

@@ -407,7 +407,6 @@ impl Repo {
         want: &dyn Fn(&str) -> bool,
         out: &mut BTreeMap<String, Object>,
     ) -> Result<()> {
-        const INTENT_TO_ADD: u16 = 1 << 13;
         self.with_index(|index| {
             for entry in index.iter() {
                 let path = String::from_utf8_lossy(&entry.path);
@@ -704,7 +703,6 @@ impl Repo {
                     if !stages.is_empty() {
                         snap.insert(path.to_string(), Object::Conflict { stages });
                     } else if let Some(e) = index.get_path(Path::new(path), 0) {
-                        const INTENT_TO_ADD: u16 = 1 << 13;
                         if e.flags_extended & INTENT_TO_ADD == 0 {
                             snap.insert(path.to_string(), object_for_mode(e.mode, e.id));
                         }
@@ -803,6 +801,9 @@ pub fn same(a: &Object, b: &Object) -> bool {
         _ => a == b,
     }
 }
+
+/// An index entry's `git add -N` flag: recorded as intended, not part of what is committed.
+const INTENT_TO_ADD: u16 = 1 << 13;
 
 /// libgit2 re-hashes every object it reads to check its id; git itself does not, and
 /// git-audit hashes what it reads anyway. Skipping it halves the cost of reading a large blob.

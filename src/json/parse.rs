@@ -296,7 +296,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The second thread's job: array elements from here to the array's closing `]`.
+    /// The elements of an array from here to its closing `]` (the opening `[` and an empty
+    /// array are the caller's), and the offset just past it. The main parser's arrays and the
+    /// second thread's job (see `parse_in_two`) are this one loop.
     fn elements(&mut self, depth: usize) -> Tail<'a> {
         let mut items = Vec::new();
         loop {
@@ -308,6 +310,9 @@ impl<'a> Parser<'a> {
                 return syntax(self.pos, "cancelled");
             }
             self.skip_ws();
+            if self.ahead.is_some() && self.take_ahead(depth, &mut items) {
+                return Ok((items, self.pos));
+            }
             items.push(self.value(depth)?);
             self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -316,7 +321,15 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Ok((items, self.pos));
                 }
-                _ => return syntax(self.pos, "expected ',' or ']' in an array"),
+                _ => {
+                    return syntax(
+                        self.pos,
+                        format!(
+                            "expected ',' or ']' in an array, found {}",
+                            self.describe_here()
+                        ),
+                    )
+                }
             }
         }
     }
@@ -415,38 +428,14 @@ impl<'a> Parser<'a> {
     fn array(&mut self, depth: usize) -> PResult<Value<'a>> {
         self.enter(depth)?;
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
-        loop {
-            self.skip_ws();
-            if self.ahead.is_some() && self.take_ahead(depth, &mut items) {
-                items.shrink_to_fit();
-                return Ok(Value::Array(items));
-            }
-            items.push(self.value(depth)?);
-            self.skip_ws();
-            match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    items.shrink_to_fit();
-                    return Ok(Value::Array(items));
-                }
-                _ => {
-                    return syntax(
-                        self.pos,
-                        format!(
-                            "expected ',' or ']' in an array, found {}",
-                            self.describe_here()
-                        ),
-                    )
-                }
-            }
-        }
+        let (mut items, _) = self.elements(depth)?;
+        items.shrink_to_fit();
+        Ok(Value::Array(items))
     }
 
     fn object(&mut self, depth: usize) -> PResult<Value<'a>> {
