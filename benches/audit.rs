@@ -19,9 +19,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
-use git_audit::artifact;
-use git_audit::config::Config;
-use git_audit::json::{self, canonical};
+use git_audit::core::artifact;
+use git_audit::core::config::Config;
+use git_audit::core::json::{self, canonical};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::config::ConfigError;
+use crate::core::config::ConfigError;
 
 /// Why git-audit could not do what it was asked.
 #[derive(Debug, thiserror::Error)]

@@ -4,32 +4,14 @@
 //! prints the error chain and exits. Pure logic (`json`, `diff`, `classify`, `config`,
 //! `artifact`, `render`) never touches git or the file system; `git` owns libgit2.
 
-pub mod artifact;
-pub mod changelog;
-pub mod check;
-pub mod classify;
 pub mod cli;
 pub mod commands;
-pub mod config;
-pub mod diff;
+pub mod core;
 pub mod error;
-pub mod fault;
-pub mod finding;
-pub mod fsutil;
-pub mod git;
-pub mod governance;
-pub mod hooks;
-pub mod json;
-pub mod lock;
-pub mod lockfile;
-pub mod process;
-pub mod release;
+pub mod io;
 pub mod render;
-pub mod report;
-pub mod rules;
-pub mod suppress;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 pub use error::{Error, Result};
@@ -41,12 +23,43 @@ use render::Paint;
 /// the canonical writer and the diff, up to `json::parse::DEPTH_CEILING` levels.
 pub const STACK_SIZE: usize = 64 * 1024 * 1024;
 
-/// Exit status: no error-level finding.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: the command ran and found problems.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit status: the command could not run.
-pub const EXIT_ERROR: u8 = 2;
+/// How a run ended. The one place that turns it into a process exit code is
+/// [`ExitStatus::code`]; ordered from best to worst so the worst of several runs is `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitStatus {
+    /// The command ran and found nothing that blocks (exit 0).
+    Ok,
+    /// The command ran and found a blocking problem (exit 1).
+    Findings,
+    /// The command could not run (exit 2); a hook that gets it stops the commit.
+    Error,
+}
+
+impl ExitStatus {
+    /// The process exit code: 0, 1 or 2.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Ok => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+
+    /// `Ok` when nothing blocks, `Findings` otherwise.
+    pub fn from_ok(ok: bool) -> ExitStatus {
+        if ok {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::Findings
+        }
+    }
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        std::process::ExitCode::from(status.code())
+    }
+}
 
 /// What a command needs from the outside world: output streams and global options.
 pub struct Env<'w> {
@@ -73,8 +86,27 @@ impl Env<'_> {
     }
 }
 
+/// Colour for one output stream: `--color`, then (for `auto`) NO_COLOR, TERM=dumb and whether
+/// the stream is a terminal. The one place colour is decided; renderers only apply it.
+fn paint_for(choice: cli::ColorChoice, terminal: bool) -> Paint {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    Paint {
+        enabled: color_enabled(choice, terminal, no_color, dumb),
+    }
+}
+
+/// The colour decision as a pure function of its inputs.
+pub fn color_enabled(choice: cli::ColorChoice, terminal: bool, no_color: bool, dumb: bool) -> bool {
+    match choice {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => terminal && !no_color && !dumb,
+    }
+}
+
 /// Runs one parsed command line; returns the exit status for a command that ran.
-pub fn run(cli: Cli) -> Result<u8> {
+pub fn run(cli: Cli) -> Result<ExitStatus> {
     for dir in &cli.dir {
         std::env::set_current_dir(dir)
             .map_err(|e| Error::io(format!("cannot change to directory {}", dir.display()), e))?;
@@ -83,13 +115,13 @@ pub fn run(cli: Cli) -> Result<u8> {
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let paint = Paint::for_stdout(cli.color);
+    let paint = paint_for(cli.color, std::io::stdout().is_terminal());
     let mut env = Env {
         out: &mut out,
         err: &mut err,
         format: cli.format,
         paint,
-        paint_err: Paint::for_stderr(cli.color),
+        paint_err: paint_for(cli.color, std::io::stderr().is_terminal()),
         config: cli.config.clone(),
     };
     let code = match &cli.command {
@@ -112,4 +144,41 @@ pub fn run(cli: Cli) -> Result<u8> {
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn color_follows_the_flag_then_no_color_term_and_the_terminal() {
+        use cli::ColorChoice::{Always, Auto, Never};
+        assert!(color_enabled(Always, false, true, true));
+        assert!(!color_enabled(Never, true, false, false));
+        assert!(color_enabled(Auto, true, false, false));
+        assert!(!color_enabled(Auto, false, false, false));
+        assert!(!color_enabled(Auto, true, true, false));
+        assert!(!color_enabled(Auto, true, false, true));
+    }
+
+    #[test]
+    fn exit_codes_are_zero_one_two_and_the_worst_wins() {
+        assert_eq!(ExitStatus::Ok.code(), 0);
+        assert_eq!(ExitStatus::Findings.code(), 1);
+        assert_eq!(ExitStatus::Error.code(), 2);
+        assert_eq!(
+            ExitStatus::Ok.max(ExitStatus::Findings),
+            ExitStatus::Findings
+        );
+        assert_eq!(
+            ExitStatus::Error.max(ExitStatus::Findings),
+            ExitStatus::Error
+        );
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -8,7 +8,7 @@ use clap::Parser;
 /// threads at once; mimalloc makes them markedly cheaper than the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use git_audit::{cli::Cli, EXIT_ERROR};
+use git_audit::{cli::Cli, ExitStatus};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         Err(e) => Err(git_audit::Error::io("cannot start the worker thread", e)),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(status) => ExitCode::from(status),
         Err(git_audit::Error::Io { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>
         {
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             if let Some(hint) = e.hint() {
                 eprintln!("  hint: {hint}");
             }
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(ExitStatus::Error)
         }
     }
 }

@@ -5,18 +5,20 @@
 //! work tree; the work-tree copy is updated only when it equals the index's, so a person's
 //! unstaged edits are neither committed nor lost.
 
-use crate::changelog::{self, Entry, Found, Reconciled};
-use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, Format, RebuildArgs, RecordArgs};
-use crate::config::Config;
-use crate::error::{Error, Result};
-use crate::finding::{self, Finding};
-use crate::fsutil::write_atomic;
-use crate::git::{CommitInfo, Repo, Source};
-use crate::render;
-use crate::report::CheckReport;
-use crate::{Env, EXIT_FINDINGS, EXIT_OK};
+use crate::core::changelog::{self, Entry, Found, Reconciled};
 
-pub fn run(env: &mut Env<'_>, cmd: &ChangelogCommand) -> Result<u8> {
+use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, Format, RebuildArgs, RecordArgs};
+use crate::core::config::Config;
+use crate::core::finding::{self, Finding};
+use crate::core::report::CheckReport;
+use crate::core::rules::RuleId;
+use crate::error::{Error, Result};
+use crate::io::fs::write_atomic;
+use crate::io::git::{CommitInfo, Repo, Source};
+use crate::render;
+use crate::{Env, ExitStatus};
+
+pub fn run(env: &mut Env<'_>, cmd: &ChangelogCommand) -> Result<ExitStatus> {
     match cmd {
         ChangelogCommand::Record(args) => record_command(env, args),
         ChangelogCommand::Verify(args) => verify(env, args),
@@ -24,14 +26,14 @@ pub fn run(env: &mut Env<'_>, cmd: &ChangelogCommand) -> Result<u8> {
     }
 }
 
-fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<u8> {
+fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
     let lines = record(&repo, &config, args.amend || amending())?;
     for line in lines {
         writeln!(env.out, "{line}").map_err(render::write_error)?;
     }
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// The marker (in the git directory) that tells the post-commit hook it has work to do.
@@ -40,7 +42,7 @@ pub const POST_COMMIT_MARKER: &str = "git-audit-post-commit";
 /// Whether the git command running this hook is `git commit --amend` (git does not say; its
 /// command line does).
 pub fn amending() -> bool {
-    crate::process::invoking_git().is_some_and(|args| crate::process::is_amend(&args))
+    crate::io::process::invoking_git().is_some_and(|args| crate::io::process::is_amend(&args))
 }
 
 /// Text of `path` in a snapshot; empty when absent. Refuses non-UTF-8.
@@ -67,13 +69,8 @@ fn author_and_date(repo: &Repo) -> (String, String) {
         .or_else(|| configured.as_ref().map(|c| c.1.clone()))
         .unwrap_or_default();
     let date = env("GIT_AUTHOR_DATE")
-        .and_then(|d| changelog::date_of_git_date(&d))
-        .unwrap_or_else(|| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64);
-            changelog::date_of(now, 0)
-        });
+        .and_then(|d| crate::core::date::date_of_git_date(&d))
+        .unwrap_or_else(|| crate::core::date::date_of(crate::io::clock::now_secs(), 0));
     (format!("{name} <{email}>"), date)
 }
 
@@ -140,7 +137,7 @@ pub fn record_as(
             // `git commit <paths>`: the real index must catch up after the commit.
             repo.set_marker(POST_COMMIT_MARKER, true)?;
         }
-        crate::fault::point("record-after-index");
+        crate::io::fault::point("record-after-index");
         said.push(match &entry {
             Some(e) => format!(
                 "git-audit: recorded changelog entry {} in {path} (staged)",
@@ -176,7 +173,7 @@ fn sync_worktree(
     said: &mut Vec<String>,
 ) -> Result<()> {
     let full = repo.workdir().join(path);
-    crate::fsutil::remove_stale_temps_of(&full);
+    crate::io::fs::remove_stale_temps_of(&full);
     let current = match std::fs::read(&full) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -294,11 +291,11 @@ fn verify_commit(
     let now = changelog::parse(&text);
     let base = changelog::parse(&text_at(repo, &first, &path)?);
     let added = changelog::added(&base, &now);
-    let line_of = |f: &Found| crate::json::parse::line_col(text.as_bytes(), f.span.start).0;
+    let line_of = |f: &Found| crate::core::json::parse::line_col(text.as_bytes(), f.span.start).0;
     // Entries are history: a commit may not take out what an earlier one recorded.
     for gone in changelog::added(&now, &base) {
         let mut f = Finding::new(
-            "changelog-missing",
+            RuleId::ChangelogMissing,
             &path,
             format!(
                 "commit {} ({}) removes entry {} that an earlier commit recorded",
@@ -311,7 +308,7 @@ fn verify_commit(
         f.commit = Some(commit.id.clone());
         out.push(f);
     }
-    let finding = |rule: &'static str, message: String, hint: &str, line: usize| {
+    let finding = |rule: RuleId, message: String, hint: &str, line: usize| {
         let mut f = Finding::new(rule, &path, message, hint.to_string());
         f.line = line;
         f.commit = Some(commit.id.clone());
@@ -330,7 +327,7 @@ fn verify_commit(
         for f in &added {
             if !carried.iter().any(|c| c.fingerprint == f.fingerprint) {
                 out.push(finding(
-                    "changelog-extra",
+                    RuleId::ChangelogExtra,
                     format!(
                         "merge {} adds entry {} that none of the merged commits added",
                         short(&commit.id),
@@ -358,7 +355,7 @@ fn verify_commit(
             matched += 1;
             if matched > 1 {
                 out.push(finding(
-                    "changelog-duplicate",
+                    RuleId::ChangelogDuplicate,
                     format!("commit {} adds its entry {} more than once", short(&commit.id), short(&f.fingerprint.hex())),
                     "keep one entry per structural change; `git audit changelog record` reconciles the staged changelog",
                     line_of(f),
@@ -366,7 +363,7 @@ fn verify_commit(
             }
         } else {
             out.push(finding(
-                "changelog-extra",
+                RuleId::ChangelogExtra,
                 format!(
                     "commit {} adds entry {} that matches none of its own changes",
                     short(&commit.id),
@@ -380,7 +377,7 @@ fn verify_commit(
     if let (Some(fp), 0) = (expected, matched) {
         let paths: Vec<&str> = parts.iter().map(|p| p.transition.path.as_str()).collect();
         out.push(finding(
-            "changelog-missing",
+            RuleId::ChangelogMissing,
             format!(
                 "commit {} ({}) changes {} structurally but adds no entry {}",
                 short(&commit.id),
@@ -405,7 +402,7 @@ fn duplicates(
     for (i, f) in added.iter().enumerate() {
         if added[..i].iter().any(|g| g.fingerprint == f.fingerprint) {
             let mut finding = Finding::new(
-                "changelog-duplicate",
+                RuleId::ChangelogDuplicate,
                 path,
                 format!(
                     "commit {} adds entry {} twice",
@@ -414,7 +411,7 @@ fn duplicates(
                 ),
                 "keep one entry per structural change".into(),
             );
-            finding.line = crate::json::parse::line_col(text.as_bytes(), f.span.start).0;
+            finding.line = crate::core::json::parse::line_col(text.as_bytes(), f.span.start).0;
             finding.commit = Some(commit.id.clone());
             out.push(finding);
         }
@@ -442,7 +439,7 @@ fn commits(repo: &Repo, range: Option<&str>) -> Result<Vec<CommitInfo>> {
     }
 }
 
-fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
+fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<ExitStatus> {
     env.formats("changelog verify", super::check::FINDING_FORMATS)?;
     let repo = Repo::open()?;
     if repo.head_is_unborn() {
@@ -479,7 +476,7 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<u8> {
         })
         .collect();
     super::emit_findings(env, &report, &plans, false)?;
-    Ok(if report.ok { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(ExitStatus::from_ok(report.ok))
 }
 
 /// The changelog text a history would have produced with the hook installed throughout.
@@ -504,7 +501,7 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
             continue;
         }
         let entry = Entry::new(
-            changelog::date_of(commit.author_time, commit.author_offset),
+            crate::core::date::date_of(commit.author_time, commit.author_offset),
             commit.author.clone(),
             parts,
         );
@@ -515,7 +512,7 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
     Ok((text, head_config.changelog.path, count))
 }
 
-fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<u8> {
+fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {
     env.formats("changelog rebuild", &[Format::Human])?;
     let repo = Repo::open()?;
     if repo.head_is_unborn() {
@@ -527,7 +524,7 @@ fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<u8> {
     let (text, path, count) = rebuilt(&repo, args.since.as_deref())?;
     if args.stdout {
         write!(env.out, "{text}").map_err(render::write_error)?;
-        return Ok(EXIT_OK);
+        return Ok(ExitStatus::Ok);
     }
     let full = repo.workdir().join(&path);
     if let Ok(current) = std::fs::read(&full) {
@@ -554,5 +551,5 @@ fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<u8> {
         if count == 1 { "y" } else { "ies" }
     )
     .map_err(render::write_error)?;
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }

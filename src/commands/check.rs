@@ -3,26 +3,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{self, Subject};
 use crate::cli::{CheckArgs, Format};
-use crate::config::{self, Config, Kind};
+use crate::core::config::{self, Config, Kind};
+use crate::core::finding::{self, Finding};
+use crate::core::lockfile::{self, Lockfile};
+use crate::core::report::CheckReport;
+use crate::core::rules::governance::{self, Doc};
+use crate::core::rules::integrity::{self, Subject};
+pub use crate::core::snapshot::Plan;
+use crate::core::suppress;
 use crate::error::{Error, Result};
-use crate::finding::{self, Finding};
-use crate::git::{self, CommitInfo, Repo, Source};
-use crate::governance::{self, Doc};
-use crate::lockfile::{self, Lockfile};
-use crate::report::CheckReport;
-use crate::suppress;
-use crate::{Env, EXIT_FINDINGS, EXIT_OK};
-
-/// One comparison to check: an "after" snapshot against its "before".
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub before: Source,
-    pub after: Source,
-    /// The commit checked, for `--rev` and `--range`.
-    pub commit: Option<CommitInfo>,
-}
+use crate::io::git::{self, CommitInfo, Repo, Source};
+use crate::{Env, ExitStatus};
 
 /// The comparisons a `check` command line asks for.
 pub fn plans(repo: &Repo, args: &CheckArgs) -> Result<Vec<Plan>> {
@@ -78,12 +70,12 @@ pub const FINDING_FORMATS: &[Format] = &[
     Format::Junit,
 ];
 
-pub fn run(env: &mut Env<'_>, args: &CheckArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &CheckArgs) -> Result<ExitStatus> {
     gate(env, args, false)
 }
 
 /// Runs the check; `quiet` (the hook) prints nothing when there is nothing to report.
-pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<u8> {
+pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStatus> {
     env.formats("check", FINDING_FORMATS)?;
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
@@ -98,7 +90,7 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<u8> {
     report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = scope_label(args, &plans);
     super::emit_findings(env, &report, &plans, quiet)?;
-    Ok(if report.ok { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(ExitStatus::from_ok(report.ok))
 }
 
 fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {
@@ -201,8 +193,8 @@ pub fn check_plan(
         }
         match super::load(repo, &plan.after, path, object, &config.limits)? {
             Ok(c) => contents.push((path.as_str(), artifact, c, target)),
-            Err(super::NotParsed::Skipped(s)) if target => findings.push(check::skipped(&s)),
-            Err(super::NotParsed::Refused(r)) if target => findings.push(check::refused(&r)),
+            Err(super::NotParsed::Skipped(s)) if target => findings.push(integrity::skipped(&s)),
+            Err(super::NotParsed::Refused(r)) if target => findings.push(integrity::refused(&r)),
             Err(_) => {}
         }
     }
@@ -211,9 +203,11 @@ pub fn check_plan(
         if *target {
             match super::parse(content, &plan.after, path, artifact, &config.limits) {
                 Ok(p) => parsed.push((*path, *artifact, content.bytes(), Loaded::Full(p), true)),
-                Err(r) => findings.push(check::refused(&r)),
+                Err(r) => findings.push(integrity::refused(&r)),
             }
-        } else if let Ok(root) = crate::artifact::tree(content.bytes(), artifact, &config.limits) {
+        } else if let Ok(root) =
+            crate::core::artifact::tree(content.bytes(), artifact, &config.limits)
+        {
             // Only read by the cross-artifact rules: no hashes needed.
             parsed.push((*path, *artifact, content.bytes(), Loaded::Tree(root), false));
         }
@@ -247,7 +241,7 @@ pub fn check_plan(
         let Loaded::Full(p) = loaded else {
             continue;
         };
-        findings.extend(check::artifact(&Subject {
+        findings.extend(integrity::artifact(&Subject {
             path,
             artifact,
             bytes,
@@ -280,12 +274,13 @@ pub fn check_plan(
                 let validator = load_schema(repo, &plan.after, schema_path)?;
                 schemas.insert(schema_path.clone(), validator);
             }
-            let full = crate::json::parse(bytes, &config.limits).map_err(|e| Error::Document {
-                path: path.to_string(),
-                line: e.line,
-                column: e.column,
-                message: e.kind.to_string(),
-            })?;
+            let full =
+                crate::core::json::parse(bytes, &config.limits).map_err(|e| Error::Document {
+                    path: path.to_string(),
+                    line: e.line,
+                    column: e.column,
+                    message: e.kind.to_string(),
+                })?;
             if let Some(v) = schemas.get(schema_path) {
                 findings.extend(governance::schema_findings(&doc, &full, v, schema_path));
             }
@@ -323,27 +318,31 @@ pub fn check_plan(
                 Ok(c) => c,
                 Err(super::NotParsed::Skipped(s)) => {
                     if report {
-                        findings.push(check::skipped(&s));
+                        findings.push(integrity::skipped(&s));
                     }
                     continue;
                 }
                 Err(super::NotParsed::Refused(r)) => {
                     if report {
-                        findings.push(check::refused(&r));
+                        findings.push(integrity::refused(&r));
                     }
                     continue;
                 }
             };
-            let root = match crate::json::parse(content.bytes(), &config.limits) {
+            let root = match crate::core::json::parse(content.bytes(), &config.limits) {
                 Ok(root) => root,
                 Err(e) => {
                     if report {
-                        findings.push(check::refused(&super::refused(&pl.path, &plan.after, &e)));
+                        findings.push(integrity::refused(&super::refused(
+                            &pl.path,
+                            &plan.after,
+                            &e,
+                        )));
                     }
                     continue;
                 }
             };
-            let plain = crate::config::Artifact::plain_json(&pl.path);
+            let plain = crate::core::config::Artifact::plain_json(&pl.path);
             let doc = Doc {
                 path: &pl.path,
                 artifact: &plain,
@@ -371,7 +370,9 @@ pub fn check_plan(
         .any(|p| config.governing(p).is_some() && !after.entries.contains_key(*p));
     if let Some(l) = &lockfile {
         if everything || lockfile_changed || removed_any {
-            findings.extend(check::stale_locks(l, &|p| after.entries.contains_key(p)));
+            findings.extend(integrity::stale_locks(l, &|p| {
+                after.entries.contains_key(p)
+            }));
         }
     }
 
@@ -398,7 +399,7 @@ pub fn check_plan(
         &waivers,
         &config.waivers,
         &baseline,
-        &suppress::today(),
+        &crate::io::clock::today(),
         all,
     );
     finding::sort(&mut findings);
@@ -413,12 +414,12 @@ pub fn check_plan(
 /// A document read for a check: in full (hashes, lock block) when it is checked itself, or
 /// only its tree when just the cross-artifact rules read it.
 enum Loaded<'c> {
-    Full(crate::artifact::Parsed<'c>),
-    Tree(crate::json::Node<'c>),
+    Full(crate::core::artifact::Parsed<'c>),
+    Tree(crate::core::json::Node<'c>),
 }
 
 impl<'c> Loaded<'c> {
-    fn root(&self) -> &crate::json::Node<'c> {
+    fn root(&self) -> &crate::core::json::Node<'c> {
         match self {
             Loaded::Full(p) => &p.root,
             Loaded::Tree(root) => root,

@@ -5,11 +5,11 @@
 use serde_json::Value;
 
 use crate::cli::CiArgs;
+use crate::core::finding::{self, Finding};
+use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
-use crate::finding::{self, Finding};
-use crate::git::{Repo, Source};
-use crate::report::CheckReport;
-use crate::{Env, EXIT_FINDINGS, EXIT_OK};
+use crate::io::git::{Repo, Source};
+use crate::{Env, ExitStatus};
 
 /// Where base and head came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub fn endpoints(
     Err("not on GitHub Actions or GitLab CI; pass --base REV (and --head REV, default HEAD)".into())
 }
 
-pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
     env.formats("ci", super::check::FINDING_FORMATS)?;
     let repo = Repo::open()?;
     let var = |k: &str| std::env::var(k).ok();
@@ -177,7 +177,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<u8> {
         ends.from
     );
     super::emit_findings(env, &report, &plans, false)?;
-    Ok(if report.ok { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(ExitStatus::from_ok(report.ok))
 }
 
 #[cfg(test)]

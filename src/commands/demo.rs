@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{DemoArgs, Format};
 use crate::commands::check::{check_plan, Plan};
-use crate::config::Config;
+use crate::core::config::Config;
+use crate::core::finding::Finding;
+use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
-use crate::git::{Repo, Source};
+use crate::io::git::{Repo, Source};
 use crate::render::{self, Paint};
-use crate::report::CheckReport;
-use crate::Env;
+use crate::{Env, ExitStatus};
 
 /// The example, as committed in this repository under examples/demo (with its audit.toml).
 const FILES: &[(&str, &str)] = &[
@@ -105,7 +105,7 @@ impl Story<'_, '_> {
         report.scope = format!("the {} against {}", plan.after, plan.before);
         report.findings = outcome.findings;
         let mut text = Vec::new();
-        render::check::human(&mut text, &report, &[], self.paint(), false)?;
+        render::findings::human(&mut text, &report, &[], self.paint(), false)?;
         for line in String::from_utf8_lossy(&text).lines() {
             self.say(&format!("  {line}"))?;
         }
@@ -113,7 +113,7 @@ impl Story<'_, '_> {
             self.clock += 60;
             // What the installed hook does next: the changelog entry, in the same commit.
             let author = format!("{NAME} <{EMAIL}>");
-            let date = crate::changelog::date_of(self.clock, 0);
+            let date = crate::core::date::date_of(self.clock, 0);
             for line in
                 super::changelog::record_as(&self.repo, &config, false, Some((author, date)))?
             {
@@ -123,7 +123,7 @@ impl Story<'_, '_> {
             self.say(&self.paint().green(&format!("  → committed {}", &id[..10])))?;
             self.made.push(message.to_string());
         } else {
-            let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+            let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
             self.say(&self.paint().red("  → blocked: the commit was not made"))?;
             self.blocked
                 .push(format!("{message} ({})", rules.join(", ")));
@@ -167,7 +167,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
     Ok(text.replacen(from, to, 1))
 }
 
-pub fn run(env: &mut Env<'_>, args: &DemoArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &DemoArgs) -> Result<ExitStatus> {
     env.formats("demo", &[Format::Human])?;
     let (dir, keep) = match &args.path {
         Some(d) => (d.clone(), true),
@@ -193,7 +193,7 @@ pub fn run(env: &mut Env<'_>, args: &DemoArgs) -> Result<u8> {
     result
 }
 
-fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<u8> {
+fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
     let repo = Repo::init(dir)?;
     let dir = repo.workdir().to_path_buf();
     let mut s = Story {
@@ -317,5 +317,5 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<u8> {
         s.blocked.join("; ")
     );
     s.say(&summary)?;
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }

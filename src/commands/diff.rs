@@ -3,13 +3,13 @@
 use std::collections::BTreeSet;
 
 use crate::cli::{DiffArgs, Format};
-use crate::config::Config;
-use crate::diff::ArtifactDiff;
+use crate::core::config::Config;
+use crate::core::diff::ArtifactDiff;
+use crate::core::report::{DiffReport, JSON_VERSION};
 use crate::error::{Error, Result};
-use crate::git::{Repo, Snapshot, Source};
+use crate::io::git::{Repo, Snapshot, Source};
 use crate::render;
-use crate::report::{DiffReport, JSON_VERSION};
-use crate::Env;
+use crate::{Env, ExitStatus};
 
 /// The two snapshots a diff argument names.
 pub fn sources(repo: &Repo, range: Option<&str>, worktree: bool) -> Result<(Source, Source)> {
@@ -49,7 +49,7 @@ pub fn sources(repo: &Repo, range: Option<&str>, worktree: bool) -> Result<(Sour
     Ok((before, after))
 }
 
-pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<ExitStatus> {
     env.formats("diff", &[Format::Human, Format::Json, Format::Markdown])?;
     let repo = Repo::open()?;
     let (before, after) = sources(&repo, args.range.as_deref(), args.worktree)?;
@@ -61,7 +61,11 @@ pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<u8> {
         _ => render::diff::human(env.out, &report, env.paint)?,
     }
     render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;
-    Ok(if report.errors.is_empty() { 0 } else { 2 })
+    Ok(if report.errors.is_empty() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Error
+    })
 }
 
 /// Diffs every governed artifact whose blob differs between `before` and `after`.

@@ -3,12 +3,12 @@
 use std::collections::BTreeSet;
 
 use crate::cli::{Format, HashArgs, SnapshotArgs};
-use crate::config::Artifact;
+use crate::core::config::Artifact;
+use crate::core::report::{HashReport, HashRow, JSON_VERSION};
 use crate::error::{Error, Result};
-use crate::git::{Repo, Source};
+use crate::io::git::{Repo, Source};
 use crate::render;
-use crate::report::{HashReport, HashRow, JSON_VERSION};
-use crate::Env;
+use crate::{Env, ExitStatus};
 
 /// The snapshot a `--staged | --rev | --worktree` group names; the index by default.
 pub fn source_of(args: &SnapshotArgs) -> Source {
@@ -21,7 +21,7 @@ pub fn source_of(args: &SnapshotArgs) -> Source {
     }
 }
 
-pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<ExitStatus> {
     env.formats("hash", &[Format::Human, Format::Json])?;
     let repo = Repo::open()?;
     let source = source_of(&args.snapshot);
@@ -96,12 +96,12 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
                     canonical_hash: parsed.hashes.canonical,
                     size,
                 });
-                crate::artifact::discard(parsed, size);
+                crate::io::memory::discard(parsed, size);
             }
             Err(r) => report.errors.push(r),
         }
         let size = content.bytes().len() as u64;
-        crate::artifact::discard(content, size);
+        crate::io::memory::discard(content, size);
     }
 
     match env.format {
@@ -109,5 +109,9 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<u8> {
         _ => render::hash::human(env.out, &report, env.paint)?,
     }
     render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;
-    Ok(if report.errors.is_empty() { 0 } else { 2 })
+    Ok(if report.errors.is_empty() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Error
+    })
 }

@@ -3,13 +3,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cli::{Format, InitArgs};
-use crate::config::{self, Config};
+use crate::core::config::{self, Config};
+use crate::core::json::{self, Limits};
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
-use crate::git::{Object, Repo, Source};
-use crate::json::{self, Limits};
+use crate::io::fs::write_atomic;
+use crate::io::git::{Object, Repo, Source};
 use crate::render;
-use crate::Env;
+use crate::{Env, ExitStatus};
 
 /// Files larger than this are not opened during detection.
 const DETECT_MAX: u64 = 16 * 1024 * 1024;
@@ -188,7 +188,7 @@ pub fn render(found: &Detected) -> String {
     out
 }
 
-pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<ExitStatus> {
     env.formats("init", &[Format::Human])?;
     let repo = Repo::open()?;
     let target = repo.workdir().join(config::FILE_NAME);
@@ -217,7 +217,7 @@ pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<u8> {
     Config::parse(&text, config::FILE_NAME)?;
     if args.stdout {
         write!(env.out, "{text}").map_err(render::write_error)?;
-        return Ok(0);
+        return Ok(ExitStatus::Ok);
     }
     write_atomic(&target, text.as_bytes())
         .map_err(|e| Error::io(format!("cannot write {}", target.display()), e))?;
@@ -236,7 +236,7 @@ pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<u8> {
         config::FILE_NAME
     )
     .map_err(render::write_error)?;
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 #[cfg(test)]

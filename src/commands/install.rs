@@ -4,7 +4,7 @@
 //! `git-audit-chained/<name>` in the hooks directory (a hard link, then git-audit's script is
 //! renamed over the old name, so some hook is always in place), and git-audit's script runs it
 //! first. Uninstall renames it back over the script. Every decision is taken for all hooks
-//! before anything is written (`crate::hooks`), so a refusal leaves the hooks directory
+//! before anything is written (`crate::core::hooks`), so a refusal leaves the hooks directory
 //! untouched; scripts are written to a temporary file and linked or renamed into place.
 
 use std::fs;
@@ -15,15 +15,15 @@ use clap::Parser;
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format, HookArgs, InstallArgs, UninstallArgs};
-use crate::error::{Error, Result};
-use crate::git::hooks::{HooksDir, HooksOrigin};
-use crate::git::{Repo, Source};
-use crate::hooks::{
+use crate::core::hooks::{
     self, Found, Hook, InstallStep, PushCheck, PushInput, Refusal, UninstallStep, CHAINED_DIR,
 };
+use crate::core::report::JSON_VERSION;
+use crate::error::{Error, Result};
+use crate::io::git::{Repo, Source};
+use crate::io::hookdir::{HooksDir, HooksOrigin};
 use crate::render::{self, write_error};
-use crate::report::JSON_VERSION;
-use crate::{Env, EXIT_OK};
+use crate::{Env, ExitStatus};
 
 /// What was done for one hook, as reported.
 #[derive(Debug, Serialize)]
@@ -73,7 +73,7 @@ impl Site {
     }
 }
 
-pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
+pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<ExitStatus> {
     output_format(env)?;
     hooks::select(&args.hooks).map_err(Error::Usage)?;
     let repo = Repo::open()?;
@@ -82,7 +82,7 @@ pub fn install(env: &mut Env<'_>, args: &InstallArgs) -> Result<u8> {
 }
 
 /// Installs the selected hooks into `repo` (also used by `demo` on its scratch repository).
-pub fn install_into(env: &mut Env<'_>, repo: &Repo, args: &InstallArgs) -> Result<u8> {
+pub fn install_into(env: &mut Env<'_>, repo: &Repo, args: &InstallArgs) -> Result<ExitStatus> {
     let format = output_format(env)?;
     let selected = hooks::select(&args.hooks).map_err(Error::Usage)?;
     let dir = repo.hooks_dir()?;
@@ -147,10 +147,10 @@ pub fn install_into(env: &mut Env<'_>, repo: &Repo, args: &InstallArgs) -> Resul
     if format == Format::Json {
         render::json(env.out, &report)?;
     }
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
-pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<u8> {
+pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<ExitStatus> {
     let format = output_format(env)?;
     let selected = hooks::select(&args.hooks).map_err(Error::Usage)?;
     let repo = Repo::open()?;
@@ -195,7 +195,7 @@ pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<u8> {
     if format == Format::Json {
         render::json(env.out, &report)?;
     }
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn output_format(env: &Env<'_>) -> Result<Format> {
@@ -623,13 +623,13 @@ fn check_args(argv: &[String]) -> Result<CheckArgs> {
 
 /// Runs `git-audit check ARGV` in this process: the one call from the hooks into the gate.
 /// Quiet: a hook says nothing when all is well.
-fn run_check(env: &mut Env<'_>, argv: &[String]) -> Result<u8> {
+fn run_check(env: &mut Env<'_>, argv: &[String]) -> Result<ExitStatus> {
     super::check::gate(env, &check_args(argv)?, true)
 }
 
 /// `git-audit hook NAME [--dry-run] ARGS…`: what the installed scripts run. `--dry-run`
 /// prints the `git-audit check` runs the hook would make, and makes none.
-pub fn hook(env: &mut Env<'_>, args: &HookArgs) -> Result<u8> {
+pub fn hook(env: &mut Env<'_>, args: &HookArgs) -> Result<ExitStatus> {
     let hook = Hook::parse(&args.name).ok_or_else(|| Error::Usage(Hook::unknown(&args.name)))?;
     let (dry_run, rest) = match args.args.split_first() {
         Some((first, rest)) if first == "--dry-run" => (true, rest),
@@ -645,10 +645,10 @@ pub fn hook(env: &mut Env<'_>, args: &HookArgs) -> Result<u8> {
 
 /// The post-commit hook: after `git commit <paths>`, the real index gets the changelog entry
 /// the commit recorded. It cannot block anything; a failure is reported and the exit is 0.
-fn post_commit(env: &mut Env<'_>, dry_run: bool) -> Result<u8> {
+fn post_commit(env: &mut Env<'_>, dry_run: bool) -> Result<ExitStatus> {
     if dry_run {
         writeln!(env.out, "git-audit changelog sync").map_err(write_error)?;
-        return Ok(EXIT_OK);
+        return Ok(ExitStatus::Ok);
     }
     let result = Repo::open().and_then(|repo| {
         let config = super::load_config(&repo, &Source::head(), env.config.as_deref())?;
@@ -668,20 +668,20 @@ fn post_commit(env: &mut Env<'_>, dry_run: bool) -> Result<u8> {
             .map_err(write_error)?;
         }
     }
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// The pre-commit hook: the staged check (the index being committed against HEAD), also in
 /// the middle of a merge, rebase, cherry-pick or revert: the commit being made must pass
 /// whatever made it. When it is blocked then, a note says how to go on or abort. The
 /// pre-merge-commit hook is the same check of the merged index, for `git merge`.
-fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<u8> {
+fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatus> {
     if dry_run {
         writeln!(env.out, "git-audit check").map_err(write_error)?;
-        return Ok(EXIT_OK);
+        return Ok(ExitStatus::Ok);
     }
     let code = run_check(env, &[])?;
-    if code == EXIT_OK && !merge {
+    if code == ExitStatus::Ok && !merge {
         // The gate passed: record the structural change in the same commit.
         let repo = Repo::open()?;
         let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
@@ -689,9 +689,9 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<u8> {
             writeln!(env.err, "{line}").map_err(write_error)?;
         }
     }
-    if code != EXIT_OK && merge {
+    if code != ExitStatus::Ok && merge {
         writeln!(env.err, "{}", hooks::merge_commit_note()).map_err(write_error)?;
-    } else if code != EXIT_OK {
+    } else if code != ExitStatus::Ok {
         if let Some(op) = Repo::open().ok().and_then(|r| r.in_progress()) {
             writeln!(env.err, "{}", hooks::in_progress_note(op)).map_err(write_error)?;
         }
@@ -700,7 +700,7 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<u8> {
 }
 
 /// The pre-push hook: every pushed ref's new commits, each against its first parent.
-fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<u8> {
+fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<ExitStatus> {
     let var = |name: &str| std::env::var(name).ok();
     let input = hooks::push_input(
         var("PRE_COMMIT_FROM_REF").as_deref(),
@@ -748,7 +748,7 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<u8> {
         .map(String::as_str)
         .or(framework_remote.as_deref())
         .unwrap_or("the remote");
-    let mut worst = EXIT_OK;
+    let mut worst = ExitStatus::Ok;
     for check in &checks {
         if dry_run {
             print_plan(env, check)?;
@@ -757,7 +757,7 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<u8> {
         for argv in check.check_args() {
             let result = run_check(env, &argv);
             let what = match &result {
-                Ok(EXIT_OK) => None,
+                Ok(ExitStatus::Ok) => None,
                 Ok(_) => Some("is blocked"),
                 Err(_) => Some("could not be checked"),
             };

@@ -7,21 +7,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::artifact;
-use crate::check;
 use crate::cli::{Format, LockArgs, VerifyArgs};
-use crate::config::{Config, LockMode};
+use crate::core::artifact;
+use crate::core::config::{Config, LockMode};
+use crate::core::json::{self, Digest32};
+use crate::core::lock::{self, Block, Verdict};
+use crate::core::lockfile::{self, Lockfile};
+use crate::core::report::{Standing, VerifyEntry, VerifyReport, JSON_VERSION};
+use crate::core::rules::integrity;
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
-use crate::git::{self, Object, Repo, Source};
-use crate::json::{self, Digest32};
-use crate::lock::{self, Block, Verdict};
-use crate::lockfile::{self, Lockfile};
+use crate::io::fs::write_atomic;
+use crate::io::git::{self, Object, Repo, Source};
 use crate::render;
-use crate::report::{Standing, VerifyEntry, VerifyReport, JSON_VERSION};
-use crate::Env;
+use crate::{Env, ExitStatus};
 
-pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<ExitStatus> {
     env.formats("lock", &[Format::Human])?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
@@ -40,7 +40,7 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<u8> {
     if !done.staged.is_empty() {
         writeln_out(env, &format!("staged {}", done.staged.join(", ")))?;
     }
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 /// What `lock_artifacts` did, line by line, and what it staged.
@@ -234,7 +234,7 @@ fn record_snapshot(
     config: &Config,
     name: &str,
     args: &LockArgs,
-) -> Result<u8> {
+) -> Result<ExitStatus> {
     if let Some(problem) = lockfile::snapshot_name_problem(name) {
         return Err(Error::Usage(format!("snapshot name {name:?} {problem}")));
     }
@@ -251,7 +251,7 @@ fn record_snapshot(
                 env,
                 &format!("snapshot {name:?} already records the staged hashes"),
             )?;
-            return Ok(0);
+            return Ok(ExitStatus::Ok);
         }
         if !args.force {
             return Err(Error::refused(
@@ -277,7 +277,7 @@ fn record_snapshot(
     if !staged.is_empty() {
         writeln_out(env, &format!("staged {}", staged.join(", ")))?;
     }
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 /// Canonical hashes of every governed artifact in a snapshot. Refuses what cannot be hashed.
@@ -306,7 +306,7 @@ fn canonical_hashes(
     Ok(out)
 }
 
-fn document_error(r: crate::report::Refused) -> Error {
+fn document_error(r: crate::core::report::Refused) -> Error {
     Error::Document {
         path: r.path,
         line: r.line,
@@ -315,7 +315,7 @@ fn document_error(r: crate::report::Refused) -> Error {
     }
 }
 
-pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<u8> {
+pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<ExitStatus> {
     env.formats("verify", &[Format::Human, Format::Json])?;
     let repo = Repo::open()?;
     let source = super::hash::source_of(&args.source);
@@ -389,9 +389,9 @@ pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<u8> {
     };
     match env.format {
         Format::Json => render::json(env.out, &report)?,
-        _ => render::check::verify_human(env.out, &report, env.paint)?,
+        _ => render::findings::verify_human(env.out, &report, env.paint)?,
     }
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 pub(crate) fn verify_locks(
@@ -442,7 +442,7 @@ pub(crate) fn verify_locks(
         entry.actual = Some(actual.hex());
         if let Some(block) = &parsed.lock {
             let legacy =
-                || check::legacy_hash(content.bytes(), &artifact.lock_field, &config.limits);
+                || integrity::legacy_hash(content.bytes(), &artifact.lock_field, &config.limits);
             let recorded = block
                 .value
                 .get("canonicalHash")

@@ -15,12 +15,14 @@ pub mod rules;
 
 use std::path::Path;
 
-use crate::artifact::{self, Parsed};
-use crate::config::{self, Artifact, Config};
+use crate::core::artifact::{self, Parsed};
+
+use crate::core::config::{self, Artifact, Config};
+use crate::core::json::Limits;
+use crate::core::report::{Refused, Skipped};
+use crate::core::rules::RuleId;
 use crate::error::{Error, Result};
-use crate::git::{Content, Object, ReadError, Repo, Source};
-use crate::json::Limits;
-use crate::report::{Refused, Skipped};
+use crate::io::git::{Content, Object, ReadError, Repo, Source};
 
 /// Loads the configuration that governs `source`: `--config FILE` when given, else the
 /// snapshot's own audit.toml (so an unstaged edit cannot weaken a check of the index), else
@@ -64,14 +66,14 @@ pub fn under(path: &str, named: &str) -> bool {
 /// `--format github` the Markdown summary also goes to `$GITHUB_STEP_SUMMARY` when it is set.
 pub fn emit_findings(
     env: &mut crate::Env<'_>,
-    report: &crate::report::CheckReport,
+    report: &crate::core::report::CheckReport,
     plans: &[check::Plan],
     quiet: bool,
 ) -> Result<()> {
     use crate::cli::Format;
     use crate::render;
     match env.format {
-        Format::Human => render::check::human(env.out, report, plans, env.paint, quiet),
+        Format::Human => render::findings::human(env.out, report, plans, env.paint, quiet),
         Format::Json => render::json(env.out, report),
         Format::Sarif => render::ci::sarif(env.out, report),
         Format::Junit => render::ci::junit(env.out, report),
@@ -142,7 +144,7 @@ pub fn load<'r>(
             return Ok(Err(NotParsed::Refused(Refused {
                 path: path.to_string(),
                 snapshot: snapshot.to_string(),
-                rule: "artifact-type",
+                rule: RuleId::ArtifactType,
                 line: 1,
                 column: 1,
                 message: format!(
@@ -164,7 +166,7 @@ pub fn load<'r>(
             Ok(Ok(content))
         }
         Err(ReadError::TooLarge { size }) => {
-            let e = crate::json::parse::Error::too_large(size, limits.max_size);
+            let e = crate::core::json::parse::Error::too_large(size, limits.max_size);
             Ok(Err(NotParsed::Refused(refused(path, snapshot, &e))))
         }
         Err(ReadError::NotAFile) => skipped(
@@ -186,11 +188,15 @@ pub fn parse<'c>(
     artifact::analyze(content.bytes(), artifact, limits).map_err(|e| refused(path, snapshot, &e))
 }
 
-pub(crate) fn refused(path: &str, snapshot: &Source, e: &crate::json::parse::Error) -> Refused {
+pub(crate) fn refused(
+    path: &str,
+    snapshot: &Source,
+    e: &crate::core::json::parse::Error,
+) -> Refused {
     Refused {
         path: path.to_string(),
         snapshot: snapshot.to_string(),
-        rule: e.kind.rule(),
+        rule: crate::core::rules::RuleId::for_parse_error(&e.kind),
         line: e.line,
         column: e.column,
         message: e.kind.to_string(),

@@ -2,17 +2,17 @@
 //! compliance and integrity status at B and a suggested registry version bump.
 
 use crate::cli::{Format, ReleaseNotesArgs};
-use crate::config::Kind;
+use crate::core::config::Kind;
+use crate::core::json::{self, Limits};
+use crate::core::release::{self, Bump, Health, ReleaseNotes};
+use crate::core::report::{Standing, JSON_VERSION};
+use crate::core::rules::Severity;
 use crate::error::{Error, Result};
-use crate::git::{Repo, Source};
-use crate::json::{self, Limits};
-use crate::release::{self, Bump, Health, ReleaseNotes};
+use crate::io::git::{Repo, Source};
 use crate::render;
-use crate::report::{Standing, JSON_VERSION};
-use crate::rules::Severity;
-use crate::Env;
+use crate::{Env, ExitStatus};
 
-pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<u8> {
+pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
     env.formats(
         "release-notes",
         &[Format::Markdown, Format::Human, Format::Json],
@@ -112,5 +112,5 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<u8> {
         Format::Json => render::json(env.out, &notes)?,
         _ => render::release::markdown(env.out, &notes)?,
     }
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }

@@ -1,25 +1,27 @@
 //! `git audit rules`, `git audit explain RULE` and `git audit baseline`.
 
 use crate::cli::{BaselineArgs, ExplainArgs, Format};
+
+use crate::core::rules::RuleId;
+use crate::core::rules::{self, RULES};
+use crate::core::suppress;
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
-use crate::git::{Repo, Source};
+use crate::io::fs::write_atomic;
+use crate::io::git::{Repo, Source};
 use crate::render::{self, write_error};
-use crate::rules::{self, RULES};
-use crate::suppress;
-use crate::Env;
+use crate::{Env, ExitStatus};
 
 /// Every rule: id, default severity, one line.
-pub fn list(env: &mut Env<'_>) -> Result<u8> {
+pub fn list(env: &mut Env<'_>) -> Result<ExitStatus> {
     env.formats("rules", &[Format::Human, Format::Json])?;
     if env.format == Format::Json {
         render::json(
             env.out,
-            &serde_json::json!({ "version": crate::report::JSON_VERSION, "rules": RULES }),
+            &serde_json::json!({ "version": crate::core::report::JSON_VERSION, "rules": RULES }),
         )?;
-        return Ok(0);
+        return Ok(ExitStatus::Ok);
     }
-    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
     for r in RULES {
         writeln!(
             env.out,
@@ -35,16 +37,16 @@ pub fn list(env: &mut Env<'_>) -> Result<u8> {
         "\n`git audit explain RULE` tells why a rule exists; audit.toml's [rules] changes severities."
     )
     .map_err(write_error)?;
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 /// One rule in full.
-pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<u8> {
+pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<ExitStatus> {
     env.formats("explain", &[Format::Human, Format::Json])?;
     let Some(rule) = rules::rule(&args.rule) else {
         let close: Vec<&str> = RULES
             .iter()
-            .map(|r| r.id)
+            .map(|r| r.id.as_str())
             .filter(|id| {
                 edit_distance(id, &args.rule) <= 2
                     || id.contains(args.rule.as_str())
@@ -65,13 +67,13 @@ pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<u8> {
     };
     if env.format == Format::Json {
         render::json(env.out, rule)?;
-        return Ok(0);
+        return Ok(ExitStatus::Ok);
     }
     let paint = env.paint;
     writeln!(
         env.out,
         "{} (default severity: {})\n\n{}\n\nWhy: {}\n\nExample that triggers it:\n    {}\n\nSet its severity in audit.toml: [rules] {} = \"error\" | \"warning\" | \"info\" | \"off\"\n(or per artifact: rules = {{ {} = \"off\" }}); waive one finding in audit-waivers.toml.",
-        paint.bold(rule.id),
+        paint.bold(rule.id.as_str()),
         rule.severity,
         rule.description,
         rule.rationale,
@@ -80,11 +82,11 @@ pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<u8> {
         rule.id
     )
     .map_err(write_error)?;
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 /// Records today's findings over every governed artifact in the index.
-pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<u8> {
+pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<ExitStatus> {
     env.formats("baseline", &[Format::Human])?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
@@ -97,12 +99,12 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<u8> {
     let accepted: Vec<_> = outcome
         .findings
         .into_iter()
-        .filter(|f| f.suppressed.is_none() && f.rule != "waiver-expired")
+        .filter(|f| f.suppressed.is_none() && f.rule != RuleId::WaiverExpired)
         .collect();
     let text = suppress::render_baseline(&accepted);
     if args.stdout {
         write!(env.out, "{text}").map_err(write_error)?;
-        return Ok(0);
+        return Ok(ExitStatus::Ok);
     }
     let path = repo.workdir().join(&config.baseline);
     write_atomic(&path, text.as_bytes())
@@ -116,7 +118,7 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<u8> {
         config.baseline
     )
     .map_err(write_error)?;
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 /// Levenshtein distance, for "did you mean".

@@ -6,10 +6,10 @@ use std::io::Write;
 use serde_json::{json, Value};
 
 use super::write_error;
+use crate::core::finding::Finding;
+use crate::core::report::CheckReport;
+use crate::core::rules::{Severity, RULES};
 use crate::error::Result;
-use crate::finding::Finding;
-use crate::report::CheckReport;
-use crate::rules::{Severity, RULES};
 
 /// Where git-audit's documentation lives.
 pub const INFORMATION_URI: &str = "https://github.com/git-audit/git-audit";
@@ -359,11 +359,12 @@ pub fn junit(out: &mut dyn Write, report: &CheckReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Pointer;
+    use crate::core::json::Pointer;
+    use crate::core::rules::RuleId;
 
     fn report() -> CheckReport {
         let mut a = Finding::new(
-            "lock-mismatch",
+            RuleId::LockMismatch,
             "reg, a:b.json",
             "edited\nby hand 100%".into(),
             "re-lock".into(),
@@ -373,15 +374,15 @@ mod tests {
         a.column = 5;
         a.fingerprint = "0123456789abcdef".into();
         let mut b = Finding::new(
-            "event-name",
+            RuleId::EventName,
             "s.json",
             "bad <name> & \"q\"".into(),
             "rename".into(),
         );
         b.severity = Severity::Warning;
         b.fingerprint = "fedcba9876543210".into();
-        let mut c = Finding::new("schema", "s.json", "waived".into(), "h".into());
-        c.suppressed = Some(crate::suppress::Suppression {
+        let mut c = Finding::new(RuleId::Schema, "s.json", "waived".into(), "h".into());
+        c.suppressed = Some(crate::core::finding::Suppression {
             kind: "waiver",
             justification: "known".into(),
             owner: Some("ada".into()),
@@ -436,7 +437,7 @@ mod tests {
         let mut many = CheckReport::new();
         for i in 0..25 {
             many.findings.push(Finding::new(
-                "schema",
+                RuleId::Schema,
                 &format!("f{i}.json"),
                 "m".into(),
                 "h".into(),
@@ -456,7 +457,12 @@ mod tests {
     fn notices_stay_within_the_limit_with_the_overflow_note() {
         let mut many = CheckReport::new();
         for i in 0..12 {
-            let mut f = Finding::new("event-name", &format!("f{i}.json"), "m".into(), "h".into());
+            let mut f = Finding::new(
+                RuleId::EventName,
+                &format!("f{i}.json"),
+                "m".into(),
+                "h".into(),
+            );
             f.severity = Severity::Info;
             many.findings.push(f);
         }

@@ -3,11 +3,11 @@
 use std::io::Write;
 
 use super::{short_value, write_error, Paint};
-use crate::classify::Class;
-use crate::diff::tree::Op;
-use crate::diff::{ArtifactDiff, Change, FieldChange, Item, Status, Summary};
+use crate::core::classify::Class;
+use crate::core::diff::tree::Op;
+use crate::core::diff::{ArtifactDiff, Change, FieldChange, Item, Status, Summary};
+use crate::core::report::DiffReport;
 use crate::error::Result;
-use crate::report::DiffReport;
 
 /// Items listed per artifact in Markdown before the rest is summarised.
 const MARKDOWN_ITEMS: usize = 50;
@@ -254,8 +254,8 @@ pub fn markdown(out: &mut dyn Write, report: &DiffReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Kind;
-    use crate::json::{canonical, parse, Limits};
+    use crate::core::config::Kind;
+    use crate::core::json::{canonical, parse, Limits};
 
     fn report() -> DiffReport {
         let before = r#"{"metadata": {"version": "1.0.0"}, "domains": [
@@ -266,7 +266,7 @@ mod tests {
             {"id": "new", "name": "New", "tempo": 60}]}"#;
         let b = parse(before.as_bytes(), &Limits::default()).unwrap();
         let a = parse(after.as_bytes(), &Limits::default()).unwrap();
-        let h = |n: &crate::json::Node<'_>, raw: &str| crate::artifact::Hashes {
+        let h = |n: &crate::core::json::Node<'_>, raw: &str| crate::core::artifact::Hashes {
             raw: canonical::sha256(raw.as_bytes()),
             canonical: canonical::hash(n),
             size: raw.len() as u64,

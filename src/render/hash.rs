@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use super::{write_error, Paint};
+use crate::core::report::HashReport;
 use crate::error::Result;
-use crate::report::HashReport;
 
 /// One line per artifact: canonical hash and path; then the raw hash, kind and size.
 pub fn human(out: &mut dyn Write, report: &HashReport, paint: Paint) -> Result<()> {

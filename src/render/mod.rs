@@ -1,8 +1,8 @@
 //! Renderers: every report to any `io::Write`, as human text, JSON or Markdown.
 
-pub mod check;
 pub mod ci;
 pub mod diff;
+pub mod findings;
 pub mod hash;
 pub mod paint;
 pub mod release;
@@ -11,8 +11,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::core::report::{Refused, Skipped};
 use crate::error::{Error, Result};
-use crate::report::{Refused, Skipped};
 pub use paint::Paint;
 
 /// Pretty JSON with a trailing newline.

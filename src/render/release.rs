@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use super::write_error;
+use crate::core::release::{Level, Note, ReleaseNotes};
 use crate::error::Result;
-use crate::release::{Level, Note, ReleaseNotes};
 
 fn section(out: &mut dyn Write, title: &str, notes: &[Note]) -> Result<()> {
     if notes.is_empty() {

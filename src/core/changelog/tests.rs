@@ -1,0 +1,290 @@
+use super::*;
+use crate::core::config::Kind;
+use crate::core::date::{date_of, date_of_git_date};
+use crate::core::diff::ArtifactDiff;
+use crate::core::json::{canonical, parse as parse_json, Limits};
+
+fn diff(path: &str, kind: Kind, before: Option<&str>, after: Option<&str>) -> ArtifactDiff {
+    let b = before.map(|t| parse_json(t.as_bytes(), &Limits::default()).unwrap());
+    let a = after.map(|t| parse_json(t.as_bytes(), &Limits::default()).unwrap());
+    let hashes = |n: &crate::core::json::Node<'_>, raw: &str| crate::core::artifact::Hashes {
+        raw: sha256(raw.as_bytes()),
+        canonical: canonical::hash(n),
+        size: raw.len() as u64,
+    };
+    let bh = b.as_ref().map(|n| hashes(n, before.unwrap()));
+    let ah = a.as_ref().map(|n| hashes(n, after.unwrap()));
+    ArtifactDiff::build(
+        path,
+        kind,
+        "id",
+        bh.as_ref().zip(b.as_ref()),
+        ah.as_ref().zip(a.as_ref()),
+    )
+}
+
+const R1: &str =
+    r#"{"domains": [{"id": "a", "name": "A", "tempo": 1}, {"id": "b", "name": "B", "tempo": 2}]}"#;
+const R2: &str = r#"{"domains": [{"id": "a", "name": "A", "tempo": 5}, {"id": "b", "name": "B2", "tempo": 2}, {"id": "c", "name": "C", "tempo": 3}]}"#;
+const R_META: &str =
+    r#"{"domains": [{"id": "a", "name": "A!", "tempo": 1}, {"id": "b", "name": "B", "tempo": 2}]}"#;
+
+fn write(r: Reconciled) -> String {
+    match r {
+        Reconciled::Write(text) => text,
+        other => panic!("expected a text, got {other:?}"),
+    }
+}
+
+fn entry(diffs: &[ArtifactDiff], metadata: Metadata) -> Option<Entry> {
+    let parts = parts(diffs, metadata);
+    (!parts.is_empty())
+        .then(|| Entry::new("2026-01-02".into(), "Ada <ada@example.com>".into(), parts))
+}
+
+#[test]
+fn structural_entry_renders_and_parses_back() {
+    let d = diff("reg.json", Kind::Registry, Some(R1), Some(R2));
+    let e = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
+    let text = e.render();
+    assert!(
+        text.starts_with("## 2026-01-02 · Ada <ada@example.com> · `"),
+        "{text}"
+    );
+    assert!(text.contains("### `reg.json` (registry)"), "{text}");
+    assert!(
+        text.contains("- domains: 2 → 3 (added 1, removed 0, changed 2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- changed domain `a`: `/tempo` (structural)"),
+        "{text}"
+    );
+    assert!(text.contains("- added domain `c` (structural)"), "{text}");
+    assert!(
+        text.contains("#### Metadata\n\n- changed domain `b`: `/name` (metadata)"),
+        "{text}"
+    );
+    let found = parse(&text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].fingerprint, e.fingerprint);
+    assert_eq!(found[0].transitions, e.transitions());
+    assert_eq!(found[0].span, 0..text.len());
+    assert_eq!(fingerprint(&found[0].transitions), e.fingerprint);
+    assert_eq!(e.transitions()[0].before, d.before.map(|h| h.canonical));
+}
+
+#[test]
+fn metadata_only_is_recorded_or_skipped() {
+    let d = diff("reg.json", Kind::Registry, Some(R1), Some(R_META));
+    let e = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
+    let text = e.render();
+    assert!(text.contains("#### Metadata"), "{text}");
+    assert!(!text.contains("(structural)"), "{text}");
+    assert!(entry(&[d], Metadata::Skip).is_none());
+    // Skip keeps structural items and drops metadata ones from a mixed change.
+    let mixed = diff("reg.json", Kind::Registry, Some(R1), Some(R2));
+    let text = entry(&[mixed], Metadata::Skip).unwrap().render();
+    assert!(!text.contains("#### Metadata"), "{text}");
+    assert!(text.contains("added domain `c`"), "{text}");
+}
+
+#[test]
+fn changes_confined_to_excluded_parts_are_never_recorded() {
+    let d = diff(
+        "reg.json",
+        Kind::Registry,
+        Some(R1),
+        Some(&R1.replace(": [", ":  [")),
+    );
+    assert_eq!(d.status, Status::Unchanged);
+    assert!(entry(&[d], Metadata::Record).is_none());
+}
+
+#[test]
+fn fingerprint_depends_on_hashes_only() {
+    let d = diff("reg.json", Kind::Registry, Some(R1), Some(R2));
+    let a = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
+    let b = Entry::new(
+        "1999-12-31".into(),
+        "Someone Else <x@y>".into(),
+        parts(&[d], Metadata::Record),
+    );
+    assert_eq!(a.fingerprint, b.fingerprint);
+    let other = diff("reg.json", Kind::Registry, Some(R1), Some(R_META));
+    assert_ne!(
+        a.fingerprint,
+        entry(&[other], Metadata::Record).unwrap().fingerprint
+    );
+    // Order of transitions does not matter.
+    let t1 = Transition {
+        path: "a".into(),
+        before: None,
+        after: Some(sha256(b"1")),
+    };
+    let t2 = Transition {
+        path: "b".into(),
+        before: Some(sha256(b"2")),
+        after: None,
+    };
+    assert_eq!(
+        fingerprint(&[t1.clone(), t2.clone()]),
+        fingerprint(&[t2, t1])
+    );
+}
+
+#[test]
+fn added_and_removed_artifacts_use_none() {
+    let d = diff(
+        "s.json",
+        Kind::Sequence,
+        None,
+        Some(r#"{"id": "s", "movements": [{"id": "m", "beats": [{"beat": 1}]}]}"#),
+    );
+    let e = entry(&[d], Metadata::Record).unwrap();
+    let text = e.render();
+    assert!(text.contains("- fingerprint: `none` → `"), "{text}");
+    assert!(text.contains("(artifact added)"), "{text}");
+    assert!(text.contains("- beats: 0 → 1"), "{text}");
+    // The added movement speaks for its beats.
+    assert!(text.contains("- added movement `m` (structural)"), "{text}");
+    assert!(!text.contains("beat `m/1`"), "{text}");
+    assert_eq!(parse(&text)[0].transitions[0].before, None);
+}
+
+#[test]
+fn reconcile_appends_once_and_is_idempotent() {
+    let e = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let first = write(reconcile("", "", Some(&e)));
+    assert!(first.starts_with(HEADER));
+    assert!(first.ends_with("-->\n"));
+    assert_eq!(parse(&first).len(), 1);
+    // Retried (aborted commit): the index already has the entry.
+    assert_eq!(reconcile("", &first, Some(&e)), Reconciled::Unchanged);
+    // A person's prose around entries survives.
+    let with_prose = format!("{first}\nSome note a person wrote.\n");
+    let e2 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R2), Some(R1))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let second = write(reconcile(&with_prose, &with_prose, Some(&e2)));
+    assert!(
+        second.contains("Some note a person wrote.\n\n## "),
+        "{second}"
+    );
+    assert_eq!(parse(&second).len(), 2);
+}
+
+#[test]
+fn reconcile_replaces_the_stale_entry_of_an_amended_commit() {
+    let base = format!("{HEADER}\nA note.\n");
+    let e1 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let committed = write(reconcile(&base, &base, Some(&e1)));
+    // Amend: the base is the parent (no entry), the index carries e1, the transition is now R1→R_META.
+    let e2 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R_META))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let amended = write(reconcile(&base, &committed, Some(&e2)));
+    let found = parse(&amended);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].fingerprint, e2.fingerprint);
+    // Amend that drops the structural change entirely: the stale entry goes, byte for byte.
+    let dropped = write(reconcile(&base, &committed, None));
+    assert_eq!(dropped, base);
+    // Nothing to record and nothing added: untouched.
+    assert_eq!(
+        reconcile(&committed, &committed, None),
+        Reconciled::Unchanged
+    );
+    // When the base had no changelog at all, the file goes away again.
+    let first = write(reconcile("", "", Some(&e1)));
+    assert_eq!(reconcile("", &first, None), Reconciled::Delete);
+}
+
+#[test]
+fn duplicates_added_by_one_commit_collapse_to_one() {
+    let e = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let once = write(reconcile("", "", Some(&e)));
+    let twice = format!("{once}\n{}", e.render());
+    assert_eq!(parse(&twice).len(), 2);
+    let fixed = write(reconcile("", &twice, Some(&e)));
+    assert_eq!(parse(&fixed).len(), 1);
+}
+
+#[test]
+fn the_same_transition_in_a_later_commit_is_its_own_entry() {
+    // Redo after a revert: the base already holds an entry with this fingerprint.
+    let e = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let history = write(reconcile("", "", Some(&e)));
+    let again = write(reconcile(&history, &history, Some(&e)));
+    assert_eq!(parse(&again).len(), 2);
+    assert_eq!(added(&parse(&history), &parse(&again)).len(), 1);
+}
+
+#[test]
+fn markers_with_bad_hex_are_ignored() {
+    assert!(parse("## x\n<!-- git-audit:entry nothex -->\n").is_empty());
+}
+
+#[test]
+fn dates_in_every_form_git_uses() {
+    assert_eq!(date_of(0, 0), "1970-01-01");
+    assert_eq!(date_of(1_767_225_600, 0), "2026-01-01");
+    assert_eq!(date_of(1_767_225_600, -60), "2025-12-31");
+    assert_eq!(date_of(951_782_400, 0), "2000-02-29");
+    assert_eq!(
+        date_of_git_date("@1795568080 +0000").as_deref(),
+        Some("2026-11-25")
+    );
+    assert_eq!(
+        date_of_git_date("1767225600 -0100").as_deref(),
+        Some("2025-12-31")
+    );
+    assert_eq!(
+        date_of_git_date("2026-01-02T03:04:05+00:00").as_deref(),
+        Some("2026-01-02")
+    );
+    assert_eq!(
+        date_of_git_date("Thu, 07 Apr 2005 22:13:13 +0200").as_deref(),
+        Some("2005-04-07")
+    );
+    assert_eq!(date_of_git_date("yesterday"), None);
+}
+
+#[test]
+fn removing_two_adjacent_stale_entries_at_the_end() {
+    let e1 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let e2 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R2), Some(R_META))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let base = format!("{HEADER}\nA note.\n");
+    let one = write(reconcile(&base, &base, Some(&e1)));
+    let two = format!("{one}\n{}", e2.render());
+    assert_eq!(parse(&two).len(), 2);
+    assert_eq!(write(reconcile(&base, &two, None)), base);
+}

@@ -1,0 +1,888 @@
+//! `audit.toml`: parsing, validation with file:line positions, and the built-in defaults.
+//!
+//! The configuration is data. Nothing in it is ever executed.
+
+use std::fmt;
+use std::ops::Range;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::core::json::{Exclusions, Limits, Pointer};
+use crate::core::rules::{Level, RuleId, Severity};
+use std::collections::BTreeMap;
+
+/// The default `event-pattern`: lowercase segments joined by `:`, words inside by `.` or `-`.
+pub const DEFAULT_EVENT_PATTERN: &str =
+    r"^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[a-z0-9]+(?:[.-][a-z0-9]+)*)+$";
+
+/// Whether metadata-only changes get an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Metadata {
+    #[default]
+    Record,
+    Skip,
+}
+
+/// The file name git-audit looks for at the repository root.
+pub const FILE_NAME: &str = "audit.toml";
+
+/// What an artifact is, which decides how it is diffed and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An orchestration registry: `domains[]` matched by id.
+    Registry,
+    /// A sequence file: movements and beats.
+    Sequence,
+    /// Any other JSON document.
+    Json,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Registry => "registry",
+            Kind::Sequence => "sequence",
+            Kind::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How an artifact is locked by `git audit lock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LockMode {
+    /// An integrity block at the root, under `lock-field` (falls back to audit.lock when the
+    /// root is not an object).
+    Embedded,
+    /// An entry in the committed audit.lock.
+    Lockfile,
+    /// Never locked by `git audit lock`.
+    None,
+}
+
+/// One `[[artifact]]` table, validated.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// The glob as written.
+    pub path: String,
+    pub kind: Kind,
+    /// Root key holding an embedded integrity block.
+    pub lock_field: String,
+    /// What is removed before canonical hashing and diffing (lock field included).
+    pub exclusions: Exclusions,
+    /// Key that identifies elements of arrays of objects.
+    pub id_key: String,
+    /// Fields every registry domain (or a sequence or JSON document's root) must have.
+    pub required_fields: Vec<String>,
+    /// Whether every version must carry a lock (embedded or in audit.lock).
+    pub require_lock: bool,
+    /// How `git audit lock` locks it.
+    pub lock: LockMode,
+    /// Globs of paths this table does not govern although `path` matches them.
+    pub ignore: Vec<String>,
+    ignore_set: GlobSet,
+    /// Members whose string values are repository paths (`path-separator`, `path-missing`).
+    pub path_keys: Vec<String>,
+    /// What every beat's event must match (`event-name`); `None` checks nothing.
+    pub event_pattern: Option<regex::Regex>,
+    /// A JSON Schema (repository path) the artifact must validate against (`schema`).
+    pub schema: Option<String>,
+    /// Severities for findings in this artifact, over the global `[rules]`.
+    pub rules: BTreeMap<RuleId, Level>,
+}
+
+impl Artifact {
+    /// The settings an ungoverned JSON file gets when it is named explicitly.
+    pub fn plain_json(path: &str) -> Artifact {
+        build_artifact(path, Kind::Json, Options::default())
+    }
+}
+
+/// The `[changelog]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changelog {
+    /// Whether the pre-commit hook records entries.
+    pub enabled: bool,
+    /// Repository-relative path of the evolution changelog.
+    pub path: String,
+    /// Whether metadata-only changes get an entry.
+    pub metadata: Metadata,
+}
+
+impl Default for Changelog {
+    fn default() -> Self {
+        Changelog {
+            enabled: true,
+            path: "EVOLUTION.md".into(),
+            metadata: Metadata::Record,
+        }
+    }
+}
+
+/// A `[[plan]]` table: a project plan whose listed ids must all be registry domains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub path: String,
+    /// Pointer pattern to the ids; `*` matches every element or member.
+    pub ids: Vec<String>,
+    /// The pattern as written.
+    pub ids_text: String,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where it came from, for messages: `audit.toml (index)`, a file path, or `built-in defaults`.
+    pub origin: String,
+    pub limits: Limits,
+    pub artifacts: Vec<Artifact>,
+    pub changelog: Changelog,
+    /// Global severities by rule id.
+    pub rules: BTreeMap<RuleId, Level>,
+    pub plans: Vec<Plan>,
+    /// Repository path of the waivers file.
+    pub waivers: String,
+    /// Repository path of the baseline file.
+    pub baseline: String,
+    set: GlobSet,
+}
+
+/// Default waivers file.
+pub const WAIVERS: &str = "audit-waivers.toml";
+/// Default baseline file.
+pub const BASELINE: &str = "audit-baseline.json";
+
+impl Config {
+    /// The severity a finding of `rule` at `path` gets: the governing artifact's `rules`, then
+    /// the global `[rules]`, then the catalogue's default. `None` when the rule is off.
+    pub fn severity(&self, rule: RuleId, path: &str) -> Option<Severity> {
+        let local = self.governing(path).and_then(|a| a.rules.get(&rule));
+        match local.or_else(|| self.rules.get(&rule)) {
+            Some(level) => level.severity(),
+            None => Some(rule.severity()),
+        }
+    }
+}
+
+impl Config {
+    /// The configuration used when a snapshot has no audit.toml.
+    pub fn builtin() -> Config {
+        let artifacts = vec![
+            build_artifact(
+                "orchestration-domains.json",
+                Kind::Registry,
+                Options::default(),
+            ),
+            build_artifact(
+                "**/json-sequences/**/*.json",
+                Kind::Sequence,
+                Options::default(),
+            ),
+        ];
+        Config::assemble("built-in defaults".into(), Limits::default(), artifacts)
+            .unwrap_or_else(|e| unreachable!("built-in globs are valid: {e}"))
+    }
+
+    fn assemble(
+        origin: String,
+        limits: Limits,
+        artifacts: Vec<Artifact>,
+    ) -> Result<Config, globset::Error> {
+        let mut builder = GlobSetBuilder::new();
+        for a in &artifacts {
+            builder.add(glob(&a.path)?);
+        }
+        Ok(Config {
+            origin,
+            limits,
+            artifacts,
+            changelog: Changelog::default(),
+            rules: BTreeMap::new(),
+            plans: Vec::new(),
+            waivers: WAIVERS.to_string(),
+            baseline: BASELINE.to_string(),
+            set: builder.build()?,
+        })
+    }
+
+    /// Parses `text`, read from `origin` (used in messages).
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+            origin: origin.to_string(),
+            position: e.span().map(|s| position(text, s)),
+            message: e.message().trim().to_string(),
+        })?;
+        let at = |span: Range<usize>, message: String| ConfigError {
+            origin: origin.to_string(),
+            position: Some(position(text, span)),
+            message,
+        };
+        let mut limits = Limits::default();
+        if let Some(l) = raw.limits {
+            if let Some(depth) = l.max_depth {
+                let span = depth.span();
+                let depth = *depth.get_ref();
+                if depth < 1 || depth > crate::core::json::parse::DEPTH_CEILING as i64 {
+                    return Err(at(
+                        span,
+                        format!(
+                            "key `max-depth`: {depth} is out of range; use 1 to {}",
+                            crate::core::json::parse::DEPTH_CEILING
+                        ),
+                    ));
+                }
+                limits.max_depth = depth as usize;
+            }
+            if let Some(size) = l.max_file_size {
+                let span = size.span();
+                limits.max_size = parse_size(size.get_ref())
+                    .map_err(|m| at(span, format!("key `max-file-size`: {m}")))?;
+            }
+        }
+        let mut artifacts = Vec::new();
+        for a in raw.artifact {
+            let path_span = a.path.span();
+            let glob = a.path.into_inner();
+            if let Some(problem) = leaves_repo(&glob) {
+                return Err(at(path_span, format!("key `path`: {glob:?} {problem}")));
+            }
+            let mut exclude = None;
+            if let Some(list) = a.exclude {
+                let mut pointers = Vec::new();
+                for p in list {
+                    let span = p.span();
+                    let pointer = Pointer::parse(p.get_ref())
+                        .map_err(|e| at(span.clone(), format!("key `exclude`: {e}")))?;
+                    if pointer.is_root() {
+                        return Err(at(
+                            span,
+                            "key `exclude`: the empty pointer would exclude the whole document"
+                                .into(),
+                        ));
+                    }
+                    pointers.push(pointer);
+                }
+                exclude = Some(pointers);
+            }
+            if a.lock == Some(LockMode::Embedded) && a.lock_field.as_deref() == Some("") {
+                return Err(at(
+                    path_span,
+                    "key `lock`: \"embedded\" needs a `lock-field` to write the block under".into(),
+                ));
+            }
+            if let Err(e) = self::glob(&glob) {
+                return Err(at(
+                    path_span,
+                    format!("key `path`: invalid glob {glob:?}: {}", e.kind()),
+                ));
+            }
+            let mut ignore = Vec::new();
+            for g in a.ignore.unwrap_or_default() {
+                let span = g.span();
+                let g = g.into_inner();
+                if let Some(problem) = leaves_repo(&g) {
+                    return Err(at(span, format!("key `ignore`: {g:?} {problem}")));
+                }
+                if let Err(e) = self::glob(&g) {
+                    return Err(at(
+                        span,
+                        format!("key `ignore`: invalid glob {g:?}: {}", e.kind()),
+                    ));
+                }
+                ignore.push(g);
+            }
+            let rules = rule_levels(a.rules, &at)?;
+            let event_pattern = match a.event_pattern {
+                None => None,
+                Some(p) => {
+                    let span = p.span();
+                    let p = p.into_inner();
+                    if p.is_empty() {
+                        Some(None)
+                    } else {
+                        Some(Some(regex::Regex::new(&p).map_err(|e| {
+                            at(
+                                span,
+                                format!("key `event-pattern`: invalid regular expression: {e}"),
+                            )
+                        })?))
+                    }
+                }
+            };
+            let schema = match a.schema {
+                None => None,
+                Some(p) => {
+                    let span = p.span();
+                    let p = p.into_inner();
+                    if let Some(problem) = leaves_repo(&p) {
+                        return Err(at(span, format!("key `schema`: {p:?} {problem}")));
+                    }
+                    Some(p)
+                }
+            };
+            artifacts.push(build_artifact(
+                &glob,
+                a.kind,
+                Options {
+                    rules,
+                    event_pattern,
+                    schema,
+                    path_keys: a.path_keys,
+                    lock_field: a.lock_field,
+                    exclude,
+                    volatile_keys: a.volatile_keys,
+                    id_key: a.id_key,
+                    required_fields: a.required_fields,
+                    require_lock: a.require_lock,
+                    lock: a.lock,
+                    ignore,
+                },
+            ));
+        }
+        let rules = rule_levels(raw.rules, &at)?;
+        let mut plans = Vec::new();
+        for p in raw.plan {
+            let span = p.path.span();
+            let path = p.path.into_inner();
+            if let Some(problem) = leaves_repo(&path) {
+                return Err(at(span, format!("key `path`: {path:?} {problem}")));
+            }
+            let ids_span = p.ids.span();
+            let ids_text = p.ids.into_inner();
+            let ids = Pointer::parse(&ids_text)
+                .map_err(|e| at(ids_span.clone(), format!("key `ids`: {e}")))?;
+            if ids.is_root() {
+                return Err(at(
+                    ids_span,
+                    "key `ids`: point at the ids, e.g. \"/domainSequences/*/id\"".into(),
+                ));
+            }
+            plans.push(Plan {
+                path,
+                ids: ids.tokens().to_vec(),
+                ids_text,
+            });
+        }
+        let file = |f: Option<RawFile>, default: &str| -> Result<String, ConfigError> {
+            match f {
+                None => Ok(default.to_string()),
+                Some(f) => {
+                    let span = f.path.span();
+                    let path = f.path.into_inner();
+                    match leaves_repo(&path) {
+                        Some(problem) => Err(at(span, format!("key `path`: {path:?} {problem}"))),
+                        None => Ok(path),
+                    }
+                }
+            }
+        };
+        let waivers = file(raw.waivers, WAIVERS)?;
+        let baseline = file(raw.baseline, BASELINE)?;
+        let mut changelog = Changelog::default();
+        if let Some(c) = raw.changelog {
+            if let Some(path) = c.path {
+                let span = path.span();
+                let path = path.into_inner();
+                if let Some(problem) = leaves_repo(&path) {
+                    return Err(at(span, format!("key `path`: {path:?} {problem}")));
+                }
+                changelog.path = path;
+            }
+            if let Some(m) = c.metadata {
+                changelog.metadata = m;
+            }
+            if let Some(e) = c.enabled {
+                changelog.enabled = e;
+            }
+        }
+        let mut config =
+            Config::assemble(origin.to_string(), limits, artifacts).map_err(|e| ConfigError {
+                origin: origin.to_string(),
+                position: None,
+                message: format!("invalid glob: {e}"),
+            })?;
+        config.changelog = changelog;
+        config.rules = rules;
+        config.plans = plans;
+        config.waivers = waivers;
+        config.baseline = baseline;
+        Ok(config)
+    }
+
+    /// The artifact settings governing `path`: the first `[[artifact]]` table whose glob matches.
+    pub fn governing(&self, path: &str) -> Option<&Artifact> {
+        let mut candidates = self.set.matches(path);
+        candidates.sort_unstable();
+        candidates
+            .into_iter()
+            .map(|i| &self.artifacts[i])
+            .find(|a| !a.ignore_set.is_match(path))
+    }
+}
+
+/// Globs match repository-relative paths; `*` stays within one directory, `**` crosses them.
+fn glob(text: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(text)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+}
+
+/// The optional keys of an `[[artifact]]` table; `None` takes the kind's default.
+#[derive(Default)]
+struct Options {
+    lock_field: Option<String>,
+    exclude: Option<Vec<Pointer>>,
+    volatile_keys: Option<Vec<String>>,
+    id_key: Option<String>,
+    required_fields: Option<Vec<String>>,
+    require_lock: Option<bool>,
+    lock: Option<LockMode>,
+    ignore: Vec<String>,
+    rules: BTreeMap<RuleId, Level>,
+    event_pattern: Option<Option<regex::Regex>>,
+    schema: Option<String>,
+    path_keys: Option<Vec<String>>,
+}
+
+/// Rule levels from a TOML table, every id checked against the catalogue.
+fn rule_levels(
+    raw: Option<BTreeMap<Spanned<String>, Level>>,
+    at: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<BTreeMap<RuleId, Level>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (id, level) in raw.unwrap_or_default() {
+        let span = id.span();
+        let id = id.into_inner();
+        let Some(rule) = RuleId::parse(&id) else {
+            return Err(at(
+                span,
+                format!("unknown rule `{id}` (`git audit rules` lists them)"),
+            ));
+        };
+        out.insert(rule, level);
+    }
+    Ok(out)
+}
+
+/// The default event pattern for sequences.
+fn default_event_pattern() -> Option<regex::Regex> {
+    regex::Regex::new(DEFAULT_EVENT_PATTERN).ok()
+}
+
+/// Fields a registry domain needs unless `required-fields` says otherwise.
+pub const REGISTRY_REQUIRED: &[&str] = &["id", "name", "category", "tempo", "key", "timeSignature"];
+/// Fields a sequence needs unless `required-fields` says otherwise.
+pub const SEQUENCE_REQUIRED: &[&str] = &["id", "movements"];
+
+fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
+    // An empty `lock-field` means the artifact carries no embedded lock block.
+    let lock_field = o.lock_field.unwrap_or_else(|| "integrity".to_string());
+    let pointers = o.exclude.unwrap_or_else(|| match kind {
+        Kind::Registry => vec![Pointer::root().child("metadata").child("generated")],
+        _ => Vec::new(),
+    });
+    let required_fields = o.required_fields.unwrap_or_else(|| {
+        let defaults: &[&str] = match kind {
+            Kind::Registry => REGISTRY_REQUIRED,
+            Kind::Sequence => SEQUENCE_REQUIRED,
+            Kind::Json => &[],
+        };
+        defaults.iter().map(|s| s.to_string()).collect()
+    });
+    let mut ignore_set = GlobSetBuilder::new();
+    for g in &o.ignore {
+        // Validated by the caller; an invalid one could only come from a bug, and then
+        // ignoring nothing keeps the artifact governed (fails closed).
+        if let Ok(g) = self::glob(g) {
+            ignore_set.add(g);
+        }
+    }
+    let lock = o.lock.unwrap_or(match kind {
+        Kind::Registry if !lock_field.is_empty() => LockMode::Embedded,
+        _ => LockMode::Lockfile,
+    });
+    let path_keys = o.path_keys.unwrap_or_else(|| match kind {
+        Kind::Registry => vec!["sequenceFile".to_string()],
+        _ => Vec::new(),
+    });
+    let event_pattern = match o.event_pattern {
+        Some(explicit) => explicit,
+        None if kind == Kind::Sequence => default_event_pattern(),
+        None => None,
+    };
+    Artifact {
+        path_keys,
+        event_pattern,
+        schema: o.schema,
+        rules: o.rules,
+        path: glob.to_string(),
+        kind,
+        exclusions: Exclusions {
+            lock_field: Some(lock_field.clone()).filter(|f| !f.is_empty()),
+            pointers,
+            volatile_keys: o.volatile_keys.unwrap_or_default(),
+        },
+        lock_field,
+        id_key: o.id_key.unwrap_or_else(|| "id".to_string()),
+        required_fields,
+        require_lock: o.require_lock.unwrap_or(false),
+        lock,
+        ignore_set: ignore_set.build().unwrap_or_else(|_| GlobSet::empty()),
+        ignore: o.ignore,
+    }
+}
+
+/// Why a glob would reach outside the repository, if it would.
+fn leaves_repo(glob: &str) -> Option<&'static str> {
+    if glob.is_empty() {
+        return Some("is empty");
+    }
+    if glob.starts_with('/') || glob.starts_with('\\') || glob.get(1..2) == Some(":") {
+        return Some("is absolute; paths are relative to the repository root");
+    }
+    if glob.split(['/', '\\']).any(|seg| seg == "..") {
+        return Some("leaves the repository ('..')");
+    }
+    None
+}
+
+fn parse_size(value: &RawSize) -> Result<u64, String> {
+    match value {
+        RawSize::Bytes(n) if *n > 0 => Ok(*n as u64),
+        RawSize::Bytes(n) => Err(format!("{n} is not a positive size")),
+        RawSize::Text(s) => {
+            let t = s.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let (num, unit) = t.split_at(split);
+            let n: u64 = num
+                .parse()
+                .map_err(|_| format!("{s:?} is not a size like 268435456 or \"256 MiB\""))?;
+            let mult: u64 = match unit.trim() {
+                "" | "B" => 1,
+                "KiB" | "K" | "KB" => 1 << 10,
+                "MiB" | "M" | "MB" => 1 << 20,
+                "GiB" | "G" | "GB" => 1 << 30,
+                other => return Err(format!("unknown unit {other:?}; use B, KiB, MiB or GiB")),
+            };
+            n.checked_mul(mult)
+                .filter(|&v| v > 0)
+                .ok_or_else(|| format!("{s:?} is not a usable size"))
+        }
+    }
+}
+
+/// Line and column (1-based) of a byte span's start.
+fn position(text: &str, span: Range<usize>) -> (usize, usize) {
+    crate::core::json::parse::line_col(text.as_bytes(), span.start)
+}
+
+/// An invalid configuration: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub origin: String,
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.origin, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    limits: Option<RawLimits>,
+    #[serde(default)]
+    artifact: Vec<RawArtifact>,
+    changelog: Option<RawChangelog>,
+    rules: Option<BTreeMap<Spanned<String>, Level>>,
+    #[serde(default)]
+    plan: Vec<RawPlan>,
+    waivers: Option<RawFile>,
+    baseline: Option<RawFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPlan {
+    path: Spanned<String>,
+    ids: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFile {
+    path: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawChangelog {
+    enabled: Option<bool>,
+    path: Option<Spanned<String>>,
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    max_depth: Option<Spanned<i64>>,
+    max_file_size: Option<Spanned<RawSize>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(i64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawArtifact {
+    path: Spanned<String>,
+    kind: Kind,
+    lock_field: Option<String>,
+    exclude: Option<Vec<Spanned<String>>>,
+    volatile_keys: Option<Vec<String>>,
+    id_key: Option<String>,
+    required_fields: Option<Vec<String>>,
+    require_lock: Option<bool>,
+    lock: Option<LockMode>,
+    ignore: Option<Vec<Spanned<String>>>,
+    rules: Option<BTreeMap<Spanned<String>, Level>>,
+    event_pattern: Option<Spanned<String>>,
+    schema: Option<Spanned<String>>,
+    path_keys: Option<Vec<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> ConfigError {
+        Config::parse(text, "audit.toml").unwrap_err()
+    }
+
+    #[test]
+    fn builtin_governs_registry_and_sequences() {
+        let c = Config::builtin();
+        let reg = c.governing("orchestration-domains.json").unwrap();
+        assert_eq!(reg.kind, Kind::Registry);
+        assert_eq!(reg.lock_field, "integrity");
+        assert_eq!(
+            reg.exclusions.pointers[0].to_string(),
+            "/metadata/generated"
+        );
+        let seq = c
+            .governing("packages/a/json-sequences/x/copy.json")
+            .unwrap();
+        assert_eq!(seq.kind, Kind::Sequence);
+        assert!(seq.exclusions.pointers.is_empty());
+        assert_eq!(reg.lock, LockMode::Embedded);
+        assert_eq!(seq.lock, LockMode::Lockfile);
+        assert_eq!(reg.required_fields, REGISTRY_REQUIRED);
+        assert_eq!(seq.required_fields, SEQUENCE_REQUIRED);
+        assert_eq!(
+            c.governing("json-sequences/top.json").unwrap().kind,
+            Kind::Sequence
+        );
+        assert!(c.governing("sub/orchestration-domains.json").is_none());
+        assert!(c.governing("package.json").is_none());
+    }
+
+    #[test]
+    fn parses_every_key() {
+        let c = Config::parse(
+            r#"
+[limits]
+max-depth = 16
+max-file-size = "2 MiB"
+
+[[artifact]]
+path = "reg/*.json"
+kind = "registry"
+lock-field = "lock"
+exclude = ["/a/b", "/c~1d"]
+volatile-keys = ["generatedAt"]
+id-key = "key"
+required-fields = ["id"]
+require-lock = true
+lock = "lockfile"
+
+[[artifact]]
+path = "**/*.json"
+kind = "json"
+"#,
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.limits.max_depth, 16);
+        assert_eq!(c.limits.max_size, 2 << 20);
+        let a = c.governing("reg/x.json").unwrap();
+        assert_eq!(a.kind, Kind::Registry);
+        assert_eq!(a.lock_field, "lock");
+        assert_eq!(a.exclusions.lock_field.as_deref(), Some("lock"));
+        assert_eq!(a.exclusions.pointers[1].tokens(), ["c/d"]);
+        assert_eq!(a.exclusions.volatile_keys, ["generatedAt"]);
+        assert_eq!(a.id_key, "key");
+        assert_eq!(a.required_fields, ["id"]);
+        assert!(a.require_lock);
+        assert_eq!(a.lock, LockMode::Lockfile);
+        let j = c.governing("x.json").unwrap();
+        assert!(j.required_fields.is_empty());
+        assert!(!j.require_lock);
+        assert_eq!(j.lock, LockMode::Lockfile);
+        // First matching table wins; `*` does not cross '/'.
+        assert_eq!(c.governing("reg/sub/x.json").unwrap().kind, Kind::Json);
+        assert_eq!(c.governing("x.json").unwrap().kind, Kind::Json);
+    }
+
+    #[test]
+    fn ignore_hands_paths_to_the_next_table() {
+        let c = Config::parse(
+            "[[artifact]]\npath = \"**/json-sequences/**/*.json\"\nkind = \"sequence\"\nignore = [\"**/index.json\"]\n\n[[artifact]]\npath = \"**/*.json\"\nkind = \"json\"\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            c.governing("p/json-sequences/a.json").unwrap().kind,
+            Kind::Sequence
+        );
+        assert_eq!(
+            c.governing("p/json-sequences/index.json").unwrap().kind,
+            Kind::Json
+        );
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nignore = [\"[\"]\n");
+        assert!(e.message.starts_with("key `ignore`"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(4));
+    }
+
+    #[test]
+    fn changelog_table() {
+        let c = Config::builtin();
+        assert_eq!(c.changelog, Changelog::default());
+        let c = Config::parse(
+            "[changelog]\npath = \"docs/evolution.md\"\nmetadata = \"skip\"\nenabled = false\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.changelog.path, "docs/evolution.md");
+        assert_eq!(c.changelog.metadata, Metadata::Skip);
+        assert!(!c.changelog.enabled);
+        let e = err("[changelog]\npath = \"../x.md\"\n");
+        assert_eq!(e.position.map(|p| p.0), Some(2));
+        let e = err("[changelog]\nmetadata = \"sometimes\"\n");
+        assert!(e.message.contains("sometimes"), "{e}");
+    }
+
+    #[test]
+    fn empty_lock_field_means_none() {
+        let c = Config::parse(
+            "[[artifact]]\npath = \"r.json\"\nkind = \"json\"\nlock-field = \"\"\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.artifacts[0].exclusions.lock_field, None);
+    }
+
+    #[test]
+    fn explicit_empty_exclude_overrides_the_registry_default() {
+        let c = Config::parse(
+            "[[artifact]]\npath = \"r.json\"\nkind = \"registry\"\nexclude = []\n",
+            "audit.toml",
+        )
+        .unwrap();
+        assert!(c.artifacts[0].exclusions.pointers.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_name_line_and_key() {
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nlockfield = \"x\"\n");
+        assert_eq!(e.position, Some((4, 1)));
+        assert!(e.message.contains("unknown field `lockfield`"), "{e}");
+        let e = err("[limitz]\n");
+        assert!(e.message.contains("limitz"), "{e}");
+        assert!(e.to_string().starts_with("audit.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn bad_kind_is_refused() {
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"yaml\"\n");
+        assert_eq!(e.position.map(|p| p.0), Some(3));
+        assert!(e.message.contains("yaml"), "{e}");
+    }
+
+    #[test]
+    fn bad_globs_name_line_and_key() {
+        let e = err("[[artifact]]\nkind = \"json\"\npath = \"a/[b.json\"\n");
+        assert_eq!(e.position, Some((3, 8)));
+        assert!(e.message.starts_with("key `path`: invalid glob"), "{e}");
+    }
+
+    #[test]
+    fn invalid_pointers_name_line_and_key() {
+        let e = err(
+            "[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nexclude = [\"/ok\", \"nope\"]\n",
+        );
+        assert_eq!(e.position, Some((4, 19)));
+        assert!(e.message.contains("key `exclude`"), "{e}");
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nexclude = [\"/a~2\"]\n");
+        assert!(e.message.contains("'~'"), "{e}");
+        let e = err("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\nexclude = [\"\"]\n");
+        assert!(e.message.contains("whole document"), "{e}");
+    }
+
+    #[test]
+    fn paths_leaving_the_repo_are_refused() {
+        for bad in [
+            "/etc/x.json",
+            "../x.json",
+            "a/../../x.json",
+            "C:/x.json",
+            "",
+        ] {
+            let e = err(&format!("[[artifact]]\npath = {bad:?}\nkind = \"json\"\n"));
+            assert_eq!(e.position.map(|p| p.0), Some(2), "{bad}: {e}");
+            assert!(e.message.starts_with("key `path`"), "{e}");
+        }
+    }
+
+    #[test]
+    fn limits_are_validated() {
+        let e = err("[limits]\nmax-depth = 0\n");
+        assert!(e.message.contains("max-depth"), "{e}");
+        let e = err("[limits]\nmax-depth = 100000\n");
+        assert!(e.message.contains("out of range"), "{e}");
+        let e = err("[limits]\nmax-file-size = \"12 parsecs\"\n");
+        assert!(e.message.contains("unknown unit"), "{e}");
+        let e = err("[limits]\nmax-file-size = -1\n");
+        assert!(e.message.contains("max-file-size"), "{e}");
+        let c = Config::parse("[limits]\nmax-file-size = 1000\n", "x").unwrap();
+        assert_eq!(c.limits.max_size, 1000);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = err("[[artifact]\n");
+        assert_eq!(e.position.map(|p| p.0), Some(1));
+    }
+}

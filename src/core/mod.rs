@@ -1,0 +1,19 @@
+//! The pure core: every decision git-audit makes, as functions of values. Nothing here reads
+//! git, the file system, the environment, the clock or other processes.
+
+pub mod artifact;
+pub mod changelog;
+pub mod classify;
+pub mod config;
+pub mod date;
+pub mod diff;
+pub mod finding;
+pub mod hooks;
+pub mod json;
+pub mod lock;
+pub mod lockfile;
+pub mod release;
+pub mod report;
+pub mod rules;
+pub mod snapshot;
+pub mod suppress;

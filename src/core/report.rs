@@ -1,0 +1,179 @@
+//! The data every command reports, before any rendering: serialisable, deterministic, owned.
+
+use serde::Serialize;
+
+use crate::core::config::Kind;
+use crate::core::diff::ArtifactDiff;
+use crate::core::finding::Finding;
+use crate::core::json::Digest32;
+
+/// Version of every JSON output's schema.
+pub const JSON_VERSION: u32 = 1;
+
+/// A governed path that was not parsed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    /// What the path is instead of a JSON file.
+    pub reason: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+/// A document that was refused: invalid JSON, a duplicate key, a limit exceeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refused {
+    pub path: String,
+    /// Which snapshot held the refused version.
+    pub snapshot: String,
+    pub rule: crate::core::rules::RuleId,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// One artifact's hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HashRow {
+    pub path: String,
+    pub kind: Kind,
+    #[serde(rename = "rawHash")]
+    pub raw_hash: Digest32,
+    #[serde(rename = "canonicalHash")]
+    pub canonical_hash: Digest32,
+    pub size: u64,
+}
+
+/// What `git audit hash` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HashReport {
+    pub version: u32,
+    pub snapshot: String,
+    pub artifacts: Vec<HashRow>,
+    pub skipped: Vec<Skipped>,
+    pub errors: Vec<Refused>,
+}
+
+/// What `git audit diff` found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffReport {
+    pub version: u32,
+    pub before: String,
+    pub after: String,
+    pub artifacts: Vec<ArtifactDiff>,
+    pub skipped: Vec<Skipped>,
+    pub errors: Vec<Refused>,
+}
+
+/// What `git audit check` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub version: u32,
+    /// No error-level finding.
+    pub ok: bool,
+    /// What was checked, in words (`the index against HEAD`, `3 commits in main..topic`).
+    pub scope: String,
+    /// Artifacts checked (an artifact checked in several commits counts each time).
+    pub checked: usize,
+    /// Commits checked by `--rev` or `--range`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits: usize,
+    pub findings: Vec<Finding>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl CheckReport {
+    pub fn new() -> CheckReport {
+        CheckReport {
+            version: JSON_VERSION,
+            ok: true,
+            scope: String::new(),
+            checked: 0,
+            commits: 0,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Findings of this severity that nothing suppresses.
+    pub fn count(&self, severity: crate::core::rules::Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity && f.suppressed.is_none())
+            .count()
+    }
+
+    /// Findings a waiver or the baseline suppresses.
+    pub fn suppressed(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_some())
+            .count()
+    }
+}
+
+impl Default for CheckReport {
+    fn default() -> Self {
+        CheckReport::new()
+    }
+}
+
+/// How one artifact stands against its lock or a named snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    /// The recorded hash is the canonical hash.
+    Holds,
+    /// It changed since the lock or snapshot was recorded.
+    Drifted,
+    /// Governed but carries no lock.
+    Unlocked,
+    /// Not in the snapshot it is compared with.
+    Added,
+    /// In the snapshot, gone now.
+    Removed,
+    /// The lock exists but cannot be verified, or the file cannot be read.
+    Unverifiable,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Holds => "holds",
+            Standing::Drifted => "drifted",
+            Standing::Unlocked => "unlocked",
+            Standing::Added => "added",
+            Standing::Removed => "removed",
+            Standing::Unverifiable => "unverifiable",
+        }
+    }
+}
+
+/// One line of `git audit verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyEntry {
+    pub path: String,
+    pub standing: Standing,
+    /// `embedded`, `lockfile` or `snapshot`.
+    pub against: &'static str,
+    pub recorded: Option<String>,
+    pub actual: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What `git audit verify` found. It reports; it never blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub version: u32,
+    /// The snapshot read (`index`, a revision, `working tree`).
+    pub source: String,
+    /// The named snapshot compared with, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    pub entries: Vec<VerifyEntry>,
+    /// Entries that are not `holds`.
+    pub drifted: usize,
+}

@@ -1,0 +1,512 @@
+//! The rule catalogue: every finding git-audit can report, as data (id, default severity,
+//! description, rationale, an example that triggers it). One registry; nothing else names rules.
+
+pub mod governance;
+pub mod integrity;
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How much a finding matters. Only `error` blocks a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A severity as audit.toml sets it: a severity, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    /// The severity findings get at this level; `None` when the rule is off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+/// Every rule's id. A finding carries one, so a rule that is not in the catalogue cannot be
+/// reported; serialised (and sorted) as its kebab-case id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleId {
+    JsonSyntax,
+    JsonDuplicateKey,
+    JsonLimits,
+    ArtifactType,
+    IdMissing,
+    IdDuplicate,
+    RequiredField,
+    LockMismatch,
+    LockMissing,
+    LockfileMismatch,
+    RegistryMissingSequence,
+    RegistryDanglingSequence,
+    RegistrySequenceMismatch,
+    SequenceIdDuplicate,
+    BeatNumbering,
+    BeatHandlerMissing,
+    BeatEventMissing,
+    EventName,
+    PathSeparator,
+    PathMissing,
+    Schema,
+    PlanCoverage,
+    WaiverExpired,
+    ChangelogMissing,
+    ChangelogExtra,
+    ChangelogDuplicate,
+}
+
+impl RuleId {
+    /// Every rule id, in catalogue order.
+    pub const ALL: &'static [RuleId] = &[
+        RuleId::JsonSyntax,
+        RuleId::JsonDuplicateKey,
+        RuleId::JsonLimits,
+        RuleId::ArtifactType,
+        RuleId::IdMissing,
+        RuleId::IdDuplicate,
+        RuleId::RequiredField,
+        RuleId::LockMismatch,
+        RuleId::LockMissing,
+        RuleId::LockfileMismatch,
+        RuleId::RegistryMissingSequence,
+        RuleId::RegistryDanglingSequence,
+        RuleId::RegistrySequenceMismatch,
+        RuleId::SequenceIdDuplicate,
+        RuleId::BeatNumbering,
+        RuleId::BeatHandlerMissing,
+        RuleId::BeatEventMissing,
+        RuleId::EventName,
+        RuleId::PathSeparator,
+        RuleId::PathMissing,
+        RuleId::Schema,
+        RuleId::PlanCoverage,
+        RuleId::WaiverExpired,
+        RuleId::ChangelogMissing,
+        RuleId::ChangelogExtra,
+        RuleId::ChangelogDuplicate,
+    ];
+
+    /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::JsonSyntax => "json-syntax",
+            RuleId::JsonDuplicateKey => "json-duplicate-key",
+            RuleId::JsonLimits => "json-limits",
+            RuleId::ArtifactType => "artifact-type",
+            RuleId::IdMissing => "id-missing",
+            RuleId::IdDuplicate => "id-duplicate",
+            RuleId::RequiredField => "required-field",
+            RuleId::LockMismatch => "lock-mismatch",
+            RuleId::LockMissing => "lock-missing",
+            RuleId::LockfileMismatch => "lockfile-mismatch",
+            RuleId::RegistryMissingSequence => "registry-missing-sequence",
+            RuleId::RegistryDanglingSequence => "registry-dangling-sequence",
+            RuleId::RegistrySequenceMismatch => "registry-sequence-mismatch",
+            RuleId::SequenceIdDuplicate => "sequence-id-duplicate",
+            RuleId::BeatNumbering => "beat-numbering",
+            RuleId::BeatHandlerMissing => "beat-handler-missing",
+            RuleId::BeatEventMissing => "beat-event-missing",
+            RuleId::EventName => "event-name",
+            RuleId::PathSeparator => "path-separator",
+            RuleId::PathMissing => "path-missing",
+            RuleId::Schema => "schema",
+            RuleId::PlanCoverage => "plan-coverage",
+            RuleId::WaiverExpired => "waiver-expired",
+            RuleId::ChangelogMissing => "changelog-missing",
+            RuleId::ChangelogExtra => "changelog-extra",
+            RuleId::ChangelogDuplicate => "changelog-duplicate",
+        }
+    }
+
+    /// The id named by `text`, if there is such a rule.
+    pub fn parse(text: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| r.as_str() == text)
+    }
+
+    /// The rule a document that does not parse is reported under.
+    pub fn for_parse_error(kind: &crate::core::json::parse::ErrorKind) -> RuleId {
+        use crate::core::json::parse::ErrorKind;
+        match kind {
+            ErrorKind::DuplicateKey(_) => RuleId::JsonDuplicateKey,
+            ErrorKind::TooDeep { .. } | ErrorKind::TooLarge { .. } => RuleId::JsonLimits,
+            _ => RuleId::JsonSyntax,
+        }
+    }
+
+    /// The rule's entry in the catalogue.
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
+
+    /// The rule's default severity.
+    pub fn severity(self) -> Severity {
+        self.rule().severity
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+// Ordered by id text, as findings have always been sorted.
+impl Ord for RuleId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for RuleId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Which part of git-audit a rule belongs to (for the architecture, not for output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Reading one document: JSON, ids, required fields, what a path holds.
+    Document,
+    /// Integrity locks: embedded blocks and audit.lock.
+    Integrity,
+    /// Cross-artifact governance: registry and sequences, beats, events, paths, schema, plan.
+    Governance,
+    /// Waivers and the baseline.
+    Suppression,
+    /// The evolution changelog.
+    Changelog,
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub id: RuleId,
+    #[serde(skip)]
+    pub family: Family,
+    pub severity: Severity,
+    /// One line.
+    pub description: &'static str,
+    /// Why the rule exists.
+    pub rationale: &'static str,
+    /// A minimal input that triggers it.
+    pub example: &'static str,
+}
+
+/// Every rule, in the order `git audit rules` lists them.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: RuleId::JsonSyntax,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "A governed file is not valid JSON (syntax, UTF-8, lone surrogate, number out of range).",
+        rationale: "A canonical hash, a diff and every other rule stand on a parse; a file that does not parse cannot be the source of truth.",
+        example: r#"{"domains": [ {"id": "a",} ]}   (trailing comma)"#,
+    },
+    Rule {
+        id: RuleId::JsonDuplicateKey,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "An object has the same member name twice.",
+        rationale: "Parsers disagree on which duplicate wins, so two tools can read two different registries from one file.",
+        example: r#"{"id": "a", "id": "b"}"#,
+    },
+    Rule {
+        id: RuleId::JsonLimits,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "A governed file exceeds the size or nesting limit ([limits] in audit.toml).",
+        rationale: "Limits keep the commit gate fast and bounded; a registry that outgrows them is worth a deliberate decision.",
+        example: "a 300 MiB registry with max-file-size = \"256 MiB\"",
+    },
+    Rule {
+        id: RuleId::ArtifactType,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "A governed path is a symbolic link, a submodule, a Git LFS pointer or unmerged, not a JSON file.",
+        rationale: "git-audit never follows links or fetches content from elsewhere; what it cannot read it cannot vouch for.",
+        example: "orchestration-domains.json -> ../elsewhere/registry.json   (a symlink)",
+    },
+    Rule {
+        id: RuleId::IdMissing,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "A registry domain or a sequence has no string id.",
+        rationale: "Domains and sequences are matched, diffed and recorded by id; without one a change cannot be attributed.",
+        example: r#"{"domains": [{"name": "Canvas Copy"}]}"#,
+    },
+    Rule {
+        id: RuleId::IdDuplicate,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "Two registry domains (or two movements of one sequence) share an id.",
+        rationale: "Duplicate ids make every id-based match ambiguous; git-audit reports them rather than merging them.",
+        example: r#"{"domains": [{"id": "a"}, {"id": "a"}]}"#,
+    },
+    Rule {
+        id: RuleId::RequiredField,
+        family: Family::Document,
+        severity: Severity::Error,
+        description: "A registry domain or a sequence lacks a required field (`required-fields` in audit.toml).",
+        rationale: "Generators and docs read these fields; a domain without its tempo or category is half-described.",
+        example: r#"{"domains": [{"id": "a", "name": "A"}]}   (no category, tempo, key, timeSignature)"#,
+    },
+    Rule {
+        id: RuleId::LockMismatch,
+        family: Family::Integrity,
+        severity: Severity::Error,
+        description: "An artifact's embedded integrity lock does not match its canonical hash.",
+        rationale: "A locked artifact changes only through its sanctioned generator, which re-locks it; a mismatch means a hand edit.",
+        example: r#"{"integrity": {"algorithm": "sha256-jcs", "canonicalHash": "<old>"}, "domains": [...edited...]}"#,
+    },
+    Rule {
+        id: RuleId::LockMissing,
+        family: Family::Integrity,
+        severity: Severity::Error,
+        description: "An artifact with `require-lock = true` carries no lock, embedded or in audit.lock.",
+        rationale: "Where the team decided every version must be locked, an unlocked version was not produced by the generator.",
+        example: "require-lock = true and a registry without an `integrity` block",
+    },
+    Rule {
+        id: RuleId::LockfileMismatch,
+        family: Family::Integrity,
+        severity: Severity::Error,
+        description: "An artifact's canonical hash differs from its entry in audit.lock.",
+        rationale: "audit.lock locks artifacts that cannot carry an embedded block; a mismatch means the file changed without a re-lock.",
+        example: "audit.lock records sequence x.json at <old hash>; x.json was edited",
+    },
+    Rule {
+        id: RuleId::RegistryMissingSequence,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A sequence file has no domain in the registry.",
+        rationale: "The registry is generated from the sequence files; a sequence it does not list means the registry is stale.",
+        example: "json-sequences/new.json with id \"new-symphony\" and no domain \"new-symphony\"",
+    },
+    Rule {
+        id: RuleId::RegistryDanglingSequence,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A domain's `sequenceFile` does not exist in the snapshot.",
+        rationale: "A domain pointing at a missing sequence describes something that no longer exists (or was never committed).",
+        example: r#"{"domains": [{"id": "a", "sequenceFile": "json-sequences/gone.json"}]}"#,
+    },
+    Rule {
+        id: RuleId::RegistrySequenceMismatch,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A domain's `movements` or `beats` count differs from its sequence file.",
+        rationale: "Counts are generated from the sequence; a mismatch means one side was edited without regenerating the other.",
+        example: r#"domain says "beats": 3, its sequence has 4 beats"#,
+    },
+    Rule {
+        id: RuleId::SequenceIdDuplicate,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "Two sequence files declare the same id.",
+        rationale: "Domains link to sequences by id; two sequences with one id make the link ambiguous.",
+        example: r#"a.json and b.json both with "id": "copy-symphony""#,
+    },
+    Rule {
+        id: RuleId::BeatNumbering,
+        family: Family::Governance,
+        severity: Severity::Warning,
+        description: "The beats of a movement are not numbered 1..n in order.",
+        rationale: "Beat numbers order execution and name beats in diffs and changelogs; gaps and repeats hide a lost or duplicated beat.",
+        example: r#"{"beats": [{"beat": 1}, {"beat": 3}]}"#,
+    },
+    Rule {
+        id: RuleId::BeatHandlerMissing,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A beat names no handler.",
+        rationale: "A beat without a handler cannot run; the conductor will fail at that beat.",
+        example: r#"{"beat": 1, "event": "canvas:copy"}"#,
+    },
+    Rule {
+        id: RuleId::BeatEventMissing,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A beat names no event.",
+        rationale: "Beats are observed through their events; a beat without one is invisible to listeners and telemetry.",
+        example: r#"{"beat": 1, "handler": "copy"}"#,
+    },
+    Rule {
+        id: RuleId::EventName,
+        family: Family::Governance,
+        severity: Severity::Warning,
+        description: "A beat's event does not match the configured pattern (`event-pattern`).",
+        rationale: "Listeners subscribe by name; one naming scheme keeps topics predictable.",
+        example: r#"{"event": "canvas.copy.Done"}   (default pattern: lowercase segments joined by ':')"#,
+    },
+    Rule {
+        id: RuleId::PathSeparator,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A repository path inside a JSON value uses `\\`.",
+        rationale: "git paths use '/'; a backslash path works on one machine and breaks everywhere else.",
+        example: r#"{"sequenceFile": "packages\\a\\seq.json"}"#,
+    },
+    Rule {
+        id: RuleId::PathMissing,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A repository path inside a JSON value names a file that does not exist.",
+        rationale: "A dangling path is drift between the registry and the repository it describes.",
+        example: r#"{"docsPath": "docs/removed/"}   (with path-keys = ["docsPath"])"#,
+    },
+    Rule {
+        id: RuleId::Schema,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A document does not validate against its configured JSON Schema (`schema`).",
+        rationale: "The schema is the contract generators and readers share; an invalid document breaks one of them.",
+        example: "a sequence whose beat `timing` is not one of the schema's enum values",
+    },
+    Rule {
+        id: RuleId::PlanCoverage,
+        family: Family::Governance,
+        severity: Severity::Warning,
+        description: "An id the project plan lists (`[[plan]]`) is missing from the registry.",
+        rationale: "The plan promises these domains; a missing one is work the registry does not reflect.",
+        example: r#"plan "domainSequences": [{"id": "x"}] and no domain "x""#,
+    },
+    Rule {
+        id: RuleId::WaiverExpired,
+        family: Family::Suppression,
+        severity: Severity::Warning,
+        description: "A waiver has passed its expiry date and no longer waives anything.",
+        rationale: "Waivers are temporary by design; an expired one must be renewed deliberately or the finding fixed.",
+        example: r#"[[waiver]] ... expires = 2025-01-31"#,
+    },
+    Rule {
+        id: RuleId::ChangelogMissing,
+        family: Family::Changelog,
+        severity: Severity::Error,
+        description: "A commit changes a governed artifact structurally but adds no matching changelog entry.",
+        rationale: "The evolution changelog must explain every structural change in the commit that makes it; a gap means the hook was bypassed.",
+        example: "a commit adding a domain, made with --no-verify, without an EVOLUTION.md entry",
+    },
+    Rule {
+        id: RuleId::ChangelogExtra,
+        family: Family::Changelog,
+        severity: Severity::Error,
+        description: "A commit adds a changelog entry that matches none of its own changes.",
+        rationale: "An entry records one commit's transition; one that does not match misattributes history.",
+        example: "an entry copied by hand from another branch",
+    },
+    Rule {
+        id: RuleId::ChangelogDuplicate,
+        family: Family::Changelog,
+        severity: Severity::Error,
+        description: "A commit adds the same changelog entry more than once.",
+        rationale: "Each structural change is recorded exactly once; duplicates make counts and release notes wrong.",
+        example: "the same entry appended twice by two tools",
+    },
+];
+
+/// The rule named by `id` (kebab-case), if there is one.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RuleId::parse(id).map(RuleId::rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        assert_eq!(RULES.len(), RuleId::ALL.len());
+        for (i, r) in RULES.iter().enumerate() {
+            // The registry is indexed by the enum: entry i is rule i.
+            assert_eq!(r.id as usize, i, "{} is out of place in RULES", r.id);
+            assert_eq!(RuleId::ALL[i], r.id);
+            assert_eq!(RuleId::parse(r.id.as_str()), Some(r.id));
+            assert!(
+                r.id.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.id
+            );
+            assert!(
+                RULES[..i].iter().all(|o| o.id != r.id),
+                "duplicate {}",
+                r.id
+            );
+            assert!(!r.description.is_empty() && !r.rationale.is_empty() && !r.example.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_the_readme() {
+        let readme = include_str!("../../../README.md");
+        for r in RULES {
+            assert!(
+                readme.contains(&format!("`{}`", r.id)),
+                "README.md does not document rule `{}`",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn json_refusals_map_to_catalogued_rules() {
+        use crate::core::json::parse::ErrorKind;
+        for kind in [
+            ErrorKind::Syntax(String::new()),
+            ErrorKind::DuplicateKey(String::new()),
+            ErrorKind::TooDeep { limit: 1 },
+        ] {
+            // Every parse refusal names a catalogued rule of the document family.
+            assert_eq!(
+                RuleId::for_parse_error(&kind).rule().family,
+                Family::Document
+            );
+        }
+    }
+}

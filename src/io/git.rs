@@ -1,0 +1,796 @@
+//! The one module that talks to git (through libgit2): opening the repository as git would,
+//! listing and reading snapshots (index, HEAD, any revision, the working tree).
+//!
+//! Reading never takes or writes `index.lock`: the index is opened read-only from the path git
+//! hands its hooks (`GIT_INDEX_FILE`, else the repository's own index).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+
+pub use crate::core::snapshot::{CommitInfo, Source};
+use crate::error::{Error, Result};
+
+/// A git object id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId(Oid);
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What a path holds in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Object {
+    /// A regular file stored as a blob.
+    Blob { id: ObjectId },
+    /// A regular file on disk (working tree snapshots); its blob id as git would compute it.
+    File { path: PathBuf, id: ObjectId },
+    /// A symbolic link: never followed, never parsed.
+    Symlink,
+    /// A submodule (gitlink).
+    Submodule,
+    /// An unmerged path: the conflict stages present (1 base, 2 ours, 3 theirs).
+    Conflict { stages: Vec<u8> },
+}
+
+impl Object {
+    /// The blob id, for objects whose content can be read.
+    pub fn id(&self) -> Option<ObjectId> {
+        match self {
+            Object::Blob { id } | Object::File { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// The governed paths of one snapshot, sorted by path.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub source: Source,
+    pub entries: BTreeMap<String, Object>,
+}
+
+/// Stored bytes, borrowed from libgit2 or read from disk.
+pub enum Content<'r> {
+    Blob(git2::Blob<'r>),
+    Owned(Vec<u8>),
+}
+
+impl Content<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Content::Blob(b) => b.content(),
+            Content::Owned(v) => v,
+        }
+    }
+}
+
+/// Why an object's content was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Over the size limit; checked before reading.
+    TooLarge {
+        size: u64,
+    },
+    /// Not a readable file (symlink, submodule, conflict).
+    NotAFile,
+    Failed(Error),
+}
+
+/// An opened, non-bare repository.
+pub struct Repo {
+    pub(crate) repo: Repository,
+    pub(crate) workdir: PathBuf,
+    prefix: String,
+    index_path: PathBuf,
+    /// The index, read once per process (and again after git-audit itself writes it).
+    index: std::cell::RefCell<Option<git2::Index>>,
+}
+
+impl Repo {
+    /// Opens the repository the way git does from the current directory, honouring `GIT_DIR`,
+    /// `GIT_WORK_TREE`, `GIT_INDEX_FILE` and linked worktrees. Bare repositories are refused.
+    pub fn open() -> Result<Repo> {
+        skip_object_rehash();
+        let repo =
+            Repository::open_from_env().map_err(|source| Error::NotARepository { source })?;
+        if repo.is_bare() {
+            return Err(Error::Bare(repo.path().to_path_buf()));
+        }
+        let workdir = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::Bare(repo.path().to_path_buf()))?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::io("cannot read the current directory", e))?;
+        let workdir = workdir.canonicalize().unwrap_or(workdir);
+        let prefix = cwd
+            .canonicalize()
+            .ok()
+            .and_then(|c| c.strip_prefix(&workdir).ok().map(Path::to_path_buf))
+            .map(|p| to_slash(&p))
+            .unwrap_or_default();
+        // git moves to the top of the work tree before it reads the environment, so a relative
+        // GIT_INDEX_FILE (a hook gets `.git/index`) is relative to the top, wherever we run.
+        let index_path = match std::env::var_os("GIT_INDEX_FILE") {
+            Some(p) if !p.is_empty() => workdir.join(p),
+            _ => repo.path().join("index"),
+        };
+        Ok(Repo {
+            repo,
+            workdir,
+            prefix,
+            index_path,
+            index: std::cell::RefCell::new(None),
+        })
+    }
+
+    /// Creates a repository (branch `main`) with a work tree at `dir` and opens it, ignoring
+    /// the environment (for `demo`'s scratch repository).
+    pub fn init(dir: &Path) -> Result<Repo> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main").mkpath(true);
+        let repo = Repository::init_opts(dir, &opts).map_err(|e| {
+            Error::git(
+                format!("cannot create a repository in {}", dir.display()),
+                e,
+            )
+        })?;
+        let workdir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let index_path = repo.path().join("index");
+        Ok(Repo {
+            repo,
+            workdir,
+            prefix: String::new(),
+            index_path,
+            index: std::cell::RefCell::new(None),
+        })
+    }
+
+    /// Commits the index on HEAD with a fixed identity and time (deterministic ids for `demo`).
+    pub fn commit_index(
+        &self,
+        message: &str,
+        name: &str,
+        email: &str,
+        time: i64,
+    ) -> Result<String> {
+        let fail = |what: &str| {
+            let what = what.to_string();
+            move |e| Error::git(what, e)
+        };
+        let mut index = self.repo.index().map_err(fail("cannot open the index"))?;
+        index.read(true).map_err(fail("cannot read the index"))?;
+        let tree_id = index
+            .write_tree()
+            .map_err(fail("cannot write a tree from the index"))?;
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(fail("cannot read the tree"))?;
+        let sig = git2::Signature::new(name, email, &git2::Time::new(time, 0))
+            .map_err(fail("invalid identity"))?;
+        let parent = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit().map_err(fail("cannot read HEAD"))?),
+            Err(_) => None,
+        };
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let id = self
+            .repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .map_err(fail("cannot commit"))?;
+        Ok(id.to_string())
+    }
+
+    /// The top of the work tree.
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
+    }
+
+    /// The current directory relative to the top of the work tree, `/`-separated ("" at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The index file snapshots of `Source::Index` read.
+    pub fn index_path(&self) -> &Path {
+        &self.index_path
+    }
+
+    /// Turns a path given on the command line (relative to the current directory) into a
+    /// repository-relative `/` path. Refuses paths outside the work tree.
+    pub fn repo_path(&self, arg: &str) -> Result<String> {
+        let joined = Path::new(&self.prefix).join(arg);
+        let mut parts: Vec<String> = Vec::new();
+        for c in joined.components() {
+            match c {
+                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    if parts.pop().is_none() {
+                        return Err(Error::Usage(format!("{arg}: outside the repository")));
+                    }
+                }
+                _ => {
+                    // An absolute path: accept it when it lies inside the work tree.
+                    let abs = Path::new(arg);
+                    let abs = abs.canonicalize().unwrap_or_else(|_| abs.to_path_buf());
+                    return abs
+                        .strip_prefix(&self.workdir)
+                        .map(to_slash)
+                        .map_err(|_| Error::Usage(format!("{arg}: outside the repository")));
+                }
+            }
+        }
+        Ok(parts.join("/"))
+    }
+
+    fn tree_of(&self, rev: &str) -> Result<Option<git2::Tree<'_>>> {
+        match self.repo.revparse_single(rev) {
+            Ok(obj) => obj
+                .peel_to_tree()
+                .map(Some)
+                .map_err(|e| Error::git(format!("{rev} does not name a commit or tree"), e)),
+            Err(e) if rev == "HEAD" && self.head_is_unborn() => {
+                let _ = e;
+                Ok(None)
+            }
+            Err(e) => Err(Error::git(format!("unknown revision {rev:?}"), e)),
+        }
+    }
+
+    /// True before the first commit.
+    pub fn head_is_unborn(&self) -> bool {
+        matches!(self.repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound)
+    }
+
+    /// Resolves a revision to a full commit id.
+    pub fn resolve_commit(&self, rev: &str) -> Result<String> {
+        self.commit_info(rev).map(|c| c.id)
+    }
+
+    /// One commit's id, summary and first parent.
+    pub fn commit_info(&self, rev: &str) -> Result<CommitInfo> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
+        Ok(info(&commit))
+    }
+
+    /// The commits in `a..b` (reachable from `b`, not from `a`), oldest first, parents before
+    /// children, as `git rev-list --reverse --topo-order a..b` lists them. Without `a`, every
+    /// commit reachable from `b`.
+    pub fn range(&self, a: &str, b: &str) -> Result<Vec<CommitInfo>> {
+        self.walk(Some(a), b)
+    }
+
+    /// Every commit reachable from `b`, oldest first.
+    pub fn history(&self, b: &str) -> Result<Vec<CommitInfo>> {
+        self.walk(None, b)
+    }
+
+    fn walk(&self, a: Option<&str>, b: &str) -> Result<Vec<CommitInfo>> {
+        let to = Oid::from_str(&self.resolve_commit(b)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        let mut walk = self
+            .repo
+            .revwalk()
+            .map_err(|e| Error::git("cannot walk history", e))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+            .map_err(|e| Error::git("cannot walk history", e))?;
+        walk.push(to)
+            .map_err(|e| Error::git(format!("cannot walk from {b}"), e))?;
+        if let Some(a) = a {
+            let from = Oid::from_str(&self.resolve_commit(a)?)
+                .map_err(|e| Error::git("invalid commit id", e))?;
+            walk.hide(from)
+                .map_err(|e| Error::git(format!("cannot hide {a}"), e))?;
+        }
+        let mut out = Vec::new();
+        for id in walk {
+            let id = id.map_err(|e| Error::git("cannot walk history", e))?;
+            let commit = self
+                .repo
+                .find_commit(id)
+                .map_err(|e| Error::git(format!("cannot read commit {id}"), e))?;
+            out.push(info(&commit));
+        }
+        Ok(out)
+    }
+
+    /// The merge base of two revisions, for `A...B`.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
+        let a_id = Oid::from_str(&self.resolve_commit(a)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        let b_id = Oid::from_str(&self.resolve_commit(b)?)
+            .map_err(|e| Error::git("invalid commit id", e))?;
+        self.repo
+            .merge_base(a_id, b_id)
+            .map(|o| o.to_string())
+            .map_err(|e| Error::git(format!("{a} and {b} have no common ancestor"), e))
+    }
+
+    /// Lists the paths of a snapshot for which `want` is true.
+    pub fn snapshot(&self, source: &Source, want: &dyn Fn(&str) -> bool) -> Result<Snapshot> {
+        let mut entries = BTreeMap::new();
+        match source {
+            Source::Empty => {}
+            Source::Index => self.list_index(want, &mut entries)?,
+            Source::Rev(rev) => {
+                if let Some(tree) = self.tree_of(rev)? {
+                    list_tree(&tree, want, &mut entries)
+                        .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
+                }
+            }
+            Source::Worktree => {
+                // Tracked files count even where .gitignore matches them, as in `git status`.
+                let tracked: std::collections::BTreeSet<String> = self.with_index(|index| {
+                    index
+                        .iter()
+                        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                        .collect()
+                })?;
+                self.list_worktree(&self.workdir, "", want, &tracked, &mut entries)?
+            }
+        }
+        Ok(Snapshot {
+            source: source.clone(),
+            entries,
+        })
+    }
+
+    /// Runs `f` on the index, read from disk once and kept for the rest of the process.
+    fn with_index<T>(&self, f: impl FnOnce(&git2::Index) -> T) -> Result<T> {
+        let mut slot = self.index.borrow_mut();
+        if slot.is_none() {
+            let index = git2::Index::open(&self.index_path).map_err(|e| {
+                Error::git(
+                    format!("cannot read the index {}", self.index_path.display()),
+                    e,
+                )
+            })?;
+            *slot = Some(index);
+        }
+        match slot.as_ref() {
+            Some(index) => Ok(f(index)),
+            None => unreachable!("the index was just read"),
+        }
+    }
+
+    /// Forgets the cached index after git-audit wrote it.
+    fn index_changed(&self) {
+        *self.index.borrow_mut() = None;
+    }
+
+    fn list_index(
+        &self,
+        want: &dyn Fn(&str) -> bool,
+        out: &mut BTreeMap<String, Object>,
+    ) -> Result<()> {
+        self.with_index(|index| {
+            for entry in index.iter() {
+                let path = String::from_utf8_lossy(&entry.path);
+                if !want(&path) {
+                    continue;
+                }
+                let path = path.into_owned();
+                let stage = ((entry.flags >> 12) & 3) as u8;
+                if stage != 0 {
+                    match out
+                        .entry(path)
+                        .or_insert_with(|| Object::Conflict { stages: Vec::new() })
+                    {
+                        Object::Conflict { stages } => stages.push(stage),
+                        other => {
+                            *other = Object::Conflict {
+                                stages: vec![stage],
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if entry.flags_extended & INTENT_TO_ADD != 0 {
+                    // `git add -N`: recorded as intended, not part of what is committed.
+                    continue;
+                }
+                out.insert(path, object_for_mode(entry.mode, entry.id));
+            }
+        })
+    }
+
+    fn list_worktree(
+        &self,
+        dir: &Path,
+        rel: &str,
+        want: &dyn Fn(&str) -> bool,
+        tracked: &std::collections::BTreeSet<String>,
+        out: &mut BTreeMap<String, Object>,
+    ) -> Result<()> {
+        let tracks_under = |dir: &str| {
+            let prefix = format!("{dir}/");
+            tracked
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|p| p.starts_with(&prefix))
+        };
+        let read = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
+        let mut names: Vec<_> = read.filter_map(|e| e.ok()).collect();
+        names.sort_by_key(|e| e.file_name());
+        for entry in names {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == ".git" {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let meta = match entry.path().symlink_metadata() {
+                Ok(m) => m,
+                Err(_) => continue,
+            };
+            if meta.is_dir() {
+                if self.repo.is_path_ignored(&path).unwrap_or(false) && !tracks_under(&path) {
+                    continue;
+                }
+                if entry.path().join(".git").exists() {
+                    if want(&path) {
+                        out.insert(path, Object::Submodule);
+                    }
+                    continue;
+                }
+                self.list_worktree(&entry.path(), &path, want, tracked, out)?;
+                continue;
+            }
+            if !want(&path)
+                || (!tracked.contains(&path) && self.repo.is_path_ignored(&path).unwrap_or(false))
+            {
+                continue;
+            }
+            if meta.file_type().is_symlink() {
+                out.insert(path, Object::Symlink);
+            } else if meta.is_file() {
+                let id = Oid::hash_file(ObjectType::Blob, entry.path())
+                    .map_err(|e| Error::git(format!("cannot hash {path}"), e))?;
+                out.insert(
+                    path,
+                    Object::File {
+                        path: entry.path(),
+                        id: ObjectId(id),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads an object's bytes, refusing before reading when it is larger than `limit`.
+    pub fn read(&self, object: &Object, limit: u64) -> std::result::Result<Content<'_>, ReadError> {
+        match object {
+            Object::Blob { id } => {
+                let odb = self.repo.odb().map_err(|e| {
+                    ReadError::Failed(Error::git("cannot open the object database", e))
+                })?;
+                let (size, _) = odb.read_header(id.0).map_err(|e| {
+                    ReadError::Failed(Error::git(format!("cannot find blob {}", id.0), e))
+                })?;
+                if size as u64 > limit {
+                    return Err(ReadError::TooLarge { size: size as u64 });
+                }
+                self.repo.find_blob(id.0).map(Content::Blob).map_err(|e| {
+                    ReadError::Failed(Error::git(format!("cannot read blob {}", id.0), e))
+                })
+            }
+            Object::File { path, .. } => {
+                let meta = std::fs::metadata(path).map_err(|e| {
+                    ReadError::Failed(Error::io(format!("cannot read {}", path.display()), e))
+                })?;
+                if meta.len() > limit {
+                    return Err(ReadError::TooLarge { size: meta.len() });
+                }
+                std::fs::read(path).map(Content::Owned).map_err(|e| {
+                    ReadError::Failed(Error::io(format!("cannot read {}", path.display()), e))
+                })
+            }
+            _ => Err(ReadError::NotAFile),
+        }
+    }
+
+    /// Stages `bytes` as the regular file `path` in the index git-audit reads, without touching
+    /// the work tree. The new index is written beside the old one under a unique name and
+    /// renamed over it, so a process killed at any moment leaves the old or the new index and
+    /// never a lock file of its own. (git may hold `index.lock` while its hook runs; this does
+    /// not need it.)
+    /// `None` removes `path` from the index instead.
+    pub fn stage_bytes(&self, path: &str, bytes: Option<&[u8]>) -> Result<()> {
+        let blob = match bytes {
+            Some(b) => Some(self.repo.blob(b).map_err(|e| {
+                Error::git(format!("cannot store {path} in the object database"), e)
+            })?),
+            None => None,
+        };
+        let dir = self
+            .index_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        crate::io::fs::remove_stale_temps(&dir, INDEX_TEMP_PREFIX);
+        let temp = dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()));
+        self.index_changed();
+        let result = (|| -> Result<()> {
+            if self.index_path.exists() {
+                std::fs::copy(&self.index_path, &temp).map_err(|e| {
+                    Error::io(format!("cannot copy the index to {}", temp.display()), e)
+                })?;
+            }
+            let mut index = git2::Index::open(&temp)
+                .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
+            match (blob, bytes) {
+                (Some(blob), Some(bytes)) => {
+                    let mode = index
+                        .get_path(Path::new(path), 0)
+                        .map(|e| e.mode)
+                        .filter(|m| m & 0o170000 == 0o100000)
+                        .unwrap_or(0o100644);
+                    let entry = git2::IndexEntry {
+                        ctime: git2::IndexTime::new(0, 0),
+                        mtime: git2::IndexTime::new(0, 0),
+                        dev: 0,
+                        ino: 0,
+                        mode,
+                        uid: 0,
+                        gid: 0,
+                        file_size: bytes.len() as u32,
+                        id: blob,
+                        flags: (path.len().min(0xfff)) as u16,
+                        flags_extended: 0,
+                        path: path.as_bytes().to_vec(),
+                    };
+                    index
+                        .add(&entry)
+                        .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+                }
+                _ => index
+                    .remove_path(Path::new(path))
+                    .map_err(|e| Error::git(format!("cannot unstage {path}"), e))?,
+            }
+            index
+                .write()
+                .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;
+            crate::io::fault::point("stage-bytes-before-rename");
+            std::fs::rename(&temp, &self.index_path).map_err(|e| {
+                Error::io(
+                    format!("cannot replace the index {}", self.index_path.display()),
+                    e,
+                )
+            })
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result
+    }
+
+    /// The blob id `path` has in a snapshot, if it is a regular file there.
+    pub fn blob_id(&self, source: &Source, path: &str) -> Result<Option<ObjectId>> {
+        Ok(self.entry(source, path)?.and_then(|o| o.id()))
+    }
+
+    /// The author identity from git's configuration (`user.name`, `user.email`), if set.
+    pub fn configured_author(&self) -> Option<(String, String)> {
+        let sig = self.repo.signature().ok()?;
+        Some((sig.name()?.to_string(), sig.email()?.to_string()))
+    }
+
+    /// Whether this is a shallow clone (history cut off at some depth).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// Whether the index git-audit reads is a temporary one of git's own (`git commit <paths>`
+    /// commits from `next-index-*.lock`), not the repository's index or its lock.
+    pub fn index_is_temporary(&self) -> bool {
+        self.index_path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("next-index"))
+    }
+
+    /// Sets or clears a marker file in the (per-worktree) git directory.
+    pub fn set_marker(&self, name: &str, on: bool) -> Result<()> {
+        let path = self.repo.path().join(name);
+        let result = if on {
+            std::fs::write(&path, b"")
+        } else {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            }
+        };
+        result.map_err(|e| Error::io(format!("cannot update {}", path.display()), e))
+    }
+
+    /// Whether a merge is in progress (`MERGE_HEAD` exists).
+    pub fn merging(&self) -> bool {
+        self.repo.path().join("MERGE_HEAD").exists()
+    }
+
+    /// Stages work-tree files, as `git add` would, in the index git-audit reads
+    /// (`GIT_INDEX_FILE` when set). Takes and releases the index lock like git.
+    pub fn stage(&self, paths: &[&str]) -> Result<()> {
+        // The repository's index honours GIT_INDEX_FILE (it was opened from the environment).
+        let mut index = self
+            .repo
+            .index()
+            .map_err(|e| Error::git("cannot open the index", e))?;
+        index
+            .read(true)
+            .map_err(|e| Error::git("cannot read the index", e))?;
+        for path in paths {
+            index
+                .add_path(Path::new(path))
+                .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+        }
+        self.index_changed();
+        index
+            .write()
+            .map_err(|e| Error::git("cannot write the index", e))
+    }
+
+    /// What one path holds in a snapshot, found directly (no listing of the whole snapshot).
+    pub fn entry(&self, source: &Source, path: &str) -> Result<Option<Object>> {
+        match source {
+            Source::Empty => Ok(None),
+            Source::Rev(rev) => {
+                let Some(tree) = self.tree_of(rev)? else {
+                    return Ok(None);
+                };
+                match tree.get_path(Path::new(path)) {
+                    Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(None),
+                    Ok(e) => Ok(Some(object_for_mode(e.filemode() as u32, e.id()))),
+                    Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                    Err(e) => Err(Error::git(format!("cannot look up {path} in {rev}"), e)),
+                }
+            }
+            Source::Index => {
+                let mut snap = BTreeMap::new();
+                self.with_index(|index| {
+                    let stages: Vec<u8> = (1..=3)
+                        .filter(|&s| index.get_path(Path::new(path), s).is_some())
+                        .map(|s| s as u8)
+                        .collect();
+                    if !stages.is_empty() {
+                        snap.insert(path.to_string(), Object::Conflict { stages });
+                    } else if let Some(e) = index.get_path(Path::new(path), 0) {
+                        if e.flags_extended & INTENT_TO_ADD == 0 {
+                            snap.insert(path.to_string(), object_for_mode(e.mode, e.id));
+                        }
+                    }
+                })?;
+                Ok(snap.remove(path))
+            }
+            Source::Worktree => {
+                let full = self.workdir.join(path);
+                let Ok(meta) = full.symlink_metadata() else {
+                    return Ok(None);
+                };
+                if meta.file_type().is_symlink() {
+                    Ok(Some(Object::Symlink))
+                } else if meta.is_dir() {
+                    Ok(full.join(".git").exists().then_some(Object::Submodule))
+                } else {
+                    let id = Oid::hash_file(ObjectType::Blob, &full)
+                        .map_err(|e| Error::git(format!("cannot hash {path}"), e))?;
+                    Ok(Some(Object::File {
+                        path: full,
+                        id: ObjectId(id),
+                    }))
+                }
+            }
+        }
+    }
+
+    /// Reads one path of a snapshot whole (used for audit.toml). `None` when absent.
+    pub fn read_path(&self, source: &Source, path: &str) -> Result<Option<Vec<u8>>> {
+        let found = self.entry(source, path)?;
+        match found.as_ref() {
+            None => Ok(None),
+            Some(Object::Conflict { .. }) => Err(Error::refused(
+                format!("{path} has unresolved merge conflicts in the index"),
+                format!("resolve the conflict in {path} and `git add` it"),
+            )),
+            Some(obj @ (Object::Blob { .. } | Object::File { .. })) => {
+                match self.read(obj, u64::MAX) {
+                    Ok(c) => Ok(Some(c.bytes().to_vec())),
+                    Err(ReadError::Failed(e)) => Err(e),
+                    Err(_) => Ok(None),
+                }
+            }
+            Some(_) => Err(Error::refused(
+                format!("{path} is a symlink or submodule, not a file"),
+                format!("make {path} a regular file"),
+            )),
+        }
+    }
+}
+
+fn info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    CommitInfo {
+        id: commit.id().to_string(),
+        summary: commit.summary().unwrap_or("").to_string(),
+        parent: commit.parent_id(0).ok().map(|p| p.to_string()),
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+        author: format!(
+            "{} <{}>",
+            author.name().unwrap_or(""),
+            author.email().unwrap_or("")
+        ),
+        author_time: author.when().seconds(),
+        author_offset: author.when().offset_minutes(),
+    }
+}
+
+/// Whether two snapshot entries hold the same content.
+pub fn same(a: &Object, b: &Object) -> bool {
+    match (a.id(), b.id()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// An index entry's `git add -N` flag: recorded as intended, not part of what is committed.
+const INTENT_TO_ADD: u16 = 1 << 13;
+
+/// libgit2 re-hashes every object it reads to check its id; git itself does not, and
+/// git-audit hashes what it reads anyway. Skipping it halves the cost of reading a large blob.
+fn skip_object_rehash() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// Prefix of the temporary index files `stage_bytes` writes (and cleans up after a crash).
+const INDEX_TEMP_PREFIX: &str = ".git-audit-index-";
+
+fn object_for_mode(mode: u32, id: Oid) -> Object {
+    match mode & 0o170000 {
+        0o120000 => Object::Symlink,
+        0o160000 => Object::Submodule,
+        _ => Object::Blob { id: ObjectId(id) },
+    }
+}
+
+fn list_tree(
+    tree: &git2::Tree<'_>,
+    want: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Object>,
+) -> std::result::Result<(), git2::Error> {
+    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
+        if entry.kind() == Some(ObjectType::Tree) {
+            return TreeWalkResult::Ok;
+        }
+        let name = String::from_utf8_lossy(entry.name_bytes());
+        let path = format!("{root}{name}");
+        if want(&path) {
+            out.insert(path, object_for_mode(entry.filemode() as u32, entry.id()));
+        }
+        TreeWalkResult::Ok
+    })
+}
+
+fn to_slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
