@@ -131,6 +131,19 @@ fn the_layer_check_sees_what_it_forbids() {
 }
 
 #[test]
+fn every_module_says_what_it_owns_on_its_first_line() {
+    let missing: Vec<String> = rust_files(&src())
+        .into_iter()
+        .filter(|(_, text)| !text.starts_with("//!"))
+        .map(|(path, _)| format!("src/{path}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "every module opens with a `//!` line saying what it owns: {missing:?}"
+    );
+}
+
+#[test]
 fn renderers_read_report_models_and_paint_only() {
     let mut violations = Vec::new();
     for (path, text) in rust_files(&src().join("render")) {

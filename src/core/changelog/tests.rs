@@ -1,3 +1,5 @@
+//! Unit tests of the evolution changelog (entries, markers, reconcile, dates).
+
 use super::*;
 use crate::core::config::Kind;
 use crate::core::date::{date_of, date_of_git_date};

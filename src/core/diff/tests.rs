@@ -1,3 +1,5 @@
+//! Unit tests of the structural diff (registries, sequences, any JSON).
+
 use super::*;
 use crate::core::json::{parse, Limits};
 

@@ -1,3 +1,5 @@
+//! Unit tests of severities, waivers and the baseline.
+
 use super::*;
 use crate::core::config::Config;
 use crate::core::rules::RuleId;

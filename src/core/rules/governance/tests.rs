@@ -1,3 +1,5 @@
+//! Unit tests of the governance rules, on parsed documents without git.
+
 use super::*;
 use crate::core::config::Config;
 use crate::core::json::{parse, Limits};

@@ -1,3 +1,5 @@
+//! Unit tests of the per-artifact rules and lock checks, on parsed documents without git.
+
 use super::*;
 use crate::core::config::Config;
 use crate::core::json::canonical::sha256;
