@@ -35,7 +35,7 @@ impl Format {
     }
 
     /// Whether the format writes a second, Markdown summary (`$GITHUB_STEP_SUMMARY`) besides
-    /// standard output; the caller opens it and hands it to [`super::step_summary`].
+    /// standard output; the caller opens it and hands it to [`super::ci::step_summary`].
     pub fn writes_step_summary(self) -> bool {
         self == Format::Github
     }
