@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `--format`'s values are defined beside the printers that honour them.
+pub use crate::render::Format;
+
 /// Keeps JSON source-of-truth files honest: canonical hashes, structural diffs and a commit
 /// gate over what git is about to commit.
 #[derive(Debug, Parser)]
@@ -35,35 +38,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Compact, coloured text for people.
-    Human,
-    /// Versioned JSON for programs.
-    Json,
-    /// A Markdown summary a pull-request comment can carry.
-    Markdown,
-    /// SARIF 2.1.0, for code-scanning dashboards.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations), plus a step summary.
-    Github,
-    /// JUnit XML, one test case per rule.
-    Junit,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Human => "human",
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-            Format::Sarif => "sarif",
-            Format::Github => "github",
-            Format::Junit => "junit",
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,8 +1,9 @@
 //! git-audit: canonical hashes, structural diffs and a commit gate for JSON source-of-truth files.
 //!
 //! The library holds everything; the `git-audit` binary parses arguments, calls [`run`],
-//! prints the error chain and exits. Pure logic (`json`, `diff`, `classify`, `config`,
-//! `artifact`, `render`) never touches git or the file system; `git` owns libgit2.
+//! prints the error chain and exits. `core` is the pure logic (no git, file system,
+//! environment, process or clock); `io` owns git, files, processes and the clock; `render`
+//! writes report models in the chosen `--format`; `commands` glues them together.
 
 pub mod cli;
 pub mod commands;
@@ -17,7 +18,7 @@ use std::path::PathBuf;
 pub use error::{Error, Result};
 
 use cli::{Cli, Command, Format};
-use render::Paint;
+use render::{Paint, ReportKind};
 
 /// Stack size of the thread `main` runs git-audit on: deep documents recurse in the parser,
 /// the canonical writer and the diff, up to `json::parse::DEPTH_CEILING` levels.
@@ -72,12 +73,13 @@ pub struct Env<'w> {
 }
 
 impl Env<'_> {
-    /// Refuses a `--format` the command does not write.
-    pub fn formats(&self, command: &str, allowed: &[Format]) -> Result<()> {
-        if allowed.contains(&self.format) {
+    /// Refuses a `--format` the command's kind of report is not written in
+    /// ([`ReportKind::formats`] is the table).
+    pub fn formats(&self, command: &str, kind: ReportKind) -> Result<()> {
+        if kind.accepts(self.format) {
             return Ok(());
         }
-        let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+        let names: Vec<&str> = kind.formats().iter().map(|f| f.name()).collect();
         Err(Error::Usage(format!(
             "`{command}` writes {} output, not {}",
             names.join(" or "),

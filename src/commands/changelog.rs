@@ -7,7 +7,7 @@
 
 use crate::core::changelog::{self, Entry, Found, Reconciled};
 
-use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, Format, RebuildArgs, RecordArgs};
+use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, RebuildArgs, RecordArgs};
 use crate::core::config::Config;
 use crate::core::finding::{self, Finding};
 use crate::core::report::CheckReport;
@@ -15,7 +15,7 @@ use crate::core::rules::RuleId;
 use crate::error::{Error, Result};
 use crate::io::fs::write_atomic;
 use crate::io::git::{CommitInfo, Repo, Source};
-use crate::render;
+use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
 pub fn run(env: &mut Env<'_>, cmd: &ChangelogCommand) -> Result<ExitStatus> {
@@ -440,7 +440,7 @@ fn commits(repo: &Repo, range: Option<&str>) -> Result<Vec<CommitInfo>> {
 }
 
 fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<ExitStatus> {
-    env.formats("changelog verify", super::check::FINDING_FORMATS)?;
+    env.formats("changelog verify", ReportKind::Findings)?;
     let repo = Repo::open()?;
     if repo.head_is_unborn() {
         return Err(Error::refused(
@@ -467,15 +467,8 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<ExitStatus> {
             .map(|r| format!(" in {r}"))
             .unwrap_or_default()
     );
-    let plans: Vec<super::check::Plan> = list
-        .iter()
-        .map(|c| super::check::Plan {
-            before: Source::Empty,
-            after: Source::Rev(c.id.clone()),
-            commit: Some(c.clone()),
-        })
-        .collect();
-    super::emit_findings(env, &report, &plans, false)?;
+    report.title_commits(&list);
+    super::emit_findings(env, &report, false)?;
     Ok(ExitStatus::from_ok(report.ok))
 }
 
@@ -513,7 +506,7 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
 }
 
 fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {
-    env.formats("changelog rebuild", &[Format::Human])?;
+    env.formats("changelog rebuild", ReportKind::Messages)?;
     let repo = Repo::open()?;
     if repo.head_is_unborn() {
         return Err(Error::refused(

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cli::{CheckArgs, Format};
+use crate::cli::CheckArgs;
 use crate::core::config::{self, Config, Kind};
 use crate::core::finding::{self, Finding};
 use crate::core::lockfile::{self, Lockfile};
@@ -14,6 +14,7 @@ pub use crate::core::snapshot::Plan;
 use crate::core::suppress;
 use crate::error::{Error, Result};
 use crate::io::git::{self, CommitInfo, Repo, Source};
+use crate::render::ReportKind;
 use crate::{Env, ExitStatus};
 
 /// The comparisons a `check` command line asks for.
@@ -61,22 +62,13 @@ fn commit_plan(c: CommitInfo) -> Plan {
     }
 }
 
-/// The formats a findings report is written in.
-pub const FINDING_FORMATS: &[Format] = &[
-    Format::Human,
-    Format::Json,
-    Format::Sarif,
-    Format::Github,
-    Format::Junit,
-];
-
 pub fn run(env: &mut Env<'_>, args: &CheckArgs) -> Result<ExitStatus> {
     gate(env, args, false)
 }
 
 /// Runs the check; `quiet` (the hook) prints nothing when there is nothing to report.
 pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStatus> {
-    env.formats("check", FINDING_FORMATS)?;
+    env.formats("check", ReportKind::Findings)?;
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
     let mut report = CheckReport::new();
@@ -89,7 +81,8 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
     report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = scope_label(args, &plans);
-    super::emit_findings(env, &report, &plans, quiet)?;
+    report.title_commits(plans.iter().filter_map(|p| p.commit.as_ref()));
+    super::emit_findings(env, &report, quiet)?;
     Ok(ExitStatus::from_ok(report.ok))
 }
 

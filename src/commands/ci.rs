@@ -9,6 +9,7 @@ use crate::core::finding::{self, Finding};
 use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Source};
+use crate::render::ReportKind;
 use crate::{Env, ExitStatus};
 
 /// Where base and head came from.
@@ -108,7 +109,7 @@ pub fn endpoints(
 }
 
 pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
-    env.formats("ci", super::check::FINDING_FORMATS)?;
+    env.formats("ci", ReportKind::Findings)?;
     let repo = Repo::open()?;
     let var = |k: &str| std::env::var(k).ok();
     let event: Option<Value> = var("GITHUB_EVENT_PATH")
@@ -148,7 +149,6 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         }
     })?;
     let mut report = CheckReport::new();
-    let mut plans = Vec::new();
     for commit in &commits {
         let plan = super::check::Plan {
             before: commit.parent.clone().map_or(Source::Empty, Source::Rev),
@@ -166,7 +166,6 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         finding::sort(&mut findings);
         report.checked += outcome.checked;
         report.findings.extend(findings);
-        plans.push(plan);
     }
     report.commits = commits.len();
     report.ok = !report.findings.iter().any(Finding::blocks);
@@ -176,7 +175,8 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         if commits.len() == 1 { "" } else { "s" },
         ends.from
     );
-    super::emit_findings(env, &report, &plans, false)?;
+    report.title_commits(&commits);
+    super::emit_findings(env, &report, false)?;
     Ok(ExitStatus::from_ok(report.ok))
 }
 

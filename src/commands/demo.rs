@@ -5,14 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{DemoArgs, Format};
+use crate::cli::DemoArgs;
 use crate::commands::check::{check_plan, Plan};
 use crate::core::config::Config;
 use crate::core::finding::Finding;
 use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Source};
-use crate::render::{self, Paint};
+use crate::render::{self, Paint, ReportKind};
 use crate::{Env, ExitStatus};
 
 /// The example, as committed in this repository under examples/demo (with its audit.toml).
@@ -105,7 +105,7 @@ impl Story<'_, '_> {
         report.scope = format!("the {} against {}", plan.after, plan.before);
         report.findings = outcome.findings;
         let mut text = Vec::new();
-        render::findings::human(&mut text, &report, &[], self.paint(), false)?;
+        render::findings::human(&mut text, &report, self.paint(), false)?;
         for line in String::from_utf8_lossy(&text).lines() {
             self.say(&format!("  {line}"))?;
         }
@@ -168,7 +168,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
 }
 
 pub fn run(env: &mut Env<'_>, args: &DemoArgs) -> Result<ExitStatus> {
-    env.formats("demo", &[Format::Human])?;
+    env.formats("demo", ReportKind::Messages)?;
     let (dir, keep) = match &args.path {
         Some(d) => (d.clone(), true),
         None => (

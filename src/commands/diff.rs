@@ -2,13 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::cli::{DiffArgs, Format};
+use crate::cli::DiffArgs;
 use crate::core::config::Config;
 use crate::core::diff::ArtifactDiff;
 use crate::core::report::{DiffReport, JSON_VERSION};
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Snapshot, Source};
-use crate::render;
+use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
 /// The two snapshots a diff argument names.
@@ -50,16 +50,12 @@ pub fn sources(repo: &Repo, range: Option<&str>, worktree: bool) -> Result<(Sour
 }
 
 pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<ExitStatus> {
-    env.formats("diff", &[Format::Human, Format::Json, Format::Markdown])?;
+    env.formats("diff", ReportKind::Diff)?;
     let repo = Repo::open()?;
     let (before, after) = sources(&repo, args.range.as_deref(), args.worktree)?;
     let config = super::load_config(&repo, &after, env.config.as_deref())?;
     let report = compare(&repo, &config, &before, &after)?;
-    match env.format {
-        Format::Json => render::json(env.out, &report)?,
-        Format::Markdown => render::diff::markdown(env.out, &report)?,
-        _ => render::diff::human(env.out, &report, env.paint)?,
-    }
+    render::diff(env.format, env.out, &report, env.paint)?;
     render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;
     Ok(if report.errors.is_empty() {
         ExitStatus::Ok

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::cli::{Format, HashArgs, SnapshotArgs};
+use crate::cli::{HashArgs, SnapshotArgs};
 use crate::core::config::Artifact;
 use crate::core::report::{HashReport, HashRow, JSON_VERSION};
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Source};
-use crate::render;
+use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
 /// The snapshot a `--staged | --rev | --worktree` group names; the index by default.
@@ -22,7 +22,7 @@ pub fn source_of(args: &SnapshotArgs) -> Source {
 }
 
 pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<ExitStatus> {
-    env.formats("hash", &[Format::Human, Format::Json])?;
+    env.formats("hash", ReportKind::Hash)?;
     let repo = Repo::open()?;
     let source = source_of(&args.snapshot);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
@@ -104,10 +104,7 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<ExitStatus> {
         crate::io::memory::discard(content, size);
     }
 
-    match env.format {
-        Format::Json => render::json(env.out, &report)?,
-        _ => render::hash::human(env.out, &report, env.paint)?,
-    }
+    render::hash(env.format, env.out, &report, env.paint)?;
     render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;
     Ok(if report.errors.is_empty() {
         ExitStatus::Ok

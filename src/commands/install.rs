@@ -12,39 +12,17 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format, HookArgs, InstallArgs, UninstallArgs};
 use crate::core::hooks::{
     self, Found, Hook, InstallStep, PushCheck, PushInput, Refusal, UninstallStep, CHAINED_DIR,
 };
-use crate::core::report::JSON_VERSION;
+use crate::core::report::{HookDone, InstallReport, JSON_VERSION};
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Source};
 use crate::io::hookdir::{HooksDir, HooksOrigin};
-use crate::render::{self, write_error};
+use crate::render::{self, write_error, ReportKind};
 use crate::{Env, ExitStatus};
-
-/// What was done for one hook, as reported.
-#[derive(Debug, Serialize)]
-struct Done {
-    hook: &'static str,
-    /// installed | chained | unchanged | removed | restored | not-installed
-    action: &'static str,
-    path: String,
-    /// Where the hook that was there before is kept (install) or came back from (uninstall).
-    chained: Option<String>,
-    notes: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct Report {
-    version: u32,
-    #[serde(rename = "hooksDir")]
-    hooks_dir: String,
-    notes: Vec<String>,
-    hooks: Vec<Done>,
-}
 
 /// The paths of one hook and what is at them.
 struct Site {
@@ -120,9 +98,9 @@ pub fn install_into(env: &mut Env<'_>, repo: &Repo, args: &InstallArgs) -> Resul
             Err(r) => refusals.push(r),
         }
     }
-    refuse_all(refusals, "nothing was installed")?;
+    refuse_all(&refusals, "nothing was installed")?;
 
-    let mut report = Report {
+    let mut report = InstallReport {
         version: JSON_VERSION,
         hooks_dir: shown(repo, &dir.path),
         notes: Vec::new(),
@@ -137,16 +115,14 @@ pub fn install_into(env: &mut Env<'_>, repo: &Repo, args: &InstallArgs) -> Resul
         })?;
         general_notes.push(format!("created the hooks folder {}", report.hooks_dir));
     }
-    print_notes(env, format, &general_notes)?;
+    render::install_notes(format, env.out, &general_notes)?;
     report.notes = general_notes;
     for (site, step) in plan {
         let done = carry_out_install(&site, &step)?;
-        print_done(env, format, &done)?;
+        render::install_step(format, env.out, &done)?;
         report.hooks.push(done);
     }
-    if format == Format::Json {
-        render::json(env.out, &report)?;
-    }
+    render::install_report(format, env.out, &report)?;
     Ok(ExitStatus::Ok)
 }
 
@@ -178,10 +154,10 @@ pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<ExitStatus> 
             Err(r) => refusals.push(r),
         }
     }
-    refuse_all(refusals, "nothing was removed")?;
+    refuse_all(&refusals, "nothing was removed")?;
 
-    print_notes(env, format, &general_notes)?;
-    let mut report = Report {
+    render::install_notes(format, env.out, &general_notes)?;
+    let mut report = InstallReport {
         version: JSON_VERSION,
         hooks_dir: shown(&repo, &dir.path),
         notes: general_notes,
@@ -189,35 +165,32 @@ pub fn uninstall(env: &mut Env<'_>, args: &UninstallArgs) -> Result<ExitStatus> 
     };
     for (site, step) in plan {
         let done = carry_out_uninstall(&dir, &site, &step)?;
-        print_done(env, format, &done)?;
+        render::install_step(format, env.out, &done)?;
         report.hooks.push(done);
     }
-    if format == Format::Json {
-        render::json(env.out, &report)?;
-    }
+    render::install_report(format, env.out, &report)?;
     Ok(ExitStatus::Ok)
 }
 
 fn output_format(env: &Env<'_>) -> Result<Format> {
-    env.formats("install", &[Format::Human, Format::Json])?;
+    env.formats("install", ReportKind::Install)?;
     Ok(env.format)
 }
 
 /// `git -c core.hooksPath=…` reaches git-audit only through the environment, which libgit2
 /// does not read; a hook installed from it would not be where git looks next time.
 fn refuse_command_line_hooks_path() -> Result<()> {
-    let mut set_on_command_line = std::env::var("GIT_CONFIG_PARAMETERS")
-        .is_ok_and(|p| p.to_ascii_lowercase().contains("core.hookspath"));
-    if let Some(count) = std::env::var("GIT_CONFIG_COUNT")
+    let parameters = std::env::var("GIT_CONFIG_PARAMETERS").ok();
+    let keys: Vec<String> = std::env::var("GIT_CONFIG_COUNT")
         .ok()
         .and_then(|c| c.parse::<u32>().ok())
-    {
-        set_on_command_line |= (0..count).any(|i| {
-            std::env::var(format!("GIT_CONFIG_KEY_{i}"))
-                .is_ok_and(|k| k.eq_ignore_ascii_case("core.hooksPath"))
-        });
-    }
-    if set_on_command_line {
+        .map(|count| {
+            (0..count)
+                .filter_map(|i| std::env::var(format!("GIT_CONFIG_KEY_{i}")).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    if hooks::hooks_path_on_command_line(parameters.as_deref(), &keys) {
         return Err(Error::refused(
             "core.hooksPath is set on the command line (`git -c` or GIT_CONFIG_COUNT), which lasts for one command only",
             "set it in the repository's configuration (git config core.hooksPath DIR) and run `git audit install` again",
@@ -226,24 +199,10 @@ fn refuse_command_line_hooks_path() -> Result<()> {
     Ok(())
 }
 
-fn refuse_all(refusals: Vec<Refusal>, outcome: &str) -> Result<()> {
-    match refusals.len() {
-        0 => Ok(()),
-        1 => {
-            let r = &refusals[0];
-            Err(Error::refused(
-                format!("{}; {outcome}", r.message),
-                r.hint.clone(),
-            ))
-        }
-        _ => {
-            let messages: Vec<String> = refusals.iter().map(|r| r.message.clone()).collect();
-            let hints: Vec<String> = refusals.iter().map(|r| r.hint.clone()).collect();
-            Err(Error::refused(
-                format!("{}; {outcome}", messages.join("; and ")),
-                hints.join("; "),
-            ))
-        }
+fn refuse_all(refusals: &[Refusal], outcome: &str) -> Result<()> {
+    match hooks::refuse_all(refusals, outcome) {
+        None => Ok(()),
+        Some(r) => Err(Error::refused(r.message, r.hint)),
     }
 }
 
@@ -326,9 +285,9 @@ fn resolve_existing_prefix(path: &Path) -> PathBuf {
     }
 }
 
-fn carry_out_install(site: &Site, step: &InstallStep) -> Result<Done> {
+fn carry_out_install(site: &Site, step: &InstallStep) -> Result<HookDone> {
     let hook = site.hook.name();
-    let mut done = Done {
+    let mut done = HookDone {
         hook,
         action: "installed",
         path: site.shown.clone(),
@@ -428,8 +387,8 @@ fn carry_out_install(site: &Site, step: &InstallStep) -> Result<Done> {
     Ok(done)
 }
 
-fn carry_out_uninstall(dir: &HooksDir, site: &Site, step: &UninstallStep) -> Result<Done> {
-    let mut done = Done {
+fn carry_out_uninstall(dir: &HooksDir, site: &Site, step: &UninstallStep) -> Result<HookDone> {
+    let mut done = HookDone {
         hook: site.hook.name(),
         action: "removed",
         path: site.shown.clone(),
@@ -467,46 +426,6 @@ fn carry_out_uninstall(dir: &HooksDir, site: &Site, step: &UninstallStep) -> Res
 fn parent(path: &Path) -> Result<&Path> {
     path.parent()
         .ok_or_else(|| Error::Usage(format!("{} has no parent folder", path.display())))
-}
-
-fn print_notes(env: &mut Env<'_>, format: Format, notes: &[String]) -> Result<()> {
-    if format == Format::Human {
-        for note in notes {
-            writeln!(env.out, "note: {note}").map_err(write_error)?;
-        }
-    }
-    Ok(())
-}
-
-fn print_done(env: &mut Env<'_>, format: Format, done: &Done) -> Result<()> {
-    if format != Format::Human {
-        return Ok(());
-    }
-    let line = match (done.action, &done.chained) {
-        ("installed", _) => format!("installed the {} hook: {}", done.hook, done.path),
-        ("chained", Some(kept)) => format!(
-            "installed the {} hook: {}; the hook that was there is kept as {kept} and runs first",
-            done.hook, done.path
-        ),
-        ("unchanged", _) => format!(
-            "the {} hook is already installed: {} (nothing changed)",
-            done.hook, done.path
-        ),
-        ("removed", _) => format!("removed the {} hook: {}", done.hook, done.path),
-        ("restored", Some(kept)) => format!(
-            "removed the {} hook and put back the one it had kept: {kept} -> {}",
-            done.hook, done.path
-        ),
-        _ => format!(
-            "the {} hook is not installed: {} (nothing to do)",
-            done.hook, done.path
-        ),
-    };
-    writeln!(env.out, "{line}").map_err(write_error)?;
-    for note in &done.notes {
-        writeln!(env.out, "  note: {note}").map_err(write_error)?;
-    }
-    Ok(())
 }
 
 /// How the original hook came to be kept under its chained name.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::{Format, LockArgs, VerifyArgs};
+use crate::cli::{LockArgs, VerifyArgs};
 use crate::core::artifact;
 use crate::core::config::{Config, LockMode};
 use crate::core::json::{self, Digest32};
@@ -18,11 +18,11 @@ use crate::core::rules::integrity;
 use crate::error::{Error, Result};
 use crate::io::fs::write_atomic;
 use crate::io::git::{self, Object, Repo, Source};
-use crate::render;
+use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
 pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<ExitStatus> {
-    env.formats("lock", &[Format::Human])?;
+    env.formats("lock", ReportKind::Messages)?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
     if let Some(name) = &args.snapshot {
@@ -316,7 +316,7 @@ fn document_error(r: crate::core::report::Refused) -> Error {
 }
 
 pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<ExitStatus> {
-    env.formats("verify", &[Format::Human, Format::Json])?;
+    env.formats("verify", ReportKind::Verify)?;
     let repo = Repo::open()?;
     let source = super::hash::source_of(&args.source);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
@@ -387,10 +387,7 @@ pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<ExitStatus> {
             .count(),
         entries,
     };
-    match env.format {
-        Format::Json => render::json(env.out, &report)?,
-        _ => render::findings::verify_human(env.out, &report, env.paint)?,
-    }
+    render::verify(env.format, env.out, &report, env.paint)?;
     Ok(ExitStatus::Ok)
 }
 

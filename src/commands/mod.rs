@@ -19,10 +19,11 @@ use crate::core::artifact::{self, Parsed};
 
 use crate::core::config::{self, Artifact, Config};
 use crate::core::json::Limits;
-use crate::core::report::{Refused, Skipped};
+use crate::core::report::{CheckReport, Refused, Skipped};
 use crate::core::rules::RuleId;
 use crate::error::{Error, Result};
 use crate::io::git::{Content, Object, ReadError, Repo, Source};
+use crate::render;
 
 /// Loads the configuration that governs `source`: `--config FILE` when given, else the
 /// snapshot's own audit.toml (so an unstaged edit cannot weaken a check of the index), else
@@ -64,43 +65,35 @@ pub fn under(path: &str, named: &str) -> bool {
 
 /// Writes a findings report (check, ci, changelog verify) in the chosen format. With
 /// `--format github` the Markdown summary also goes to `$GITHUB_STEP_SUMMARY` when it is set.
-pub fn emit_findings(
-    env: &mut crate::Env<'_>,
-    report: &crate::core::report::CheckReport,
-    plans: &[check::Plan],
-    quiet: bool,
-) -> Result<()> {
-    use crate::cli::Format;
-    use crate::render;
-    match env.format {
-        Format::Human => render::findings::human(env.out, report, plans, env.paint, quiet),
-        Format::Json => render::json(env.out, report),
-        Format::Sarif => render::ci::sarif(env.out, report),
-        Format::Junit => render::ci::junit(env.out, report),
-        Format::Github => {
-            render::ci::github(env.out, report)?;
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                let mut file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .map_err(|e| {
-                        Error::io(
-                            format!(
-                                "cannot open $GITHUB_STEP_SUMMARY ({})",
-                                Path::new(&path).display()
-                            ),
-                            e,
-                        )
-                    })?;
-                render::ci::step_summary(&mut file, report)?;
-            }
-            Ok(())
+pub fn emit_findings(env: &mut crate::Env<'_>, report: &CheckReport, quiet: bool) -> Result<()> {
+    render::findings(env.format, env.out, report, env.paint, quiet)?;
+    if env.format.writes_step_summary() {
+        if let Some(mut file) = step_summary_file()? {
+            render::ci::step_summary(&mut file, report)?;
         }
-        Format::Markdown => Err(Error::Usage(
-            "findings are written as human, json, sarif, github or junit".into(),
-        )),
     }
+    Ok(())
+}
+
+/// `$GITHUB_STEP_SUMMARY` opened for appending, when it is set and not empty.
+fn step_summary_file() -> Result<Option<std::fs::File>> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map(Some)
+        .map_err(|e| {
+            Error::io(
+                format!(
+                    "cannot open $GITHUB_STEP_SUMMARY ({})",
+                    Path::new(&path).display()
+                ),
+                e,
+            )
+        })
 }
 
 /// Why a governed path was not parsed.

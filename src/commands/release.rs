@@ -1,7 +1,7 @@
 //! `git audit release-notes A..B`: what a range changed, grouped for people, with the
 //! compliance and integrity status at B and a suggested registry version bump.
 
-use crate::cli::{Format, ReleaseNotesArgs};
+use crate::cli::ReleaseNotesArgs;
 use crate::core::config::Kind;
 use crate::core::json::{self, Limits};
 use crate::core::release::{self, Bump, Health, ReleaseNotes};
@@ -9,14 +9,11 @@ use crate::core::report::{Standing, JSON_VERSION};
 use crate::core::rules::Severity;
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Source};
-use crate::render;
+use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
 pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
-    env.formats(
-        "release-notes",
-        &[Format::Markdown, Format::Human, Format::Json],
-    )?;
+    env.formats("release-notes", ReportKind::ReleaseNotes)?;
     let repo = Repo::open()?;
     let Some((a, b)) = args.range.split_once("..") else {
         return Err(Error::Usage(format!(
@@ -108,9 +105,6 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
             level,
         });
     }
-    match env.format {
-        Format::Json => render::json(env.out, &notes)?,
-        _ => render::release::markdown(env.out, &notes)?,
-    }
+    render::release_notes(env.format, env.out, &notes)?;
     Ok(ExitStatus::Ok)
 }

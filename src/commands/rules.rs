@@ -1,6 +1,6 @@
 //! `git audit rules`, `git audit explain RULE` and `git audit baseline`.
 
-use crate::cli::{BaselineArgs, ExplainArgs, Format};
+use crate::cli::{BaselineArgs, ExplainArgs};
 
 use crate::core::rules::RuleId;
 use crate::core::rules::{self, RULES};
@@ -8,41 +8,19 @@ use crate::core::suppress;
 use crate::error::{Error, Result};
 use crate::io::fs::write_atomic;
 use crate::io::git::{Repo, Source};
-use crate::render::{self, write_error};
+use crate::render::{self, write_error, ReportKind};
 use crate::{Env, ExitStatus};
 
 /// Every rule: id, default severity, one line.
 pub fn list(env: &mut Env<'_>) -> Result<ExitStatus> {
-    env.formats("rules", &[Format::Human, Format::Json])?;
-    if env.format == Format::Json {
-        render::json(
-            env.out,
-            &serde_json::json!({ "version": crate::core::report::JSON_VERSION, "rules": RULES }),
-        )?;
-        return Ok(ExitStatus::Ok);
-    }
-    let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
-    for r in RULES {
-        writeln!(
-            env.out,
-            "{:width$}  {:7}  {}",
-            r.id,
-            r.severity.as_str(),
-            r.description
-        )
-        .map_err(write_error)?;
-    }
-    writeln!(
-        env.out,
-        "\n`git audit explain RULE` tells why a rule exists; audit.toml's [rules] changes severities."
-    )
-    .map_err(write_error)?;
+    env.formats("rules", ReportKind::Rules)?;
+    render::rule_list(env.format, env.out, RULES)?;
     Ok(ExitStatus::Ok)
 }
 
 /// One rule in full.
 pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<ExitStatus> {
-    env.formats("explain", &[Format::Human, Format::Json])?;
+    env.formats("explain", ReportKind::Rules)?;
     let Some(rule) = rules::rule(&args.rule) else {
         let close: Vec<&str> = RULES
             .iter()
@@ -65,29 +43,13 @@ pub fn explain(env: &mut Env<'_>, args: &ExplainArgs) -> Result<ExitStatus> {
             },
         ));
     };
-    if env.format == Format::Json {
-        render::json(env.out, rule)?;
-        return Ok(ExitStatus::Ok);
-    }
-    let paint = env.paint;
-    writeln!(
-        env.out,
-        "{} (default severity: {})\n\n{}\n\nWhy: {}\n\nExample that triggers it:\n    {}\n\nSet its severity in audit.toml: [rules] {} = \"error\" | \"warning\" | \"info\" | \"off\"\n(or per artifact: rules = {{ {} = \"off\" }}); waive one finding in audit-waivers.toml.",
-        paint.bold(rule.id.as_str()),
-        rule.severity,
-        rule.description,
-        rule.rationale,
-        rule.example,
-        rule.id,
-        rule.id
-    )
-    .map_err(write_error)?;
+    render::rule(env.format, env.out, rule, env.paint)?;
     Ok(ExitStatus::Ok)
 }
 
 /// Records today's findings over every governed artifact in the index.
 pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<ExitStatus> {
-    env.formats("baseline", &[Format::Human])?;
+    env.formats("baseline", ReportKind::Messages)?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
     let plan = super::check::Plan {

@@ -224,6 +224,30 @@ pub enum UninstallStep {
     NotInstalled { foreign: bool },
 }
 
+/// The one refusal of a whole `install` or `uninstall` when any hook is refused (so nothing is
+/// done): every message, joined by "; and ", then `outcome`; every hint, joined by "; ".
+pub fn refuse_all(refusals: &[Refusal], outcome: &str) -> Option<Refusal> {
+    if refusals.is_empty() {
+        return None;
+    }
+    let messages: Vec<&str> = refusals.iter().map(|r| r.message.as_str()).collect();
+    let hints: Vec<&str> = refusals.iter().map(|r| r.hint.as_str()).collect();
+    Some(Refusal {
+        message: format!("{}; {outcome}", messages.join("; and ")),
+        hint: hints.join("; "),
+    })
+}
+
+/// Whether `core.hooksPath` is set on git's command line, from `GIT_CONFIG_PARAMETERS` (`git -c`)
+/// and the `GIT_CONFIG_KEY_<n>` names of `GIT_CONFIG_COUNT`. libgit2 reads neither, and such a
+/// setting lasts one command, so install and uninstall refuse it.
+pub fn hooks_path_on_command_line(parameters: Option<&str>, keys: &[String]) -> bool {
+    parameters.is_some_and(|p| p.to_ascii_lowercase().contains("core.hookspath"))
+        || keys
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case("core.hooksPath"))
+}
+
 /// Decides what `uninstall` does given what is at the hook's path and at its chained path.
 pub fn plan_uninstall(
     at_hook: &Found,
@@ -501,6 +525,39 @@ mod tests {
     const A: &str = "1111111111111111111111111111111111111111";
     const B: &str = "2222222222222222222222222222222222222222";
     const Z: &str = "0000000000000000000000000000000000000000";
+
+    #[test]
+    fn refusals_are_combined_into_one() {
+        let r = |m: &str, h: &str| Refusal {
+            message: m.into(),
+            hint: h.into(),
+        };
+        assert_eq!(refuse_all(&[], "nothing was installed"), None);
+        assert_eq!(
+            refuse_all(&[r("a is odd", "fix a")], "nothing was installed"),
+            Some(r("a is odd; nothing was installed", "fix a"))
+        );
+        assert_eq!(
+            refuse_all(&[r("a", "ha"), r("b", "hb")], "nothing was removed"),
+            Some(r("a; and b; nothing was removed", "ha; hb"))
+        );
+    }
+
+    #[test]
+    fn hooks_path_on_the_command_line_is_seen_in_either_form() {
+        assert!(hooks_path_on_command_line(
+            Some("'core.hooksPath'='x'"),
+            &[]
+        ));
+        assert!(hooks_path_on_command_line(
+            None,
+            &["user.name".into(), "CORE.HOOKSPATH".into()]
+        ));
+        assert!(!hooks_path_on_command_line(
+            Some("'user.name'='x'"),
+            &["user.name".into()]
+        ));
+    }
 
     #[test]
     fn scripts_name_their_hook_and_carry_the_marker() {

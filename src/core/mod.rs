@@ -9,6 +9,7 @@ pub mod date;
 pub mod diff;
 pub mod finding;
 pub mod hooks;
+pub mod init;
 pub mod json;
 pub mod lock;
 pub mod lockfile;

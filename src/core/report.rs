@@ -1,11 +1,14 @@
 //! The data every command reports, before any rendering: serialisable, deterministic, owned.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::core::config::Kind;
 use crate::core::diff::ArtifactDiff;
 use crate::core::finding::Finding;
 use crate::core::json::Digest32;
+use crate::core::snapshot::CommitInfo;
 
 /// Version of every JSON output's schema.
 pub const JSON_VERSION: u32 = 1;
@@ -79,6 +82,10 @@ pub struct CheckReport {
     #[serde(skip_serializing_if = "is_zero")]
     pub commits: usize,
     pub findings: Vec<Finding>,
+    /// The summary line of each commit checked, by commit id: the human output heads a
+    /// commit's findings with it. Not part of the JSON.
+    #[serde(skip)]
+    pub titles: BTreeMap<String, String>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -94,6 +101,16 @@ impl CheckReport {
             checked: 0,
             commits: 0,
             findings: Vec::new(),
+            titles: BTreeMap::new(),
+        }
+    }
+
+    /// Records the summary lines of the commits checked, for the human output's headers.
+    pub fn title_commits<'c>(&mut self, commits: impl IntoIterator<Item = &'c CommitInfo>) {
+        for c in commits {
+            self.titles
+                .entry(c.id.clone())
+                .or_insert_with(|| c.summary.clone());
         }
     }
 
@@ -176,4 +193,27 @@ pub struct VerifyReport {
     pub entries: Vec<VerifyEntry>,
     /// Entries that are not `holds`.
     pub drifted: usize,
+}
+
+/// What `install` or `uninstall` did to one hook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HookDone {
+    pub hook: &'static str,
+    /// installed | chained | unchanged | removed | restored | not-installed
+    pub action: &'static str,
+    pub path: String,
+    /// Where the hook that was there before is kept (install) or came back from (uninstall).
+    pub chained: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// What `git audit install` or `uninstall` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstallReport {
+    pub version: u32,
+    #[serde(rename = "hooksDir")]
+    pub hooks_dir: String,
+    /// Notes about the hooks folder as a whole.
+    pub notes: Vec<String>,
+    pub hooks: Vec<HookDone>,
 }

@@ -1,11 +1,11 @@
-//! Human output of `git audit check`: compiler-style lines, a hint under each, a summary.
+//! Human output of findings (`check`, `ci`, `changelog verify`): compiler-style lines, a hint
+//! under each, a summary; and of `verify`: a line per artifact that does not hold.
 
 use std::io::Write;
 
 use super::{write_error, Paint};
 use crate::core::report::{CheckReport, Standing, VerifyReport};
 use crate::core::rules::Severity;
-use crate::core::snapshot::Plan;
 use crate::error::Result;
 
 fn plural(n: usize, word: &str) -> String {
@@ -13,13 +13,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// `path:line:col: severity[rule]: message`, then `  hint: …`; commits as headers in a range.
-pub fn human(
-    out: &mut dyn Write,
-    report: &CheckReport,
-    plans: &[Plan],
-    paint: Paint,
-    quiet: bool,
-) -> Result<()> {
+pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: bool) -> Result<()> {
     let mut current: Option<&str> = None;
     // A hook shows what matters now; suppressed findings are listed by `git audit check`.
     for f in report
@@ -30,11 +24,10 @@ pub fn human(
         if f.commit.as_deref() != current {
             current = f.commit.as_deref();
             if let Some(id) = current {
-                let summary = plans
-                    .iter()
-                    .filter_map(|p| p.commit.as_ref())
-                    .find(|c| c.id == id)
-                    .map(|c| format!("{} {}", c.short(), c.summary))
+                let summary = report
+                    .titles
+                    .get(id)
+                    .map(|title| format!("{} {title}", id.get(..10).unwrap_or(id)))
                     .unwrap_or_else(|| id.to_string());
                 writeln!(out, "{}", paint.bold(&format!("commit {summary}")))
                     .map_err(write_error)?;
@@ -206,11 +199,11 @@ mod tests {
         report.ok = false;
         report.scope = "the index against HEAD".into();
         let mut out = Vec::new();
-        human(&mut out, &report, &[], Paint::PLAIN, false).unwrap();
+        human(&mut out, &report, Paint::PLAIN, false).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
         // From a hook, suppressed findings are not listed.
         let mut quiet = Vec::new();
-        human(&mut quiet, &report, &[], Paint::PLAIN, true).unwrap();
+        human(&mut quiet, &report, Paint::PLAIN, true).unwrap();
         assert!(!String::from_utf8(quiet).unwrap().contains("waived one"));
     }
 }

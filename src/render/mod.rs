@@ -1,19 +1,140 @@
-//! Renderers: every report to any `io::Write`, as human text, JSON or Markdown.
+//! Renderers: every report to any `io::Write`, in the `--format` asked for. The functions
+//! below are the one place a format is mapped to a printer, per kind of report
+//! ([`ReportKind`] lists the formats each is written in).
 
 pub mod ci;
 pub mod diff;
 pub mod findings;
+pub mod format;
 pub mod hash;
+pub mod install;
 pub mod paint;
 pub mod release;
+pub mod rules;
 
 use std::io::Write;
 
 use serde::Serialize;
 
-use crate::core::report::{Refused, Skipped};
+use crate::core::release::ReleaseNotes;
+use crate::core::report::{
+    CheckReport, DiffReport, HashReport, HookDone, InstallReport, Refused, Skipped, VerifyReport,
+};
+use crate::core::rules::Rule;
 use crate::error::{Error, Result};
+pub use format::{Format, ReportKind};
 pub use paint::Paint;
+
+/// A findings report (`check`, `ci`, `changelog verify`). `quiet` (a hook) leaves out what is
+/// suppressed and says nothing when nothing else is left. With `Format::Github` this writes the
+/// annotations; the step summary goes to a writer of the caller's ([`ci::step_summary`]).
+pub fn findings(
+    format: Format,
+    out: &mut dyn Write,
+    report: &CheckReport,
+    paint: Paint,
+    quiet: bool,
+) -> Result<()> {
+    match format {
+        Format::Human => findings::human(out, report, paint, quiet),
+        Format::Json => json(out, report),
+        Format::Sarif => ci::sarif(out, report),
+        Format::Junit => ci::junit(out, report),
+        Format::Github => ci::github(out, report),
+        Format::Markdown => Err(ReportKind::Findings.unsupported()),
+    }
+}
+
+/// A `verify` report: drift against locks or a named snapshot.
+pub fn verify(
+    format: Format,
+    out: &mut dyn Write,
+    report: &VerifyReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => findings::verify_human(out, report, paint),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Verify.unsupported()),
+    }
+}
+
+/// A `hash` report.
+pub fn hash(format: Format, out: &mut dyn Write, report: &HashReport, paint: Paint) -> Result<()> {
+    match format {
+        Format::Human => hash::human(out, report, paint),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Hash.unsupported()),
+    }
+}
+
+/// A `diff` report.
+pub fn diff(format: Format, out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<()> {
+    match format {
+        Format::Human => diff::human(out, report, paint),
+        Format::Json => json(out, report),
+        Format::Markdown => diff::markdown(out, report),
+        _ => Err(ReportKind::Diff.unsupported()),
+    }
+}
+
+/// Release notes: people read the Markdown, in a terminal too.
+pub fn release_notes(format: Format, out: &mut dyn Write, notes: &ReleaseNotes) -> Result<()> {
+    match format {
+        Format::Human | Format::Markdown => release::markdown(out, notes),
+        Format::Json => json(out, notes),
+        _ => Err(ReportKind::ReleaseNotes.unsupported()),
+    }
+}
+
+/// The rule catalogue (`git audit rules`).
+pub fn rule_list(format: Format, out: &mut dyn Write, rules: &[Rule]) -> Result<()> {
+    match format {
+        Format::Human => rules::list(out, rules),
+        Format::Json => json(
+            out,
+            &serde_json::json!({ "version": crate::core::report::JSON_VERSION, "rules": rules }),
+        ),
+        _ => Err(ReportKind::Rules.unsupported()),
+    }
+}
+
+/// One rule in full (`git audit explain RULE`).
+pub fn rule(format: Format, out: &mut dyn Write, rule: &Rule, paint: Paint) -> Result<()> {
+    match format {
+        Format::Human => rules::explain(out, rule, paint),
+        Format::Json => json(out, rule),
+        _ => Err(ReportKind::Rules.unsupported()),
+    }
+}
+
+/// `install`/`uninstall`, before any hook is handled: notes about the hooks folder (human
+/// output streams as it goes; JSON waits for [`install_report`]).
+pub fn install_notes(format: Format, out: &mut dyn Write, notes: &[String]) -> Result<()> {
+    match format {
+        Format::Human => install::notes(out, notes),
+        Format::Json => Ok(()),
+        _ => Err(ReportKind::Install.unsupported()),
+    }
+}
+
+/// `install`/`uninstall`, as each hook is handled: what was done to it.
+pub fn install_step(format: Format, out: &mut dyn Write, done: &HookDone) -> Result<()> {
+    match format {
+        Format::Human => install::done(out, done),
+        Format::Json => Ok(()),
+        _ => Err(ReportKind::Install.unsupported()),
+    }
+}
+
+/// `install`/`uninstall`, once every hook is handled: the whole report.
+pub fn install_report(format: Format, out: &mut dyn Write, report: &InstallReport) -> Result<()> {
+    match format {
+        Format::Human => Ok(()),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Install.unsupported()),
+    }
+}
 
 /// Pretty JSON with a trailing newline.
 pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {

@@ -1,0 +1,43 @@
+//! Human output of `git audit rules` (the catalogue) and `git audit explain RULE` (one rule).
+
+use std::io::Write;
+
+use super::{write_error, Paint};
+use crate::core::rules::Rule;
+use crate::error::Result;
+
+/// One line per rule: id, default severity, description; then where to read and set more.
+pub fn list(out: &mut dyn Write, rules: &[Rule]) -> Result<()> {
+    let width = rules.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
+    for r in rules {
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            r.id,
+            r.severity.as_str(),
+            r.description
+        )
+        .map_err(write_error)?;
+    }
+    writeln!(
+        out,
+        "\n`git audit explain RULE` tells why a rule exists; audit.toml's [rules] changes severities."
+    )
+    .map_err(write_error)
+}
+
+/// The rule, why it exists, an example that triggers it and how to set or waive it.
+pub fn explain(out: &mut dyn Write, rule: &Rule, paint: Paint) -> Result<()> {
+    writeln!(
+        out,
+        "{} (default severity: {})\n\n{}\n\nWhy: {}\n\nExample that triggers it:\n    {}\n\nSet its severity in audit.toml: [rules] {} = \"error\" | \"warning\" | \"info\" | \"off\"\n(or per artifact: rules = {{ {} = \"off\" }}); waive one finding in audit-waivers.toml.",
+        paint.bold(rule.id.as_str()),
+        rule.severity,
+        rule.description,
+        rule.rationale,
+        rule.example,
+        rule.id,
+        rule.id
+    )
+    .map_err(write_error)
+}
