@@ -484,11 +484,31 @@ mod tests {
 
     #[test]
     fn every_rule_is_documented_in_the_readme() {
+        // README.md's Rules table: `| `rule-id` | default | description |`, one row per rule,
+        // saying what the registry says (`git audit rules` prints the registry).
         let readme = include_str!("../../../README.md");
         for r in RULES {
-            assert!(
-                readme.contains(&format!("`{}`", r.id)),
-                "README.md does not document rule `{}`",
+            let start = format!("| `{}` | ", r.id);
+            let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with(&start)).collect();
+            assert_eq!(
+                rows.len(),
+                1,
+                "README.md's Rules table needs exactly one row for `{}`",
+                r.id
+            );
+            let cells: Vec<&str> = rows[0]
+                .trim_end_matches('|')
+                .split(" | ")
+                .map(|c| c.trim_matches(|ch: char| ch == '|' || ch == ' '))
+                .collect();
+            assert_eq!(
+                cells,
+                [
+                    format!("`{}`", r.id).as_str(),
+                    r.severity.as_str(),
+                    r.description
+                ],
+                "README.md's row for `{}` disagrees with the registry",
                 r.id
             );
         }
