@@ -487,9 +487,24 @@ mod tests {
         // README.md's Rules table: `| `rule-id` | default | description |`, one row per rule,
         // saying what the registry says (`git audit rules` prints the registry).
         let readme = include_str!("../../../README.md");
+        let table: Vec<&str> = readme
+            .lines()
+            .skip_while(|l| *l != "| Rule | Default | What it finds |")
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        assert!(!table.is_empty(), "README.md has no Rules table");
+        assert_eq!(
+            table.len(),
+            RULES.len() + 2,
+            "README.md's Rules table has rows for rules the registry does not have"
+        );
         for r in RULES {
             let start = format!("| `{}` | ", r.id);
-            let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with(&start)).collect();
+            let rows: Vec<&str> = table
+                .iter()
+                .copied()
+                .filter(|l| l.starts_with(&start))
+                .collect();
             assert_eq!(
                 rows.len(),
                 1,
