@@ -10,6 +10,9 @@
 //! `wait4(2)`'s rusage. The library is also timed in-process, piece by piece, so git's read
 //! cost can be told apart from parsing and hashing.
 
+// A counting global allocator and wait4(2) need unsafe; a benchmark prints its numbers.
+#![allow(unsafe_code, clippy::print_stdout, clippy::print_stderr)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::fs::File;

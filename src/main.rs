@@ -1,5 +1,8 @@
 //! The `git-audit` binary: parse, run, print the error chain, exit.
 
+// The error chain goes to stderr here, the one place the crate prints directly.
+#![allow(clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -47,7 +47,7 @@ pub fn sarif_value(report: &CheckReport) -> Value {
         .map(|f| {
             let mut result = json!({
                 "ruleId": f.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == f.rule).unwrap_or(0),
+                "ruleIndex": f.rule as usize,
                 "level": sarif_level(f.severity),
                 "message": { "text": format!("{} ({})", f.message, f.hint) },
                 "locations": [{

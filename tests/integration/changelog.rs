@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::corpus_or_skip;
-use crate::support::{registry_of, sha256_hex, Run, TestRepo};
+use crate::fixtures::registry_of;
+use crate::support::{registry_history, sha256_hex, Run, TestRepo};
 
 const LOG: &str = "EVOLUTION.md";
 const REG: &str = "orchestration-domains.json";
@@ -344,56 +345,6 @@ fn mode(path: &Path) -> u32 {
 
 // ---- 1. Replaying the real registry history -------------------------------------------------
 
-struct Version {
-    nnn: String,
-    date: String,
-    status: String,
-    file: Option<PathBuf>,
-    /// `schema_aware_sha256` from parity.tsv; `None` for the deleted and invalid versions.
-    schema: Option<String>,
-}
-
-fn tsv(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
-fn corpus_versions(corpus: &Path) -> Vec<Version> {
-    let dir = corpus.join("registry-history");
-    let parity: BTreeMap<String, String> = tsv(&corpus.join("parity.tsv"))
-        .into_iter()
-        .map(|r| (r[0].clone(), r[3].clone()))
-        .collect();
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("list registry-history")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    tsv(&dir.join("index.tsv"))
-        .into_iter()
-        .map(|row| {
-            let name = names
-                .iter()
-                .find(|n| n.starts_with(&format!("{}-", row[0])));
-            Version {
-                nnn: row[0].clone(),
-                date: row[2].clone(),
-                status: row[3].clone(),
-                file: name.map(|n| dir.join(n)),
-                schema: name
-                    .and_then(|n| parity.get(n))
-                    .filter(|h| *h != "INVALID")
-                    .cloned(),
-            }
-        })
-        .collect()
-}
-
 /// Domain facts computed with serde_json: count, identified ids, unidentified count.
 struct Domains2 {
     count: usize,
@@ -450,7 +401,7 @@ required-fields = ["id"]
 #[test]
 fn replay_real_history_records_each_structural_change_once() {
     let corpus = corpus_or_skip!();
-    let versions = corpus_versions(&corpus);
+    let versions = registry_history(&corpus);
     assert!(versions.len() >= 30, "{} versions", versions.len());
     let repo = TestRepo::new();
     repo.audit(["install"]).code(0);
@@ -508,7 +459,7 @@ fn replay_real_history_records_each_structural_change_once() {
         assert_ne!(head, before_head, "{} made no commit", v.nnn);
         commits_by_nnn.insert(v.nnn.clone(), head.clone());
         let bytes = v.file.as_ref().map(|f| std::fs::read(f).expect("read"));
-        let hash = v.schema.clone();
+        let hash = v.schema_aware().map(str::to_string);
         if v.file.is_some() {
             assert!(hash.is_some(), "{} has no parity hash", v.nnn);
         }
@@ -625,13 +576,7 @@ fn replay_real_history_records_each_structural_change_once() {
     let e = entry_of("027");
     assert_eq!(
         e.transitions[0].1,
-        versions
-            .iter()
-            .find(|v| v.nnn == "025")
-            .unwrap()
-            .schema
-            .clone()
-            .unwrap()
+        versions.iter().find(|v| v.nnn == "025").unwrap().schema()
     );
     // 028 rewrites four domains' purpose: recorded, as metadata only.
     let e = entry_of("028");

@@ -167,7 +167,10 @@ fn id_missing_blocks_a_domain_and_a_sequence_without_id() {
     let repo = gated_repo();
     let head = repo.head();
     let no_id = domain("c").replace(r#""id": "c", "#, "");
-    repo.write(REGISTRY, registry(&[domain("a"), domain("b"), no_id]));
+    repo.write(
+        REGISTRY,
+        registry(Layout::Lines, &[domain("a"), domain("b"), no_id]),
+    );
     repo.git(["add", REGISTRY]);
     let run = repo.commit("domain without id");
     assert_blocked(&repo, &run, &head);
@@ -237,7 +240,7 @@ fn required_field_blocks_an_incomplete_domain_and_is_configurable() {
     let partial = domain("c").replace(r#", "tempo": 120, "key": "C Major""#, "");
     repo.write(
         REGISTRY,
-        registry(&[domain("a"), domain("b"), partial.clone()]),
+        registry(Layout::Lines, &[domain("a"), domain("b"), partial.clone()]),
     );
     repo.git(["add", REGISTRY]);
     let run = repo.commit("incomplete domain");

@@ -8,78 +8,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use crate::corpus_or_skip;
-use crate::support::{entry, paths, sha256_hex, Run, TestRepo};
+use crate::support::{entry, paths, registry_history, sha256_hex, Run, TestRepo, Version};
 
 const REG: &str = "orchestration-domains.json";
-
-/// One row of `registry-history/index.tsv`, joined with its `parity.tsv` hashes.
-#[derive(Debug, Clone)]
-struct Version {
-    nnn: String,
-    status: String,
-    /// `None` for the deleted version.
-    file: Option<PathBuf>,
-    /// raw_jcs, origin_canonical, schema_aware; `None` when the row says INVALID or is absent.
-    parity: Option<[String; 3]>,
-}
-
-impl Version {
-    fn bytes(&self) -> Vec<u8> {
-        std::fs::read(self.file.as_ref().expect("a version with a file")).expect("read version")
-    }
-    fn schema(&self) -> &str {
-        &self.parity.as_ref().expect("parity hashes")[2]
-    }
-    fn tag(&self) -> String {
-        format!("v{}", self.nnn)
-    }
-}
-
-fn tsv(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
-fn history(corpus: &Path) -> Vec<Version> {
-    let dir = corpus.join("registry-history");
-    let parity: BTreeMap<String, Vec<String>> = tsv(&corpus.join("parity.tsv"))
-        .into_iter()
-        .map(|row| (row[0].clone(), row))
-        .collect();
-    let files: Vec<String> = std::fs::read_dir(&dir)
-        .expect("list registry-history")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    let versions: Vec<Version> = tsv(&dir.join("index.tsv"))
-        .into_iter()
-        .map(|row| {
-            let nnn = row[0].clone();
-            let status = row[3].clone();
-            let name = files.iter().find(|f| f.starts_with(&format!("{nnn}-")));
-            let parity = name.and_then(|n| parity.get(n)).and_then(|p| {
-                (p[1] != "INVALID").then(|| [p[1].clone(), p[2].clone(), p[3].clone()])
-            });
-            Version {
-                file: name.map(|n| dir.join(n)),
-                nnn,
-                status,
-                parity,
-            }
-        })
-        .collect();
-    assert!(
-        versions.len() >= 30,
-        "index.tsv lists {} versions",
-        versions.len()
-    );
-    versions
-}
 
 /// Domain ids of a registry document (string ids only), parsed with serde_json.
 fn domain_ids(doc: &Value) -> Vec<String> {
@@ -192,7 +123,7 @@ fn hash_with(repo: &TestRepo, config: &Path) -> Run {
 #[test]
 fn parity_all_three_hashes_of_every_registry_version() {
     let corpus = corpus_or_skip!();
-    let versions = history(&corpus);
+    let versions = registry_history(&corpus);
     let repo = TestRepo::new();
     let mut valid = 0;
     for v in &versions {
@@ -230,7 +161,7 @@ fn parity_all_three_hashes_of_every_registry_version() {
 #[test]
 fn parity_the_origin_hash_moves_on_regenerations_the_schema_aware_one_ignores() {
     let corpus = corpus_or_skip!();
-    let versions: Vec<Version> = history(&corpus)
+    let versions: Vec<Version> = registry_history(&corpus)
         .into_iter()
         .filter(|v| v.parity.is_some())
         .collect();
@@ -256,7 +187,7 @@ fn parity_the_origin_hash_moves_on_regenerations_the_schema_aware_one_ignores() 
 #[test]
 fn parity_the_invalid_version_is_refused_with_its_position() {
     let corpus = corpus_or_skip!();
-    let versions = history(&corpus);
+    let versions = registry_history(&corpus);
     let invalid: Vec<&Version> = versions
         .iter()
         .filter(|v| v.status == "invalid-json")
@@ -326,7 +257,7 @@ fn diff_range(repo: &TestRepo, range: &str) -> Run {
 #[test]
 fn history_every_step_diffs_consistently() {
     let corpus = corpus_or_skip!();
-    let versions = history(&corpus);
+    let versions = registry_history(&corpus);
     let repo = history_repo(&versions);
     let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
     for pair in versions.windows(2) {
@@ -484,7 +415,7 @@ fn history_every_step_diffs_consistently() {
 #[test]
 fn history_pinned_facts_checked_by_hand() {
     let corpus = corpus_or_skip!();
-    let versions = history(&corpus);
+    let versions = registry_history(&corpus);
     let repo = history_repo(&versions);
     let step = |a: &str, b: &str| -> Value {
         let report = diff_range(&repo, &format!("v{a}..v{b}")).code(0).json();
@@ -619,7 +550,7 @@ fn history_pinned_facts_checked_by_hand() {
 #[test]
 fn history_staged_diff_of_the_last_step_in_markdown() {
     let corpus = corpus_or_skip!();
-    let versions = history(&corpus);
+    let versions = registry_history(&corpus);
     let upto: Vec<Version> = versions
         .iter()
         .filter(|v| v.nnn.as_str() <= "029")
@@ -696,7 +627,7 @@ fn renderx_every_governed_file_hashes_and_the_registry_matches_parity() {
         assert_eq!(row["size"], bytes.len() as u64, "{path}");
     }
     // The snapshot's registry is history version 030.
-    let v030 = history(&corpus)
+    let v030 = registry_history(&corpus)
         .into_iter()
         .find(|v| v.nnn == "030")
         .expect("030");

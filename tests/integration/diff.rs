@@ -5,9 +5,8 @@ use std::ffi::OsStr;
 
 use serde_json::{json, Value};
 
-use crate::support::{
-    domain, entry, paths, registry, registry_jcs, registry_of, sha256_hex, TestRepo,
-};
+use crate::fixtures::{registry, registry_jcs, registry_of, Layout};
+use crate::support::{entry, paths, sha256_hex, TestRepo};
 
 const REG: &str = "orchestration-domains.json";
 const SEQ: &str = "json-sequences/copy.json";
@@ -155,7 +154,13 @@ fn the_class_table_decides_structural_and_metadata() {
         "relatedDomains": ["y"], "movements": 1, "beats": 2, "tempo": 100, "key": "C",
         "timeSignature": "4/4", "sketch": {"title": "t", "phases": [{"name": "one", "items": ["i"]}]}
     });
-    repo.write(REG, registry("g", std::slice::from_ref(&base)));
+    repo.write(
+        REG,
+        registry(
+            Layout::Pretty { generated: "g" },
+            std::slice::from_ref(&base),
+        ),
+    );
     repo.commit_all("base");
     let cases: &[(&str, Value, &str)] = &[
         ("name", json!("Y"), "metadata"),
@@ -177,7 +182,7 @@ fn the_class_table_decides_structural_and_metadata() {
     for (field, value, class) in cases {
         let mut d = base.clone();
         d[*field] = value.clone();
-        repo.write(REG, registry("g", &[d]));
+        repo.write(REG, registry(Layout::Pretty { generated: "g" }, &[d]));
         repo.git(["add", REG]);
         let report = diff_json(&repo, &[]);
         let reg = entry(&report, "artifacts", REG);
@@ -197,7 +202,7 @@ fn the_class_table_decides_structural_and_metadata() {
     let mut d = base.clone();
     d["sketch"]["phases"][0]["items"] = json!(["i", "j"]);
     d["sketch"]["title"] = json!("u");
-    repo.write(REG, registry("g", &[d]));
+    repo.write(REG, registry(Layout::Pretty { generated: "g" }, &[d]));
     repo.git(["add", REG]);
     let report = diff_json(&repo, &[]);
     let x = item(entry(&report, "artifacts", REG), "x");
@@ -715,12 +720,12 @@ fn duplicate_and_missing_domain_ids_are_reported_never_merged() {
     repo.write(REG, registry_of("g", V1));
     repo.commit_all("v1");
     let domains = vec![
-        domain("a", "A", 1),
-        domain("a", "A again", 5),
+        json!({"id": "a", "name": "A", "status": "active", "tempo": 1}),
+        json!({"id": "a", "name": "A again", "status": "active", "tempo": 5}),
         json!({"name": "anonymous", "tempo": 1}),
-        domain("b", "B", 1),
+        json!({"id": "b", "name": "B", "status": "active", "tempo": 1}),
     ];
-    repo.write(REG, registry("g", &domains));
+    repo.write(REG, registry(Layout::Pretty { generated: "g" }, &domains));
     repo.git(["add", REG]);
     let report = diff_json(&repo, &[]);
     let reg = entry(&report, "artifacts", REG);

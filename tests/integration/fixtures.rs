@@ -18,23 +18,77 @@ pub fn domain(id: &str) -> String {
     )
 }
 
-/// A registry: line 1 `{`, line 2 metadata, line 3 `"domains": [`, then domain `i` (0-based)
-/// on line `4 + i` starting at column 5, then `  ]` and `}` and a trailing newline.
-pub fn registry(domains: &[String]) -> String {
-    let mut out = String::from(
-        "{\n  \"metadata\": { \"generated\": \"2026-01-01T00:00:00Z\" },\n  \"domains\": [\n",
-    );
-    let n = domains.len();
-    for (i, d) in domains.iter().enumerate() {
-        out.push_str("    ");
-        out.push_str(d);
-        if i + 1 < n {
-            out.push(',');
+/// How [`registry`] lays a registry document out.
+#[derive(Debug, Clone, Copy)]
+pub enum Layout<'g> {
+    /// Fixed lines, for tests that assert finding positions: line 1 `{`, line 2 metadata
+    /// (`generated` only), line 3 `"domains": [`, then domain `i` (0-based) on line `4 + i`
+    /// starting at column 5, exactly as given, then `  ]` and `}` and a trailing newline.
+    Lines,
+    /// `serde_json`'s pretty form of `metadata` (`generated` as given, which the registry
+    /// defaults exclude, and `version` "1") and `domains`: what [`registry_jcs`] hashes.
+    Pretty { generated: &'g str },
+}
+
+/// A registry document of `domains` (each one JSON value: the text of a [`domain`] or a
+/// `serde_json::Value`), laid out as `layout` says.
+pub fn registry<D: ToString>(layout: Layout<'_>, domains: &[D]) -> String {
+    match layout {
+        Layout::Lines => {
+            let mut out = String::from(
+                "{\n  \"metadata\": { \"generated\": \"2026-01-01T00:00:00Z\" },\n  \"domains\": [\n",
+            );
+            let n = domains.len();
+            for (i, d) in domains.iter().enumerate() {
+                out.push_str("    ");
+                out.push_str(&d.to_string());
+                if i + 1 < n {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str("  ]\n}\n");
+            out
         }
-        out.push('\n');
+        Layout::Pretty { generated } => {
+            let domains: Vec<serde_json::Value> = domains
+                .iter()
+                .map(|d| serde_json::from_str(&d.to_string()).expect("a domain is JSON"))
+                .collect();
+            let doc = serde_json::json!({
+                "metadata": { "generated": generated, "version": "1" },
+                "domains": domains,
+            });
+            serde_json::to_string_pretty(&doc).expect("serialise") + "\n"
+        }
     }
-    out.push_str("  ]\n}\n");
-    out
+}
+
+/// [`registry`]`(Layout::Pretty { generated }, …)` of `(id, name, tempo)` domains (each also
+/// `"status": "active"`), matching [`registry_jcs`].
+pub fn registry_of(generated: &str, domains: &[(&str, &str, i64)]) -> String {
+    let domains: Vec<serde_json::Value> = domains
+        .iter()
+        .map(|(id, name, tempo)| {
+            serde_json::json!({ "id": id, "name": name, "status": "active", "tempo": tempo })
+        })
+        .collect();
+    registry(Layout::Pretty { generated }, &domains)
+}
+
+/// The RFC 8785 form of [`registry_of`]`(_, domains)` under the registry defaults
+/// (`/metadata/generated` removed), written by hand: members sorted, no whitespace.
+pub fn registry_jcs(domains: &[(&str, &str, i64)]) -> String {
+    let items: Vec<String> = domains
+        .iter()
+        .map(|(id, name, tempo)| {
+            format!(r#"{{"id":"{id}","name":"{name}","status":"active","tempo":{tempo}}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"domains":[{}],"metadata":{{"version":"1"}}}}"#,
+        items.join(",")
+    )
 }
 
 /// The line of domain `i` in `registry(…)`.
@@ -42,9 +96,12 @@ pub fn domain_line(i: usize) -> usize {
     4 + i
 }
 
-/// A valid registry of the given ids.
+/// A valid registry of the given ids, [`Layout::Lines`].
 pub fn good_registry(ids: &[&str]) -> String {
-    registry(&ids.iter().map(|id| domain(id)).collect::<Vec<_>>())
+    registry(
+        Layout::Lines,
+        &ids.iter().map(|id| domain(id)).collect::<Vec<_>>(),
+    )
 }
 
 /// A registry with a trailing comma after its last domain: json-syntax at line `4 + n`

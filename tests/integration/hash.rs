@@ -4,9 +4,8 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
-use crate::support::{
-    entry, paths, recorded, recording_hook, registry_jcs, registry_of, sha256_hex, Run, TestRepo,
-};
+use crate::fixtures::{registry_jcs, registry_of};
+use crate::support::{entry, paths, recorded, recording_hook, sha256_hex, Run, TestRepo};
 
 const REG: &str = "orchestration-domains.json";
 const SEQ: &str = "json-sequences/copy.json";

@@ -1,6 +1,9 @@
 //! The one integration test binary: the real `git` and the real `git-audit` binary in
 //! hermetic temporary repositories.
 
+// Tests may say why they skip (no corpus) or show what they compared.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod support;
 
 mod architecture;
@@ -15,3 +18,4 @@ mod hash;
 mod init_demo;
 mod install;
 mod lock;
+mod rules;

@@ -402,6 +402,87 @@ macro_rules! corpus_or_skip {
     };
 }
 
+/// One row of the corpus's `registry-history/index.tsv`, joined with its `parity.tsv` hashes.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub nnn: String,
+    pub date: String,
+    pub status: String,
+    /// `None` for the deleted version.
+    pub file: Option<PathBuf>,
+    /// raw_jcs, origin_canonical, schema_aware; `None` when the row says INVALID or is absent.
+    pub parity: Option<[String; 3]>,
+}
+
+impl Version {
+    pub fn bytes(&self) -> Vec<u8> {
+        std::fs::read(self.file.as_ref().expect("a version with a file")).expect("read version")
+    }
+
+    /// The schema-aware hash from parity.tsv; panics when there is none.
+    pub fn schema(&self) -> &str {
+        self.schema_aware().expect("parity hashes")
+    }
+
+    /// The schema-aware hash from parity.tsv; `None` for the deleted and invalid versions.
+    pub fn schema_aware(&self) -> Option<&str> {
+        self.parity.as_ref().map(|p| p[2].as_str())
+    }
+
+    pub fn tag(&self) -> String {
+        format!("v{}", self.nnn)
+    }
+}
+
+/// The rows of a tab-separated file after its header line.
+pub fn tsv(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+/// The corpus's registry history (`registry-history/index.tsv` with `parity.tsv`), in order.
+pub fn registry_history(corpus: &Path) -> Vec<Version> {
+    let dir = corpus.join("registry-history");
+    let parity: std::collections::BTreeMap<String, Vec<String>> = tsv(&corpus.join("parity.tsv"))
+        .into_iter()
+        .map(|row| (row[0].clone(), row))
+        .collect();
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("list registry-history")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    let versions: Vec<Version> = tsv(&dir.join("index.tsv"))
+        .into_iter()
+        .map(|row| {
+            let name = files
+                .iter()
+                .find(|f| f.starts_with(&format!("{}-", row[0])));
+            let parity = name.and_then(|n| parity.get(n)).and_then(|p| {
+                (p[1] != "INVALID").then(|| [p[1].clone(), p[2].clone(), p[3].clone()])
+            });
+            Version {
+                file: name.map(|n| dir.join(n)),
+                nnn: row[0].clone(),
+                date: row[2].clone(),
+                status: row[3].clone(),
+                parity,
+            }
+        })
+        .collect();
+    assert!(
+        versions.len() >= 30,
+        "index.tsv lists {} versions",
+        versions.len()
+    );
+    versions
+}
+
 /// Lowercase hex SHA-256, computed independently of the binary under test.
 pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     use sha2::Digest;
@@ -441,45 +522,6 @@ pub fn recorded(out_dir: &Path, name: &str) -> Run {
         stdout: read("out"),
         stderr: read("err"),
     }
-}
-
-/// A small registry document: `metadata.generated` (excluded by the registry defaults),
-/// `metadata.version`, and `domains` built with [`domain`].
-pub fn registry(generated: &str, domains: &[serde_json::Value]) -> String {
-    let doc = serde_json::json!({
-        "metadata": { "generated": generated, "version": "1" },
-        "domains": domains,
-    });
-    serde_json::to_string_pretty(&doc).expect("serialise") + "\n"
-}
-
-/// A registry domain with the fields the fixtures vary.
-pub fn domain(id: &str, name: &str, tempo: i64) -> serde_json::Value {
-    serde_json::json!({ "id": id, "name": name, "status": "active", "tempo": tempo })
-}
-
-/// The RFC 8785 form of [`registry`]`(_, domains)` under the registry defaults
-/// (`/metadata/generated` removed), written by hand: members sorted, no whitespace.
-pub fn registry_jcs(domains: &[(&str, &str, i64)]) -> String {
-    let items: Vec<String> = domains
-        .iter()
-        .map(|(id, name, tempo)| {
-            format!(r#"{{"id":"{id}","name":"{name}","status":"active","tempo":{tempo}}}"#)
-        })
-        .collect();
-    format!(
-        r#"{{"domains":[{}],"metadata":{{"version":"1"}}}}"#,
-        items.join(",")
-    )
-}
-
-/// [`registry`] from `(id, name, tempo)` triples, matching [`registry_jcs`].
-pub fn registry_of(generated: &str, domains: &[(&str, &str, i64)]) -> String {
-    let domains: Vec<serde_json::Value> = domains
-        .iter()
-        .map(|(id, name, tempo)| domain(id, name, *tempo))
-        .collect();
-    registry(generated, &domains)
 }
 
 /// The hand-written pre-commit hook the gate tests install (the `install` command is tested

@@ -484,11 +484,46 @@ mod tests {
 
     #[test]
     fn every_rule_is_documented_in_the_readme() {
+        // README.md's Rules table: `| `rule-id` | default | description |`, one row per rule,
+        // saying what the registry says (`git audit rules` prints the registry).
         let readme = include_str!("../../../README.md");
+        let table: Vec<&str> = readme
+            .lines()
+            .skip_while(|l| *l != "| Rule | Default | What it finds |")
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        assert!(!table.is_empty(), "README.md has no Rules table");
+        assert_eq!(
+            table.len(),
+            RULES.len() + 2,
+            "README.md's Rules table has rows for rules the registry does not have"
+        );
         for r in RULES {
-            assert!(
-                readme.contains(&format!("`{}`", r.id)),
-                "README.md does not document rule `{}`",
+            let start = format!("| `{}` | ", r.id);
+            let rows: Vec<&str> = table
+                .iter()
+                .copied()
+                .filter(|l| l.starts_with(&start))
+                .collect();
+            assert_eq!(
+                rows.len(),
+                1,
+                "README.md's Rules table needs exactly one row for `{}`",
+                r.id
+            );
+            let cells: Vec<&str> = rows[0]
+                .trim_end_matches('|')
+                .split(" | ")
+                .map(|c| c.trim_matches(|ch: char| ch == '|' || ch == ' '))
+                .collect();
+            assert_eq!(
+                cells,
+                [
+                    format!("`{}`", r.id).as_str(),
+                    r.severity.as_str(),
+                    r.description
+                ],
+                "README.md's row for `{}` disagrees with the registry",
                 r.id
             );
         }
