@@ -273,11 +273,9 @@ pub fn check(config: &Config, facts: &Facts, scope: Scope) -> Result<Outcome, St
                     bytes,
                     loaded: Loaded::Full(p),
                 }),
-                Err(e) => findings.push(integrity::refused(&Refused::parse(
-                    path,
-                    &facts.source,
-                    &e,
-                ))),
+                Err(e) => {
+                    findings.push(integrity::refused(&Refused::parse(path, &facts.source, &e)))
+                }
             }
         } else if let Ok(root) = artifact::tree(bytes, artifact, &config.limits) {
             // Only read by the cross-artifact rules: no hashes needed.
@@ -492,7 +490,8 @@ fn compile_schema(
     })?;
     jsonschema::validator_for(&value).map_err(|e| Stop::Schema {
         message: format!("the schema {path} cannot be used offline: {e}"),
-        hint: "git-audit validates offline (drafts 4 to 2020-12); a schema must not need the network",
+        hint:
+            "git-audit validates offline (drafts 4 to 2020-12); a schema must not need the network",
     })
 }
 

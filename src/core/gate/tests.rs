@@ -105,7 +105,12 @@ fn found(outcome: &Outcome, rule: RuleId) -> Vec<String> {
 #[test]
 fn a_changed_invalid_registry_is_a_json_syntax_error() {
     let c = config();
-    let out = run(&c, &[("reg.json", REG)], &[("reg.json", BROKEN)], Scope::CHANGES);
+    let out = run(
+        &c,
+        &[("reg.json", REG)],
+        &[("reg.json", BROKEN)],
+        Scope::CHANGES,
+    );
     assert_eq!(found(&out, RuleId::JsonSyntax), ["json-syntax reg.json"]);
     assert_eq!(out.checked, 1);
     assert!(out.findings.iter().any(Finding::blocks));
@@ -136,8 +141,16 @@ fn an_unchanged_artifact_is_reported_only_when_everything_is_checked() {
 #[test]
 fn unchanged_artifacts_are_not_read() {
     let c = config();
-    let before = [("reg.json", REG), ("seq/a.json", SEQ_A), ("data/d.json", "{}")];
-    let after = [("reg.json", REG), ("seq/a.json", SEQ_A), ("data/d.json", "[]")];
+    let before = [
+        ("reg.json", REG),
+        ("seq/a.json", SEQ_A),
+        ("data/d.json", "{}"),
+    ];
+    let after = [
+        ("reg.json", REG),
+        ("seq/a.json", SEQ_A),
+        ("data/d.json", "[]"),
+    ];
     let f = facts(&c, &before, &after, Scope::CHANGES);
     assert_eq!(f.documents.keys().collect::<Vec<_>>(), ["data/d.json"]);
     assert!(f.paths.is_none());
@@ -148,7 +161,11 @@ fn unchanged_artifacts_are_not_read() {
     );
 
     // A changed sequence brings in the world of registries and sequences, and every path.
-    let after = [("reg.json", REG), ("seq/a.json", SEQ_A2), ("data/d.json", "{}")];
+    let after = [
+        ("reg.json", REG),
+        ("seq/a.json", SEQ_A2),
+        ("data/d.json", "{}"),
+    ];
     let f = facts(&c, &before, &after, Scope::CHANGES);
     assert_eq!(
         f.documents.keys().collect::<Vec<_>>(),
@@ -282,7 +299,10 @@ fn ignoring_the_baseline_reports_what_it_hides() {
         .all(|f| f.suppressed.as_ref().map(|s| s.kind) == Some("baseline")));
 
     let ignored = run(&c, &before, &after, ignore);
-    assert_eq!(found(&ignored, RuleId::JsonSyntax), ["json-syntax reg.json"]);
+    assert_eq!(
+        found(&ignored, RuleId::JsonSyntax),
+        ["json-syntax reg.json"]
+    );
     assert!(ignored.findings.iter().any(Finding::blocks));
 
     // An unreadable baseline stops only a check that applies it.
@@ -334,7 +354,8 @@ fn only_targets_report_what_could_not_be_read() {
     let after = [("reg.json", REG), ("seq/a.json", SEQ_A2)];
     let mut f = facts(&c, &before, &after, Scope::CHANGES);
     f.documents.insert("reg.json".into(), skipped("reg.json"));
-    f.documents.insert("seq/a.json".into(), skipped("seq/a.json"));
+    f.documents
+        .insert("seq/a.json".into(), skipped("seq/a.json"));
     let out = check(&c, &f, Scope::CHANGES).unwrap();
     assert_eq!(
         found(&out, RuleId::ArtifactType),
@@ -346,7 +367,12 @@ fn only_targets_report_what_could_not_be_read() {
 #[test]
 fn findings_carry_the_commit_checked() {
     let c = config();
-    let mut f = facts(&c, &[("reg.json", REG)], &[("reg.json", BROKEN)], Scope::CHANGES);
+    let mut f = facts(
+        &c,
+        &[("reg.json", REG)],
+        &[("reg.json", BROKEN)],
+        Scope::CHANGES,
+    );
     f.commit = Some("0123456789abcdef".into());
     let out = check(&c, &f, Scope::CHANGES).unwrap();
     assert!(!out.findings.is_empty());

@@ -16,7 +16,13 @@ fn diff(before: &str, after: &str) -> ArtifactDiff {
         size: raw.len() as u64,
     };
     let (bh, ah) = (hashes(&b, before), hashes(&a, after));
-    ArtifactDiff::build("reg.json", Kind::Registry, "id", Some((&bh, &b)), Some((&ah, &a)))
+    ArtifactDiff::build(
+        "reg.json",
+        Kind::Registry,
+        "id",
+        Some((&bh, &b)),
+        Some((&ah, &a)),
+    )
 }
 
 const R1: &str = r#"{"domains": [{"id": "a", "tempo": 1}]}"#;
@@ -82,7 +88,12 @@ fn a_structural_change_needs_its_entry_once() {
         ["changelog-extra", "changelog-missing"]
     );
     assert_eq!(
-        rules(c(), changelog(&[diff(R1, R2), diff(R1, R2)]), HEADER.into(), change()),
+        rules(
+            c(),
+            changelog(&[diff(R1, R2), diff(R1, R2)]),
+            HEADER.into(),
+            change()
+        ),
         ["changelog-duplicate"]
     );
     // No structural change: any added entry is extra.
@@ -96,7 +107,12 @@ fn a_structural_change_needs_its_entry_once() {
 fn removing_an_entry_is_missing_history() {
     let earlier = changelog(&[diff(R2, R3)]);
     assert_eq!(
-        rules(commit(&["p"]), HEADER.into(), earlier, Evidence::Changes(Vec::new())),
+        rules(
+            commit(&["p"]),
+            HEADER.into(),
+            earlier,
+            Evidence::Changes(Vec::new())
+        ),
         ["changelog-missing"]
     );
 }
@@ -113,12 +129,22 @@ fn a_merge_adds_only_what_it_merges() {
     )
     .is_empty());
     assert_eq!(
-        rules(c(), merged.clone(), HEADER.into(), Evidence::Merged(vec![HEADER.into()])),
+        rules(
+            c(),
+            merged.clone(),
+            HEADER.into(),
+            Evidence::Merged(vec![HEADER.into()])
+        ),
         ["changelog-extra"]
     );
     let twice = changelog(&[diff(R1, R2), diff(R1, R2)]);
     assert_eq!(
-        rules(c(), twice.clone(), HEADER.into(), Evidence::Merged(vec![twice])),
+        rules(
+            c(),
+            twice.clone(),
+            HEADER.into(),
+            Evidence::Merged(vec![twice])
+        ),
         ["changelog-duplicate"]
     );
 }
