@@ -7,6 +7,7 @@ use crate::cli::{CheckArgs, Format};
 use crate::core::config::{self, Config};
 use crate::core::finding::Finding;
 use crate::core::gate::{self, Facts};
+pub use crate::core::gate::{Outcome, Scope};
 use crate::core::lockfile::{self, Lockfile};
 use crate::core::report::{CheckReport, NotParsed};
 pub use crate::core::snapshot::Plan;
@@ -116,8 +117,6 @@ fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {
         String::new()
     }
 }
-
-pub use crate::core::gate::{Baseline, Outcome, Scope};
 
 /// Checks one plan: reads what `gate::select` asks for (`gather`), then lets `gate::check`
 /// decide what to report.
