@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::core::config::ConfigError;
+use crate::core::gate::Stop;
 
 /// Why git-audit could not do what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +95,27 @@ impl Error {
             }
             Error::Refused { hint, .. } => Some(hint.clone()),
             _ => None,
+        }
+    }
+}
+
+/// A check that cannot run stops with the error (and hint) of its cause.
+impl From<Stop> for Error {
+    fn from(stop: Stop) -> Error {
+        match stop {
+            Stop::Schema { message, hint } => Error::refused(message, hint),
+            Stop::Document {
+                path,
+                line,
+                column,
+                message,
+            } => Error::Document {
+                path,
+                line,
+                column,
+                message,
+            },
+            Stop::Suppressions(e) => Error::Waivers(e),
         }
     }
 }

@@ -5,13 +5,12 @@
 //! work tree; the work-tree copy is updated only when it equals the index's, so a person's
 //! unstaged edits are neither committed nor lost.
 
-use crate::core::changelog::{self, Entry, Found, Reconciled};
+use crate::core::changelog::{self, Entry, Evidence, Found, Reconciled, Recorded};
 
 use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, RebuildArgs, RecordArgs};
 use crate::core::config::Config;
 use crate::core::finding::{self, Finding};
 use crate::core::report::CheckReport;
-use crate::core::rules::RuleId;
 use crate::error::{Error, Result};
 use crate::io::fs::write_atomic;
 use crate::io::git::{CommitInfo, Repo, Source};
@@ -273,7 +272,7 @@ pub fn verify_one(
     Ok(out)
 }
 
-/// What one commit should have added to the changelog, and what it did.
+/// Reads what `changelog::verify` judges one commit by, and lets it judge.
 fn verify_commit(
     repo: &Repo,
     commit: &CommitInfo,
@@ -288,138 +287,26 @@ fn verify_commit(
     let path = config.changelog.path.clone();
     let first = commit.parent.clone().map_or(Source::Empty, Source::Rev);
     let text = text_at(repo, &after, &path)?;
-    let now = changelog::parse(&text);
-    let base = changelog::parse(&text_at(repo, &first, &path)?);
-    let added = changelog::added(&base, &now);
-    let line_of = |f: &Found| crate::core::json::parse::line_col(text.as_bytes(), f.span.start).0;
-    // Entries are history: a commit may not take out what an earlier one recorded.
-    for gone in changelog::added(&now, &base) {
-        let mut f = Finding::new(
-            RuleId::ChangelogMissing,
-            &path,
-            format!(
-                "commit {} ({}) removes entry {} that an earlier commit recorded",
-                short(&commit.id),
-                commit.summary,
-                short(&gone.fingerprint.hex())
-            ),
-            "restore the entry; the changelog only grows".into(),
-        );
-        f.commit = Some(commit.id.clone());
-        out.push(f);
-    }
-    let finding = |rule: RuleId, message: String, hint: &str, line: usize| {
-        let mut f = Finding::new(rule, &path, message, hint.to_string());
-        f.line = line;
-        f.commit = Some(commit.id.clone());
-        f
-    };
-    if commit.parents.len() > 1 {
-        // A merge carries the entries of the commits it brings in; it adds none of its own.
-        let mut carried = Vec::new();
-        for p in &commit.parents[1..] {
-            carried.extend(changelog::parse(&text_at(
-                repo,
-                &Source::Rev(p.clone()),
-                &path,
-            )?));
-        }
-        for f in &added {
-            if !carried.iter().any(|c| c.fingerprint == f.fingerprint) {
-                out.push(finding(
-                    RuleId::ChangelogExtra,
-                    format!(
-                        "merge {} adds entry {} that none of the merged commits added",
-                        short(&commit.id),
-                        short(&f.fingerprint.hex())
-                    ),
-                    "entries are recorded in the commit that makes the change; remove this one",
-                    line_of(f),
-                ));
+    let parent_text = text_at(repo, &first, &path)?;
+    let evidence = match changelog::merged_parents(commit) {
+        Some(parents) => {
+            let mut texts = Vec::with_capacity(parents.len());
+            for p in parents {
+                texts.push(text_at(repo, &Source::Rev(p.clone()), &path)?);
             }
+            Evidence::Merged(texts)
         }
-        duplicates(&added, commit, &path, &text, out);
-        return Ok(());
-    }
-    let report = super::diff::compare(repo, &config, &first, &after)?;
-    let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
-    let expected = if parts.is_empty() {
-        None
-    } else {
-        let transitions: Vec<_> = parts.iter().map(|p| p.transition.clone()).collect();
-        Some(changelog::fingerprint(&transitions))
+        None => Evidence::Changes(super::diff::compare(repo, &config, &first, &after)?.artifacts),
     };
-    let mut matched = 0;
-    for f in &added {
-        if Some(f.fingerprint) == expected {
-            matched += 1;
-            if matched > 1 {
-                out.push(finding(
-                    RuleId::ChangelogDuplicate,
-                    format!("commit {} adds its entry {} more than once", short(&commit.id), short(&f.fingerprint.hex())),
-                    "keep one entry per structural change; `git audit changelog record` reconciles the staged changelog",
-                    line_of(f),
-                ));
-            }
-        } else {
-            out.push(finding(
-                RuleId::ChangelogExtra,
-                format!(
-                    "commit {} adds entry {} that matches none of its own changes",
-                    short(&commit.id),
-                    short(&f.fingerprint.hex())
-                ),
-                "an entry belongs to the commit whose transition it records; amend with the hook installed, or remove it",
-                line_of(f),
-            ));
-        }
-    }
-    if let (Some(fp), 0) = (expected, matched) {
-        let paths: Vec<&str> = parts.iter().map(|p| p.transition.path.as_str()).collect();
-        out.push(finding(
-            RuleId::ChangelogMissing,
-            format!(
-                "commit {} ({}) changes {} structurally but adds no entry {}",
-                short(&commit.id),
-                commit.summary,
-                paths.join(", "),
-                short(&fp.hex())
-            ),
-            "install the hook (`git audit install`) so entries are recorded on commit; for this commit, `git audit changelog record --amend` while it is HEAD",
-            1,
-        ));
-    }
+    let recorded = Recorded {
+        commit: commit.clone(),
+        path,
+        text,
+        parent_text,
+        evidence,
+    };
+    out.extend(changelog::verify(&recorded, config.changelog.metadata));
     Ok(())
-}
-
-fn duplicates(
-    added: &[Found],
-    commit: &CommitInfo,
-    path: &str,
-    text: &str,
-    out: &mut Vec<Finding>,
-) {
-    for (i, f) in added.iter().enumerate() {
-        if added[..i].iter().any(|g| g.fingerprint == f.fingerprint) {
-            let mut finding = Finding::new(
-                RuleId::ChangelogDuplicate,
-                path,
-                format!(
-                    "commit {} adds entry {} twice",
-                    short(&commit.id),
-                    short(&f.fingerprint.hex())
-                ),
-                "keep one entry per structural change".into(),
-            );
-            finding.line = crate::core::json::parse::line_col(text.as_bytes(), f.span.start).0;
-            finding.commit = Some(commit.id.clone());
-            out.push(finding);
-        }
-    }
-}
-
-fn short(id: &str) -> &str {
-    id.get(..10).unwrap_or(id)
 }
 
 fn commits(repo: &Repo, range: Option<&str>) -> Result<Vec<CommitInfo>> {

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::cli::CiArgs;
 use crate::core::finding::{self, Finding};
+use crate::core::gate::Scope;
 use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
 use crate::io::git::{Repo, Source};
@@ -156,7 +157,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
             commit: Some(commit.clone()),
         };
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
-        let outcome = super::check::check_plan(&repo, &config, &plan, false, true)?;
+        let outcome = super::check::check_plan(&repo, &config, &plan, Scope::CHANGES)?;
         let mut findings: Vec<Finding> = outcome.findings;
         findings.extend(super::changelog::verify_one(
             &repo,

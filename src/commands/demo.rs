@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::DemoArgs;
-use crate::commands::check::{check_plan, Plan};
+use crate::commands::check::{check_plan, Plan, Scope};
 use crate::core::config::Config;
 use crate::core::finding::Finding;
 use crate::core::report::CheckReport;
@@ -98,7 +98,7 @@ impl Story<'_, '_> {
             after: Source::Index,
             commit: None,
         };
-        let outcome = check_plan(&self.repo, &config, &plan, false, true)?;
+        let outcome = check_plan(&self.repo, &config, &plan, Scope::CHANGES)?;
         let mut report = CheckReport::new();
         report.checked = outcome.checked;
         report.ok = !outcome.findings.iter().any(Finding::blocks);

@@ -19,6 +19,7 @@ use crate::core::artifact::{self, Parsed};
 
 use crate::core::config::{self, Artifact, Config};
 use crate::core::json::Limits;
+pub use crate::core::report::NotParsed;
 use crate::core::report::{CheckReport, Refused, Skipped};
 use crate::core::rules::RuleId;
 use crate::error::{Error, Result};
@@ -94,13 +95,6 @@ fn step_summary_file() -> Result<Option<std::fs::File>> {
                 e,
             )
         })
-}
-
-/// Why a governed path was not parsed.
-#[derive(Debug)]
-pub enum NotParsed {
-    Skipped(Skipped),
-    Refused(Refused),
 }
 
 /// Reads an object's bytes, or says why it will not be parsed.
@@ -186,12 +180,5 @@ pub(crate) fn refused(
     snapshot: &Source,
     e: &crate::core::json::parse::Error,
 ) -> Refused {
-    Refused {
-        path: path.to_string(),
-        snapshot: snapshot.to_string(),
-        rule: crate::core::rules::RuleId::for_parse_error(&e.kind),
-        line: e.line,
-        column: e.column,
-        message: e.kind.to_string(),
-    }
+    Refused::parse(path, snapshot, e)
 }

@@ -3,6 +3,7 @@
 
 use crate::cli::ReleaseNotesArgs;
 use crate::core::config::Kind;
+use crate::core::gate::Scope;
 use crate::core::json::{self, Limits};
 use crate::core::release::{self, Bump, Health, ReleaseNotes};
 use crate::core::report::{Standing, JSON_VERSION};
@@ -42,7 +43,7 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
         after: after.clone(),
         commit: None,
     };
-    let outcome = super::check::check_plan(&repo, &config, &plan, true, true)?;
+    let outcome = super::check::check_plan(&repo, &config, &plan, Scope::EVERYTHING)?;
     let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
     let lockfile = super::check::read_lockfile(&repo, &after)?.unwrap_or_default();
     let mut locks = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::cli::{BaselineArgs, ExplainArgs};
 
+use crate::core::gate::{Baseline, Scope};
 use crate::core::rules::RuleId;
 use crate::core::rules::{self, RULES};
 use crate::core::suppress;
@@ -57,7 +58,12 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<ExitStatus> {
         after: Source::Index,
         commit: None,
     };
-    let outcome = super::check::check_plan(&repo, &config, &plan, true, false)?;
+    // Everything the rules find, the current baseline ignored: the new baseline accepts it all.
+    let scope = Scope {
+        baseline: Baseline::Ignore,
+        ..Scope::EVERYTHING
+    };
+    let outcome = super::check::check_plan(&repo, &config, &plan, scope)?;
     let accepted: Vec<_> = outcome
         .findings
         .into_iter()

@@ -1,6 +1,6 @@
 //! The evolution changelog: entries built from structural diffs, rendered as Markdown a person
-//! reads, parsed back by their machine markers, and the fingerprint that makes them idempotent.
-//! Pure: diffs and text in, text and data out.
+//! reads, parsed back by their machine markers, and the fingerprint that makes them idempotent;
+//! `verify` judges what one commit recorded. Pure: diffs and text in, text and data out.
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -385,6 +385,9 @@ pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Re
     }
     Reconciled::Write(text)
 }
+
+mod verify;
+pub use verify::{merged_parents, verify, Evidence, Recorded};
 
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod date;
 pub mod diff;
 pub mod finding;
+pub mod gate;
 pub mod hooks;
 pub mod init;
 pub mod json;

@@ -8,7 +8,7 @@ use crate::core::config::Kind;
 use crate::core::diff::ArtifactDiff;
 use crate::core::finding::Finding;
 use crate::core::json::Digest32;
-use crate::core::snapshot::CommitInfo;
+use crate::core::snapshot::{CommitInfo, Source};
 
 /// Version of every JSON output's schema.
 pub const JSON_VERSION: u32 = 1;
@@ -33,6 +33,27 @@ pub struct Refused {
     pub line: usize,
     pub column: usize,
     pub message: String,
+}
+
+impl Refused {
+    /// A document the JSON parser refused in `snapshot`, at the position the parser gave.
+    pub fn parse(path: &str, snapshot: &Source, e: &crate::core::json::parse::Error) -> Refused {
+        Refused {
+            path: path.to_string(),
+            snapshot: snapshot.to_string(),
+            rule: crate::core::rules::RuleId::for_parse_error(&e.kind),
+            line: e.line,
+            column: e.column,
+            message: e.kind.to_string(),
+        }
+    }
+}
+
+/// Why a governed path was not parsed.
+#[derive(Debug)]
+pub enum NotParsed {
+    Skipped(Skipped),
+    Refused(Refused),
 }
 
 /// One artifact's hashes.

@@ -68,6 +68,14 @@ impl Content<'_> {
             Content::Owned(v) => v,
         }
     }
+
+    /// The bytes, owned (copied out of libgit2 for a blob).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Content::Blob(b) => b.content().to_vec(),
+            Content::Owned(v) => v,
+        }
+    }
 }
 
 /// Why an object's content was not read.

@@ -1,0 +1,160 @@
+use super::*;
+use crate::core::changelog::{parts, Entry, HEADER};
+use crate::core::config::Kind;
+use crate::core::json::canonical::{self, sha256};
+use crate::core::json::{parse as parse_json, Limits};
+
+fn tree(text: &str) -> crate::core::json::Node<'_> {
+    parse_json(text.as_bytes(), &Limits::default()).unwrap()
+}
+
+fn diff(before: &str, after: &str) -> ArtifactDiff {
+    let (b, a) = (tree(before), tree(after));
+    let hashes = |n: &crate::core::json::Node<'_>, raw: &str| crate::core::artifact::Hashes {
+        raw: sha256(raw.as_bytes()),
+        canonical: canonical::hash(n),
+        size: raw.len() as u64,
+    };
+    let (bh, ah) = (hashes(&b, before), hashes(&a, after));
+    ArtifactDiff::build(
+        "reg.json",
+        Kind::Registry,
+        "id",
+        Some((&bh, &b)),
+        Some((&ah, &a)),
+    )
+}
+
+const R1: &str = r#"{"domains": [{"id": "a", "tempo": 1}]}"#;
+const R2: &str = r#"{"domains": [{"id": "a", "tempo": 2}]}"#;
+const R3: &str = r#"{"domains": [{"id": "a", "tempo": 2}, {"id": "b", "tempo": 3}]}"#;
+
+/// The changelog text with one entry per diff, in order.
+fn changelog(diffs: &[ArtifactDiff]) -> String {
+    let mut text = HEADER.to_string();
+    for d in diffs {
+        let entry = Entry::new(
+            "2026-01-02".into(),
+            "Ada <ada@example.com>".into(),
+            parts(std::slice::from_ref(d), Metadata::Record),
+        );
+        text.push('\n');
+        text.push_str(&entry.render());
+    }
+    text
+}
+
+fn commit(parents: &[&str]) -> CommitInfo {
+    CommitInfo {
+        id: "c0ffee0000111122223333".into(),
+        summary: "change a".into(),
+        parent: parents.first().map(|p| p.to_string()),
+        parents: parents.iter().map(|p| p.to_string()).collect(),
+        author: "Ada <ada@example.com>".into(),
+        author_time: 0,
+        author_offset: 0,
+    }
+}
+
+fn rules(commit: CommitInfo, text: String, parent_text: String, evidence: Evidence) -> Vec<String> {
+    let r = Recorded {
+        commit,
+        path: "CHANGELOG.md".into(),
+        text,
+        parent_text,
+        evidence,
+    };
+    verify(&r, Metadata::Record)
+        .iter()
+        .map(|f| {
+            assert_eq!(f.commit.as_deref(), Some("c0ffee0000111122223333"));
+            f.rule.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_structural_change_needs_its_entry_once() {
+    let change = || Evidence::Changes(vec![diff(R1, R2)]);
+    let own = changelog(&[diff(R1, R2)]);
+    let c = || commit(&["p"]);
+    assert!(rules(c(), own.clone(), HEADER.into(), change()).is_empty());
+    assert_eq!(
+        rules(c(), HEADER.into(), HEADER.into(), change()),
+        ["changelog-missing"]
+    );
+    assert_eq!(
+        rules(c(), changelog(&[diff(R2, R3)]), HEADER.into(), change()),
+        ["changelog-extra", "changelog-missing"]
+    );
+    assert_eq!(
+        rules(
+            c(),
+            changelog(&[diff(R1, R2), diff(R1, R2)]),
+            HEADER.into(),
+            change()
+        ),
+        ["changelog-duplicate"]
+    );
+    // No structural change: any added entry is extra.
+    assert_eq!(
+        rules(c(), own, HEADER.into(), Evidence::Changes(Vec::new())),
+        ["changelog-extra"]
+    );
+}
+
+#[test]
+fn removing_an_entry_is_missing_history() {
+    let earlier = changelog(&[diff(R2, R3)]);
+    assert_eq!(
+        rules(
+            commit(&["p"]),
+            HEADER.into(),
+            earlier,
+            Evidence::Changes(Vec::new())
+        ),
+        ["changelog-missing"]
+    );
+}
+
+#[test]
+fn a_merge_adds_only_what_it_merges() {
+    let merged = changelog(&[diff(R1, R2)]);
+    let c = || commit(&["p", "q"]);
+    assert!(rules(
+        c(),
+        merged.clone(),
+        HEADER.into(),
+        Evidence::Merged(vec![merged.clone()])
+    )
+    .is_empty());
+    assert_eq!(
+        rules(
+            c(),
+            merged.clone(),
+            HEADER.into(),
+            Evidence::Merged(vec![HEADER.into()])
+        ),
+        ["changelog-extra"]
+    );
+    let twice = changelog(&[diff(R1, R2), diff(R1, R2)]);
+    assert_eq!(
+        rules(
+            c(),
+            twice.clone(),
+            HEADER.into(),
+            Evidence::Merged(vec![twice])
+        ),
+        ["changelog-duplicate"]
+    );
+}
+
+#[test]
+fn only_a_merge_is_judged_by_its_merged_parents() {
+    assert_eq!(merged_parents(&commit(&[])), None);
+    assert_eq!(merged_parents(&commit(&["p"])), None);
+    assert_eq!(
+        merged_parents(&commit(&["p", "q", "r"])),
+        Some(&["q".to_string(), "r".to_string()][..])
+    );
+}

@@ -1,0 +1,499 @@
+//! The commit gate's decisions: what a check of one snapshot must read (`select`) and what it
+//! reports from what was read (`check`). Targets are the changed governed artifacts (all of them
+//! with `--all` or when audit.toml changed, and those whose audit.lock entry changed); the
+//! "world" of registries, sequences and plans is read when one of them changed; a cross-artifact
+//! finding is reported only when a path it involves changed; severities, waivers and the
+//! baseline then decide what blocks. Pure: `commands::check` gathers the `Facts`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::core::artifact::{self, Parsed};
+use crate::core::config::{self, Artifact, Config, ConfigError, Kind};
+use crate::core::finding::{self, Finding};
+use crate::core::json::{self, Node};
+use crate::core::lockfile::{self, Lockfile};
+use crate::core::report::{NotParsed, Refused};
+use crate::core::rules::governance::{self, Doc};
+use crate::core::rules::integrity::{self, Subject};
+use crate::core::snapshot::Source;
+use crate::core::suppress::{self, Waiver};
+
+/// Whether the baseline file of the snapshot hides the findings it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baseline {
+    /// Findings the baseline accepts do not block (every gate).
+    Apply,
+    /// Report what the baseline would hide (to write a new one).
+    Ignore,
+}
+
+/// How much of a snapshot a check reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// Every governed artifact is a target, changed or not (`--all`).
+    pub everything: bool,
+    pub baseline: Baseline,
+}
+
+impl Scope {
+    /// What changed, with the baseline applied: the commit gate.
+    pub const CHANGES: Scope = Scope {
+        everything: false,
+        baseline: Baseline::Apply,
+    };
+    /// Every governed artifact, with the baseline applied.
+    pub const EVERYTHING: Scope = Scope {
+        everything: true,
+        baseline: Baseline::Apply,
+    };
+}
+
+/// Whether a check lists `path` in its snapshots: governed artifacts, audit.lock, audit.toml,
+/// the waivers and baseline files, plans and schemas. Only these are compared between snapshots.
+pub fn listed(config: &Config, path: &str) -> bool {
+    config.governing(path).is_some()
+        || path == lockfile::FILE_NAME
+        || path == config::FILE_NAME
+        || path == config.waivers
+        || path == config.baseline
+        || config.plans.iter().any(|p| p.path == path)
+        || config
+            .artifacts
+            .iter()
+            .any(|a| a.schema.as_deref() == Some(path))
+}
+
+/// What a check of one snapshot reads, decided before anything is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Every governed artifact is a target: `--all`, or audit.toml changed.
+    pub everything: bool,
+    /// The cross-artifact rules run: a registry, sequence or plan changed (or `everything`).
+    pub world: bool,
+    /// Governed artifacts checked themselves (and counted as checked).
+    pub targets: BTreeSet<String>,
+    /// Registries and sequences read only for the cross-artifact rules.
+    pub context: BTreeSet<String>,
+    /// Plans (present in the snapshot) read for plan coverage.
+    pub plans: BTreeSet<String>,
+    /// Schemas the targets name.
+    pub schemas: BTreeSet<String>,
+    /// Whether the rules ask which paths exist, so every path of the snapshot must be listed.
+    pub all_paths: bool,
+}
+
+impl Selection {
+    /// Whether the governed document at `path` is read.
+    pub fn reads(&self, path: &str) -> bool {
+        self.targets.contains(path) || self.context.contains(path)
+    }
+}
+
+/// Decides what to read: `present` are the listed paths of the snapshot checked, `changed` the
+/// listed paths that differ from the snapshot before, `lockfile` the checked snapshot's.
+pub fn select(
+    config: &Config,
+    present: &BTreeSet<String>,
+    changed: &BTreeSet<String>,
+    lockfile: Option<&Lockfile>,
+    scope: Scope,
+) -> Selection {
+    let lockfile_changed = changed.contains(lockfile::FILE_NAME);
+    let everything = scope.everything || changed.contains(config::FILE_NAME);
+    let world = everything
+        || changed.iter().any(|p| {
+            matches!(
+                config.governing(p).map(|a| a.kind),
+                Some(Kind::Registry | Kind::Sequence)
+            ) || config.plans.iter().any(|pl| pl.path == *p)
+        });
+    let mut selection = Selection {
+        everything,
+        world,
+        all_paths: world,
+        ..Selection::default()
+    };
+    for path in present {
+        let Some(artifact) = config.governing(path) else {
+            continue;
+        };
+        let target = everything
+            || changed.contains(path)
+            || (lockfile_changed && lockfile.is_some_and(|l| l.locks.contains_key(path)));
+        if target {
+            selection.targets.insert(path.clone());
+            if let Some(schema) = &artifact.schema {
+                selection.schemas.insert(schema.clone());
+            }
+            if !artifact.path_keys.is_empty() {
+                selection.all_paths = true;
+            }
+        } else if world && matches!(artifact.kind, Kind::Registry | Kind::Sequence) {
+            selection.context.insert(path.clone());
+        }
+    }
+    if world {
+        selection.plans = config
+            .plans
+            .iter()
+            .filter(|p| present.contains(&p.path))
+            .map(|p| p.path.clone())
+            .collect();
+    }
+    selection
+}
+
+/// Everything a check of one snapshot needs, read as `select` asked.
+#[derive(Debug)]
+pub struct Facts {
+    /// The snapshot checked.
+    pub source: Source,
+    /// The commit checked, for `--rev` and `--range`; stamped on every finding.
+    pub commit: Option<String>,
+    /// The listed paths (`listed`) the snapshot holds.
+    pub present: BTreeSet<String>,
+    /// The listed paths that differ from the snapshot before (added, removed or modified).
+    pub changed: BTreeSet<String>,
+    /// The snapshot's audit.lock.
+    pub lockfile: Option<Lockfile>,
+    /// The governed documents `Selection::reads`: their bytes, or why they were not read.
+    pub documents: BTreeMap<String, Result<Vec<u8>, NotParsed>>,
+    /// The plans `Selection::plans`: their bytes, or why they were not read.
+    pub plans: BTreeMap<String, Result<Vec<u8>, NotParsed>>,
+    /// The schemas `Selection::schemas`; `None` when the snapshot lacks one.
+    pub schemas: BTreeMap<String, Option<Vec<u8>>>,
+    /// Every path of the snapshot, when `Selection::all_paths`.
+    pub paths: Option<BTreeSet<String>>,
+    /// The snapshot's waivers (none without a file), or why they cannot be used.
+    pub waivers: Result<Vec<Waiver>, ConfigError>,
+    /// The snapshot's baseline (empty without a file), or why it cannot be used.
+    pub baseline: Result<suppress::Baseline, ConfigError>,
+    /// `YYYY-MM-DD`, for waiver expiry.
+    pub today: String,
+}
+
+/// What one check found.
+#[derive(Debug)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    /// How many artifacts were targets.
+    pub checked: usize,
+}
+
+/// Why a check cannot run: it fails closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// A schema an artifact names cannot be read or compiled.
+    Schema { message: String, hint: &'static str },
+    /// A target that parsed for its own rules does not parse as plain JSON for its schema.
+    Document {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The waivers or baseline file is invalid.
+    Suppressions(ConfigError),
+}
+
+/// A document read for a check: in full (hashes, lock block) when it is checked itself, or
+/// only its tree when just the cross-artifact rules read it.
+enum Loaded<'c> {
+    Full(Parsed<'c>),
+    Tree(Node<'c>),
+}
+
+impl<'c> Loaded<'c> {
+    fn root(&self) -> &Node<'c> {
+        match self {
+            Loaded::Full(p) => &p.root,
+            Loaded::Tree(root) => root,
+        }
+    }
+}
+
+/// One document a check parsed.
+struct Read<'c> {
+    path: &'c str,
+    artifact: &'c Artifact,
+    bytes: &'c [u8],
+    loaded: Loaded<'c>,
+}
+
+impl<'c> Read<'c> {
+    fn doc(&self) -> Doc<'_, 'c> {
+        Doc {
+            path: self.path,
+            artifact: self.artifact,
+            bytes: self.bytes,
+            root: self.loaded.root(),
+        }
+    }
+}
+
+/// Checks one snapshot: every target's own rules, the cross-artifact rules that involve a
+/// change, stale audit.lock entries; then severities, waivers and the baseline (unless
+/// `scope.baseline` ignores it), sorted, stamped with the commit.
+pub fn check(config: &Config, facts: &Facts, scope: Scope) -> Result<Outcome, Stop> {
+    let selection = select(
+        config,
+        &facts.present,
+        &facts.changed,
+        facts.lockfile.as_ref(),
+        scope,
+    );
+    let everything = selection.everything;
+    let changed = &facts.changed;
+    let mut findings = Vec::new();
+
+    // Only targets report what cannot be read.
+    let mut contents = Vec::new();
+    for (path, read) in &facts.documents {
+        let Some(artifact) = config.governing(path) else {
+            continue;
+        };
+        let target = selection.targets.contains(path);
+        if !target && !selection.context.contains(path) {
+            continue;
+        }
+        match read {
+            Ok(bytes) => contents.push((path.as_str(), artifact, bytes.as_slice(), target)),
+            Err(NotParsed::Skipped(s)) if target => findings.push(integrity::skipped(s)),
+            Err(NotParsed::Refused(r)) if target => findings.push(integrity::refused(r)),
+            Err(_) => {}
+        }
+    }
+    let mut parsed: Vec<Read<'_>> = Vec::new();
+    for (path, artifact, bytes, target) in contents {
+        if target {
+            match artifact::analyze(bytes, artifact, &config.limits) {
+                Ok(p) => parsed.push(Read {
+                    path,
+                    artifact,
+                    bytes,
+                    loaded: Loaded::Full(p),
+                }),
+                Err(e) => {
+                    findings.push(integrity::refused(&Refused::parse(path, &facts.source, &e)))
+                }
+            }
+        } else if let Ok(root) = artifact::tree(bytes, artifact, &config.limits) {
+            // Only read by the cross-artifact rules: no hashes needed.
+            parsed.push(Read {
+                path,
+                artifact,
+                bytes,
+                loaded: Loaded::Tree(root),
+            });
+        }
+    }
+
+    let dirs = facts.paths.as_ref().map(dirs_of).unwrap_or_default();
+    let exists = |p: &str| {
+        facts
+            .paths
+            .as_ref()
+            .is_some_and(|s| s.contains(p) || dirs.contains(p))
+    };
+
+    let mut schemas: BTreeMap<&str, jsonschema::Validator> = BTreeMap::new();
+    for read in &parsed {
+        let Loaded::Full(p) = &read.loaded else {
+            continue;
+        };
+        let (path, artifact, bytes) = (read.path, read.artifact, read.bytes);
+        findings.extend(integrity::artifact(&Subject {
+            path,
+            artifact,
+            bytes,
+            parsed: p,
+            lockfile: facts.lockfile.as_ref(),
+            limits: &config.limits,
+        }));
+        let doc = read.doc();
+        if artifact.kind == Kind::Sequence {
+            findings.extend(governance::sequence_rules(
+                &doc,
+                artifact.event_pattern.as_ref(),
+            ));
+        }
+        if !artifact.path_keys.is_empty() {
+            let skip: &[&str] = if artifact.kind == Kind::Registry {
+                &["sequenceFile"]
+            } else {
+                &[]
+            };
+            findings.extend(governance::path_rules(&doc, &exists, skip));
+        }
+        if let Some(schema_path) = &artifact.schema {
+            if !schemas.contains_key(schema_path.as_str()) {
+                let bytes = facts.schemas.get(schema_path).and_then(Option::as_deref);
+                let validator = compile_schema(schema_path, bytes, &facts.source)?;
+                schemas.insert(schema_path, validator);
+            }
+            let full = json::parse(bytes, &config.limits).map_err(|e| Stop::Document {
+                path: path.to_string(),
+                line: e.line,
+                column: e.column,
+                message: e.kind.to_string(),
+            })?;
+            if let Some(v) = schemas.get(schema_path.as_str()) {
+                findings.extend(governance::schema_findings(&doc, &full, v, schema_path));
+            }
+        }
+    }
+
+    if selection.world {
+        let docs: Vec<Doc<'_, '_>> = parsed.iter().map(Read::doc).collect();
+        let registries: Vec<Doc<'_, '_>> = docs
+            .iter()
+            .copied()
+            .filter(|d| d.artifact.kind == Kind::Registry)
+            .collect();
+        let sequences: Vec<Doc<'_, '_>> = docs
+            .iter()
+            .copied()
+            .filter(|d| d.artifact.kind == Kind::Sequence)
+            .collect();
+        let mut involved = governance::cross(&registries, &sequences, &exists);
+        for pl in &config.plans {
+            let Some(read) = facts.plans.get(&pl.path) else {
+                continue;
+            };
+            // Like any artifact, an unreadable plan blocks only when it changed (or with --all).
+            let report = everything || changed.contains(pl.path.as_str());
+            let bytes = match read {
+                Ok(bytes) => bytes.as_slice(),
+                Err(NotParsed::Skipped(s)) => {
+                    if report {
+                        findings.push(integrity::skipped(s));
+                    }
+                    continue;
+                }
+                Err(NotParsed::Refused(r)) => {
+                    if report {
+                        findings.push(integrity::refused(r));
+                    }
+                    continue;
+                }
+            };
+            let root = match json::parse(bytes, &config.limits) {
+                Ok(root) => root,
+                Err(e) => {
+                    if report {
+                        findings.push(integrity::refused(&Refused::parse(
+                            &pl.path,
+                            &facts.source,
+                            &e,
+                        )));
+                    }
+                    continue;
+                }
+            };
+            let plain = Artifact::plain_json(&pl.path);
+            let doc = Doc {
+                path: &pl.path,
+                artifact: &plain,
+                bytes,
+                root: &root,
+            };
+            let mut found = governance::plan_coverage(&doc, &pl.ids, &registries);
+            for (_, inv) in &mut found {
+                inv.push(pl.path.clone());
+            }
+            involved.extend(found);
+        }
+        for (f, inv) in involved {
+            if everything
+                || changed.contains(f.path.as_str())
+                || inv.iter().any(|p| changed.contains(p.as_str()))
+            {
+                findings.push(f);
+            }
+        }
+    }
+
+    let removed_any = changed
+        .iter()
+        .any(|p| config.governing(p).is_some() && !facts.present.contains(p));
+    if let Some(l) = &facts.lockfile {
+        if everything || changed.contains(lockfile::FILE_NAME) || removed_any {
+            findings.extend(integrity::stale_locks(l, &|p| facts.present.contains(p)));
+        }
+    }
+
+    let waivers = facts
+        .waivers
+        .as_ref()
+        .map_err(|e| Stop::Suppressions(e.clone()))?;
+    let ignored = suppress::Baseline::default();
+    let baseline = match scope.baseline {
+        Baseline::Ignore => &ignored,
+        Baseline::Apply => facts
+            .baseline
+            .as_ref()
+            .map_err(|e| Stop::Suppressions(e.clone()))?,
+    };
+    let mut findings = suppress::settle(
+        findings,
+        config,
+        waivers,
+        &config.waivers,
+        baseline,
+        &facts.today,
+        scope.everything,
+    );
+    finding::sort(&mut findings);
+    if let Some(id) = &facts.commit {
+        for f in &mut findings {
+            f.commit = Some(id.clone());
+        }
+    }
+    Ok(Outcome {
+        findings,
+        checked: selection.targets.len(),
+    })
+}
+
+/// Every directory that holds one of `paths` (`a` and `a/b` for `a/b/c.json`).
+fn dirs_of(paths: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
+    for p in paths {
+        let mut at = p.as_str();
+        while let Some((dir, _)) = at.rsplit_once('/') {
+            if !dirs.insert(dir.to_string()) {
+                break;
+            }
+            at = dir;
+        }
+    }
+    dirs
+}
+
+/// Compiles the JSON Schema at `path` (`bytes`: its content in `source`, if any), offline. A
+/// schema that cannot be read or compiled stops the check: it cannot run, so it fails closed.
+fn compile_schema(
+    path: &str,
+    bytes: Option<&[u8]>,
+    source: &Source,
+) -> Result<jsonschema::Validator, Stop> {
+    let hint = "fix `schema` in audit.toml, or commit the schema it names";
+    let Some(bytes) = bytes else {
+        return Err(Stop::Schema {
+            message: format!("the schema {path} is not in the {source}"),
+            hint,
+        });
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Stop::Schema {
+        message: format!("the schema {path} is not valid JSON: {e}"),
+        hint,
+    })?;
+    jsonschema::validator_for(&value).map_err(|e| Stop::Schema {
+        message: format!("the schema {path} cannot be used offline: {e}"),
+        hint:
+            "git-audit validates offline (drafts 4 to 2020-12); a schema must not need the network",
+    })
+}
+
+#[cfg(test)]
+mod tests;
