@@ -1,3 +1,5 @@
+//! Unit tests of `changelog verify`'s pure half: missing, extra, duplicate and removed entries, merges.
+
 use super::*;
 use crate::core::changelog::{parts, Entry, HEADER};
 use crate::core::config::Kind;
