@@ -6,6 +6,7 @@
 
 mod support;
 
+mod adversarial;
 mod architecture;
 mod changelog;
 mod check;
