@@ -121,7 +121,12 @@ pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, scope: Scope) -> Re
 /// Reads one plan's facts: the listed paths of both snapshots (to know what changed), audit.lock,
 /// then only what the selection names (unchanged artifacts outside it, and blobs equal on both
 /// sides, are never read), the waivers, the baseline and today's date.
-pub fn gather(repo: &Repo, config: &Config, plan: &Plan, scope: Scope) -> Result<Facts> {
+pub fn gather<'r>(
+    repo: &'r Repo,
+    config: &Config,
+    plan: &Plan,
+    scope: Scope,
+) -> Result<Facts<Content<'r>>> {
     let listed = |p: &str| gate::listed(config, p);
     let before = repo.snapshot(&plan.before, &listed)?;
     let after = repo.snapshot(&plan.after, &listed)?;
@@ -141,9 +146,10 @@ pub fn gather(repo: &Repo, config: &Config, plan: &Plan, scope: Scope) -> Result
     let present: BTreeSet<String> = after.entries.keys().cloned().collect();
     let selection = gate::select(config, &present, &changed, lockfile.as_ref(), scope);
 
-    let read = |path: &str, object: &Object| -> Result<std::result::Result<Vec<u8>, NotParsed>> {
-        Ok(super::load(repo, &plan.after, path, object, &config.limits)?.map(Content::into_bytes))
-    };
+    let read =
+        |path: &str, object: &Object| -> Result<std::result::Result<Content<'r>, NotParsed>> {
+            super::load(repo, &plan.after, path, object, &config.limits)
+        };
     let mut documents = BTreeMap::new();
     for (path, object) in &after.entries {
         if selection.reads(path) {

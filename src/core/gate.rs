@@ -143,9 +143,10 @@ pub fn select(
     selection
 }
 
-/// Everything a check of one snapshot needs, read as `select` asked.
+/// Everything a check of one snapshot needs, read as `select` asked. `B` holds a document's
+/// bytes: owned in tests, borrowed from git's object store in the gate (so nothing is copied).
 #[derive(Debug)]
-pub struct Facts {
+pub struct Facts<B = Vec<u8>> {
     /// The snapshot checked.
     pub source: Source,
     /// The commit checked, for `--rev` and `--range`; stamped on every finding.
@@ -157,9 +158,9 @@ pub struct Facts {
     /// The snapshot's audit.lock.
     pub lockfile: Option<Lockfile>,
     /// The governed documents `Selection::reads`: their bytes, or why they were not read.
-    pub documents: BTreeMap<String, Result<Vec<u8>, NotParsed>>,
+    pub documents: BTreeMap<String, Result<B, NotParsed>>,
     /// The plans `Selection::plans`: their bytes, or why they were not read.
-    pub plans: BTreeMap<String, Result<Vec<u8>, NotParsed>>,
+    pub plans: BTreeMap<String, Result<B, NotParsed>>,
     /// The schemas `Selection::schemas`; `None` when the snapshot lacks one.
     pub schemas: BTreeMap<String, Option<Vec<u8>>>,
     /// Every path of the snapshot, when `Selection::all_paths`.
@@ -234,7 +235,11 @@ impl<'c> Read<'c> {
 /// Checks one snapshot: every target's own rules, the cross-artifact rules that involve a
 /// change, stale audit.lock entries; then severities, waivers and the baseline (unless
 /// `scope.baseline` ignores it), sorted, stamped with the commit.
-pub fn check(config: &Config, facts: &Facts, scope: Scope) -> Result<Outcome, Stop> {
+pub fn check<B: AsRef<[u8]>>(
+    config: &Config,
+    facts: &Facts<B>,
+    scope: Scope,
+) -> Result<Outcome, Stop> {
     let selection = select(
         config,
         &facts.present,
@@ -257,7 +262,7 @@ pub fn check(config: &Config, facts: &Facts, scope: Scope) -> Result<Outcome, St
             continue;
         }
         match read {
-            Ok(bytes) => contents.push((path.as_str(), artifact, bytes.as_slice(), target)),
+            Ok(bytes) => contents.push((path.as_str(), artifact, bytes.as_ref(), target)),
             Err(NotParsed::Skipped(s)) if target => findings.push(integrity::skipped(s)),
             Err(NotParsed::Refused(r)) if target => findings.push(integrity::refused(r)),
             Err(_) => {}
@@ -363,7 +368,7 @@ pub fn check(config: &Config, facts: &Facts, scope: Scope) -> Result<Outcome, St
             // Like any artifact, an unreadable plan blocks only when it changed (or with --all).
             let report = everything || changed.contains(pl.path.as_str());
             let bytes = match read {
-                Ok(bytes) => bytes.as_slice(),
+                Ok(bytes) => bytes.as_ref(),
                 Err(NotParsed::Skipped(s)) => {
                     if report {
                         findings.push(integrity::skipped(s));

@@ -61,18 +61,16 @@ pub enum Content<'r> {
     Owned(Vec<u8>),
 }
 
+impl AsRef<[u8]> for Content<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
 impl Content<'_> {
     pub fn bytes(&self) -> &[u8] {
         match self {
             Content::Blob(b) => b.content(),
-            Content::Owned(v) => v,
-        }
-    }
-
-    /// The bytes, owned (copied out of libgit2 for a blob).
-    pub fn into_bytes(self) -> Vec<u8> {
-        match self {
-            Content::Blob(b) => b.content().to_vec(),
             Content::Owned(v) => v,
         }
     }
