@@ -9,6 +9,7 @@ pub mod date;
 pub mod diff;
 pub mod finding;
 pub mod gate;
+pub mod gitargs;
 pub mod hooks;
 pub mod init;
 pub mod json;

@@ -45,15 +45,10 @@ fn parent_of(pid: u32) -> Option<u32> {
     after.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Whether git's arguments are a `commit --amend`.
+/// Whether git's arguments are a `commit --amend` (parsed as git parses them:
+/// `core::gitargs`).
 pub fn is_amend(args: &[String]) -> bool {
-    let Some(at) = args.iter().position(|a| a == "commit") else {
-        return false;
-    };
-    // git accepts any unambiguous prefix of a long option: --am, --ame, --amen, --amend.
-    args[at + 1..]
-        .iter()
-        .any(|a| a.len() >= 4 && "--amend".starts_with(a.as_str()))
+    crate::core::gitargs::is_commit_amend(args)
 }
 
 #[cfg(test)]
@@ -67,12 +62,7 @@ mod tests {
     #[test]
     fn recognises_amend() {
         assert!(is_amend(&args("git commit --amend -m x")));
-        assert!(is_amend(&args("git -c a=b commit -q --amend")));
-        assert!(is_amend(&args("git commit --am -m x")));
-        assert!(is_amend(&args("git commit --amen")));
-        assert!(!is_amend(&args("git commit --a")));
-        assert!(!is_amend(&args("git commit -m --amend-is-a-message")));
-        assert!(!is_amend(&args("git merge --amend")));
+        assert!(!is_amend(&args("git commit -m --amend")));
     }
 
     #[cfg(unix)]
