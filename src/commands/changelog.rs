@@ -10,6 +10,7 @@ use crate::core::changelog::{self, Entry, Evidence, Found, Reconciled, Recorded}
 use crate::cli::{ChangelogCommand, ChangelogVerifyArgs, RebuildArgs, RecordArgs};
 use crate::core::config::Config;
 use crate::core::finding::{self, Finding};
+use crate::core::json::Digest32;
 use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
 use crate::io::fs::write_atomic;
@@ -124,7 +125,17 @@ pub fn record_as(
     };
     let base_text = text_at(repo, &base, path)?;
     let index_text = text_at(repo, &Source::Index, path)?;
-    let (new, changed) = match changelog::reconcile(&base_text, &index_text, entry.as_ref()) {
+    let theirs = staged_by_a_person(
+        repo,
+        &base,
+        amend,
+        path,
+        &base_text,
+        &index_text,
+        entry.as_ref(),
+    )?;
+    let reconciled = changelog::reconcile_keeping(&base_text, &index_text, entry.as_ref(), &theirs);
+    let (new, changed) = match reconciled {
         // An empty text stands for "no changelog" (text_at reads an absent file as "").
         Reconciled::Unchanged => ((!index_text.is_empty()).then(|| index_text.clone()), false),
         Reconciled::Write(text) => (Some(text), true),
@@ -158,6 +169,39 @@ pub fn record_as(
         &mut said,
     )?;
     Ok(said)
+}
+
+/// The entries the staged changelog adds that a person put there, which the hook leaves alone:
+/// those recording a transition the base's history made (a rebuilt changelog). An entry the
+/// amended commit added is the hook's own and is never theirs. The history is read only when
+/// an added entry is not this commit's.
+fn staged_by_a_person(
+    repo: &Repo,
+    base: &Source,
+    amend: bool,
+    path: &str,
+    base_text: &str,
+    index_text: &str,
+    entry: Option<&Entry>,
+) -> Result<Vec<Digest32>> {
+    let mut candidates = changelog::unexplained(base_text, index_text, entry);
+    let Source::Rev(base_rev) = base else {
+        return Ok(Vec::new());
+    };
+    if amend && !candidates.is_empty() {
+        let head_text = text_at(repo, &Source::head(), path)?;
+        let amended = changelog::added(&changelog::parse(base_text), &changelog::parse(&head_text));
+        candidates.retain(|c| !amended.iter().any(|f| f.fingerprint == *c));
+    }
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let history: Vec<Digest32> = history_entries(repo, repo.history(base_rev)?)?
+        .into_iter()
+        .map(|(_, e)| e.fingerprint)
+        .collect();
+    candidates.retain(|c| history.contains(c));
+    Ok(candidates)
 }
 
 /// Updates the work-tree copy of the changelog to `new` (`None`: removes it) only if it is one
@@ -368,7 +412,18 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
     let head_config = super::load_config(repo, &Source::head(), None)?;
     let mut text = changelog::HEADER.to_string();
     let mut count = 0;
-    for commit in list.iter().filter(|c| c.parents.len() <= 1) {
+    for (_, entry) in history_entries(repo, list)? {
+        text.push('\n');
+        text.push_str(&entry.render());
+        count += 1;
+    }
+    Ok((text, head_config.changelog.path, count))
+}
+
+/// The entry each commit of `list` (merges skipped) would have recorded, in `list`'s order.
+fn history_entries(repo: &Repo, list: Vec<CommitInfo>) -> Result<Vec<(CommitInfo, Entry)>> {
+    let mut out = Vec::new();
+    for commit in list.into_iter().filter(|c| c.parents.len() <= 1) {
         let after = Source::Rev(commit.id.clone());
         let config = super::load_config(repo, &after, None)?;
         if !config.changelog.enabled {
@@ -385,11 +440,9 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
             commit.author.clone(),
             parts,
         );
-        text.push('\n');
-        text.push_str(&entry.render());
-        count += 1;
+        out.push((commit, entry));
     }
-    Ok((text, head_config.changelog.path, count))
+    Ok(out)
 }
 
 fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {

@@ -333,10 +333,38 @@ pub enum Reconciled {
     Delete,
 }
 
+/// The entries the staged changelog adds over `base_text` that are not `entry`: the ones
+/// `reconcile` would remove unless they are the person's (see `reconcile_keeping`).
+pub fn unexplained(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Vec<Digest32> {
+    let wanted = entry.map(|e| e.fingerprint);
+    let mut kept_wanted = false;
+    let mut out = Vec::new();
+    for f in added(&parse(base_text), &parse(index_text)) {
+        if Some(f.fingerprint) == wanted && !kept_wanted {
+            kept_wanted = true;
+            continue;
+        }
+        out.push(f.fingerprint);
+    }
+    out
+}
+
 /// The changelog text after a commit whose entries must be exactly `entry` (or none): entries
 /// this commit added relative to `base` that are not `entry` are removed (a stale entry of an
 /// amended or replayed commit); `entry` is appended unless already added.
 pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Reconciled {
+    reconcile_keeping(base_text, index_text, entry, &[])
+}
+
+/// `reconcile`, leaving alone every added entry whose fingerprint is in `theirs`: entries a
+/// person staged (a rebuilt changelog's entries for earlier commits) are not the hook's to
+/// remove, and are committed as staged.
+pub fn reconcile_keeping(
+    base_text: &str,
+    index_text: &str,
+    entry: Option<&Entry>,
+    theirs: &[Digest32],
+) -> Reconciled {
     let base = parse(base_text);
     let now = parse(index_text);
     let added = added(&base, &now);
@@ -347,6 +375,9 @@ pub fn reconcile(base_text: &str, index_text: &str, entry: Option<&Entry>) -> Re
     for f in &added {
         if Some(f.fingerprint) == wanted && !kept_wanted {
             kept_wanted = true;
+            continue;
+        }
+        if theirs.contains(&f.fingerprint) {
             continue;
         }
         remove.push(f.span.clone());

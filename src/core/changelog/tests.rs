@@ -290,3 +290,33 @@ fn removing_two_adjacent_stale_entries_at_the_end() {
     assert_eq!(parse(&two).len(), 2);
     assert_eq!(write(reconcile(&base, &two, None)), base);
 }
+
+#[test]
+fn entries_a_person_staged_are_kept_and_only_the_stale_one_goes() {
+    let e1 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R2))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let e2 = entry(
+        &[diff("reg.json", Kind::Registry, Some(R1), Some(R_META))],
+        Metadata::Record,
+    )
+    .unwrap();
+    let base = HEADER.to_string();
+    let staged = format!("{HEADER}\n{}\n{}", e1.render(), e2.render());
+    assert_eq!(
+        unexplained(&base, &staged, None),
+        vec![e1.fingerprint, e2.fingerprint]
+    );
+    // e1 is theirs (say, rebuilt from history): only e2 goes, and nothing is appended.
+    let kept = write(reconcile_keeping(&base, &staged, None, &[e1.fingerprint]));
+    let found = parse(&kept);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].fingerprint, e1.fingerprint);
+    // Everything theirs and nothing to record: untouched.
+    assert_eq!(
+        reconcile_keeping(&base, &staged, None, &[e1.fingerprint, e2.fingerprint]),
+        Reconciled::Unchanged
+    );
+}

@@ -74,3 +74,54 @@ fn item_16_a_message_that_reads_amend_is_not_an_amend() {
     );
     verify_clean(&repo);
 }
+
+// ---- 11: a changelog a person staged is theirs -----------------------------------------------
+
+#[test]
+fn item_11_a_rebuilt_changelog_committed_is_committed_as_staged() {
+    // A history made before the tool: two structural changes, no changelog.
+    let repo = TestRepo::new();
+    repo.write("audit.toml", CONFIG);
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha", 1)]));
+    repo.commit_all("before the tool");
+    repo.write(
+        REG,
+        registry_of("2026-01-01", &[("a", "Alpha", 1), ("b", "Beta", 2)]),
+    );
+    repo.commit_all("still before");
+    repo.audit(["install"]).code(0);
+
+    repo.audit(["changelog", "rebuild"])
+        .code(0)
+        .stdout_has("2 entries");
+    let rebuilt = repo.read(LOG);
+    assert_eq!(markers(&rebuilt), 2);
+    repo.git(["add", LOG]);
+    let run = repo.commit("adopt git-audit");
+    run.code(0);
+    assert_eq!(
+        log_at(&repo, "HEAD"),
+        rebuilt,
+        "the staged changelog must be committed as staged:\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        repo.read(LOG),
+        rebuilt,
+        "the working copy must be left alone"
+    );
+    assert_eq!(repo.status(), "", "nothing left unstaged or staged");
+
+    // The next structural change appends its own entry after the rebuilt ones.
+    repo.write(
+        REG,
+        registry_of(
+            "2026-01-01",
+            &[("a", "Alpha", 1), ("b", "Beta", 2), ("c", "Gamma", 3)],
+        ),
+    );
+    repo.git(["add", REG]);
+    repo.commit("add c").code(0);
+    assert_eq!(markers(&log_at(&repo, "HEAD")), 3);
+    assert!(log_at(&repo, "HEAD").starts_with(&rebuilt));
+}
