@@ -175,6 +175,8 @@ prove() {
 	printf '%s\n' "$bad" >json-sequences/seq.json
 	git add json-sequences
 	expect blocked "bad commit is blocked" "json-sequences/seq.json" -- git commit -q -m "bad sequence"
+	git diff --cached --quiet -- EVOLUTION.md ||
+		fail "the blocked commit left a changelog entry staged"
 	git checkout -q HEAD -- json-sequences
 
 	expect ok "good push passes" "" -- git push -q origin main

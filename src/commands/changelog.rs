@@ -112,10 +112,8 @@ pub fn record_as(
     let path = config.changelog.path.as_str();
     let base = base_of(repo, amend)?;
     let report = super::diff::compare(repo, config, &base, &Source::Index)?;
-    if !report.errors.is_empty() {
-        // The check reports these; an entry cannot be built from a document that does not parse.
-        return Ok(said);
-    }
+    // A document that does not parse on either side has no transition (the check reports it);
+    // every other artifact's is recorded, exactly as `verify` expects (`verify_commit`).
     let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
     let entry = if parts.is_empty() {
         None

@@ -125,3 +125,113 @@ fn item_11_a_rebuilt_changelog_committed_is_committed_as_staged() {
     assert_eq!(markers(&log_at(&repo, "HEAD")), 3);
     assert!(log_at(&repo, "HEAD").starts_with(&rebuilt));
 }
+
+// ---- 15: hook and verify agree on transitions from and to an unreadable version --------------
+
+const OTHER: &str = "other.json";
+
+#[test]
+fn item_15_an_unreadable_document_does_not_stop_the_other_transitions_being_recorded() {
+    let repo = hooked();
+    let config = format!("{CONFIG}\n[[artifact]]\npath = \"{OTHER}\"\nkind = \"registry\"\nrequired-fields = [\"id\"]\n");
+    repo.write("audit.toml", &config);
+    repo.write(OTHER, registry_of("2026-01-01", &[("o", "Omega", 1)]));
+    repo.git(["add", "-A"]);
+    repo.commit("other").code(0);
+    verify_clean(&repo);
+
+    // Made with --no-verify: OTHER does not parse, and REG changes structurally.
+    repo.write(OTHER, "{ \"domains\": [ , ] }\n");
+    repo.write(
+        REG,
+        registry_of("2026-01-01", &[("a", "Alpha", 1), ("b", "Beta", 2)]),
+    );
+    repo.git(["add", "-A"]);
+    repo.git_run(["commit", "--no-verify", "-m", "broken"])
+        .code(0);
+    repo.audit(["changelog", "verify"])
+        .code(1)
+        .stdout_has("changelog-missing");
+    // The documented remedy records the entry verify asks for.
+    repo.audit(["changelog", "record", "--amend"])
+        .code(0)
+        .stdout_has("recorded changelog entry");
+    repo.git_run(["commit", "--amend", "--no-edit", "--no-verify"])
+        .code(0);
+    verify_clean(&repo);
+
+    // The next commit fixes OTHER and changes REG again: the hook records REG's transition.
+    repo.write(OTHER, registry_of("2026-01-01", &[("o", "Omega", 1)]));
+    repo.write(
+        REG,
+        registry_of(
+            "2026-01-01",
+            &[("a", "Alpha", 1), ("b", "Beta", 2), ("c", "Gamma", 3)],
+        ),
+    );
+    repo.git(["add", "-A"]);
+    let run = repo.commit("fix other, add c");
+    run.code(0).stderr_has("recorded changelog entry");
+    verify_clean(&repo);
+    // `ci` of the fixing commit agrees.
+    repo.audit(["ci", "--base", "HEAD~1"]).code(0);
+}
+
+// ---- 12: the framework's changelog hook never records what the gate rejects ------------------
+
+/// The `entry` of hook `id` in .pre-commit-hooks.yaml, split into words.
+fn framework_entry(id: &str) -> Vec<String> {
+    let yaml = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("read .pre-commit-hooks.yaml");
+    let mut in_hook = false;
+    for line in yaml.lines() {
+        if let Some(rest) = line.strip_prefix("- id: ") {
+            in_hook = rest.trim() == id;
+        } else if let (true, Some(entry)) = (in_hook, line.trim().strip_prefix("entry: ")) {
+            return entry.split_whitespace().map(String::from).collect();
+        }
+    }
+    panic!("no hook {id} with an entry in .pre-commit-hooks.yaml");
+}
+
+#[test]
+fn item_12_the_framework_changelog_hook_records_nothing_the_gate_rejects() {
+    for id in ["git-audit-changelog", "git-audit-changelog-system"] {
+        let entry = framework_entry(id);
+        assert_eq!(entry[0], "git-audit", "{id}: {entry:?}");
+        let repo = TestRepo::new();
+        repo.write(
+            "audit.toml",
+            CONFIG.replace(r#"["id"]"#, r#"["id", "name"]"#),
+        );
+        repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha", 1)]));
+        repo.commit_all("init");
+        // A structural change the gate rejects: domain b has no name.
+        repo.write(
+            REG,
+            r#"{"metadata": {"generated": "x"}, "domains": [{"id": "a", "name": "Alpha", "status": "active", "tempo": 1}, {"id": "b"}]}"#,
+        );
+        repo.git(["add", REG]);
+        repo.audit(["check"]).code(1);
+        // The framework runs the changelog id on its own (after a failed `git-audit` id
+        // without fail_fast, or before it): it must fail too, and stage nothing.
+        let run = repo.audit(&entry[1..]);
+        assert_ne!(run.code, 0, "{id} passed a commit the gate rejects");
+        assert_eq!(
+            repo.git(["diff", "--cached", "--name-only"]).trim(),
+            REG,
+            "{id} staged something for a rejected commit"
+        );
+        assert!(!repo.path(LOG).exists(), "{id} wrote {LOG}");
+        // Once the change passes, the same entry point records it.
+        repo.write(
+            REG,
+            registry_of("2026-01-01", &[("a", "Alpha", 1), ("b", "Beta", 2)]),
+        );
+        repo.git(["add", REG]);
+        repo.audit(&entry[1..]).code(0);
+        assert_eq!(markers(&repo.staged(LOG)), 1, "{id}");
+    }
+}
