@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::core::classify::Class;
 pub use crate::core::config::Metadata;
 use crate::core::diff::{ArtifactDiff, Change, Item, ItemKind, Status};
+use crate::core::escape;
 use crate::core::json::canonical::sha256;
 use crate::core::json::Digest32;
 
@@ -120,13 +121,13 @@ impl Entry {
         let _ = writeln!(
             out,
             "## {} · {} · `{}`\n",
-            self.date,
-            self.author,
+            escape::terminal(&self.date),
+            escape::terminal(&self.author),
             &self.fingerprint.hex()[..12]
         );
         for part in &self.parts {
             let d = &part.diff;
-            let _ = writeln!(out, "### `{}` ({})\n", d.path, d.kind);
+            let _ = writeln!(out, "### {} ({})\n", escape::markdown_code(&d.path), d.kind);
             let _ = writeln!(
                 out,
                 "- fingerprint: `{}` → `{}`",
@@ -199,7 +200,7 @@ fn item_line(item: &Item) -> String {
     } else {
         &item.id
     };
-    let mut line = format!("{change} {kind} `{}`", id.replace('`', "'"));
+    let mut line = format!("{change} {kind} {}", escape::markdown_code(id));
     if item.change == Change::Changed && !item.changes.is_empty() {
         let mut fields: Vec<String> = item
             .changes
@@ -208,7 +209,7 @@ fn item_line(item: &Item) -> String {
                 if c.pointer.is_root() {
                     "(whole)".to_string()
                 } else {
-                    format!("`{}`", c.pointer.to_string().replace('`', "'"))
+                    escape::markdown_code(&c.pointer.to_string())
                 }
             })
             .collect();
@@ -249,8 +250,10 @@ pub fn parse(text: &str) -> Vec<Found> {
             start = Some(here);
             transitions.clear();
             path = None;
-        } else if let Some(rest) = l.strip_prefix("### `") {
-            path = rest.split_once("` (").map(|(p, _)| p.to_string());
+        } else if let Some(rest) = l.strip_prefix("### ").filter(|r| r.starts_with('`')) {
+            path = escape::parse_markdown_code(rest)
+                .filter(|(_, after)| after.starts_with(" ("))
+                .map(|(p, _)| p);
         } else if let Some(rest) = l.strip_prefix("- fingerprint: `") {
             if let (Some(p), Some((before, after))) = (&path, parse_pair(rest)) {
                 transitions.push(Transition {

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod config;
 pub mod date;
 pub mod diff;
+pub mod escape;
 pub mod finding;
 pub mod gate;
 pub mod gitargs;

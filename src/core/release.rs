@@ -1,6 +1,7 @@
 //! Release notes from a structural diff: grouped into breaking, added, changed and metadata,
 //! with a suggested semantic version bump. Pure: diffs and counts in, notes out.
 
+use crate::core::escape;
 use serde::Serialize;
 
 use crate::core::classify::Class;
@@ -76,7 +77,16 @@ fn renamed_wiring(item: &Item) -> Vec<String> {
             let field = c.pointer.tokens().first().map(String::as_str);
             matches!(field, Some("handler" | "event")) && c.pointer.tokens().len() == 1
         })
-        .map(|c| format!("{} {} → {}", c.pointer.tokens()[0], c.before, c.after))
+        .map(|c| {
+            let value =
+                |v: &dyn std::fmt::Display| escape::markdown_text(&v.to_string()).into_owned();
+            format!(
+                "{} {} → {}",
+                escape::markdown_text(&c.pointer.tokens()[0]),
+                value(&c.before),
+                value(&c.after)
+            )
+        })
         .collect()
 }
 
@@ -92,7 +102,7 @@ pub fn group(diffs: &[ArtifactDiff]) -> (Vec<Note>, Vec<Note>, Vec<Note>, Vec<No
                     path: d.path.clone(),
                     kind: "artifact",
                     id: d.path.clone(),
-                    text: format!("removed {} `{}`", d.kind, d.path),
+                    text: format!("removed {} {}", d.kind, escape::markdown_code(&d.path)),
                 });
                 continue;
             }
@@ -100,7 +110,7 @@ pub fn group(diffs: &[ArtifactDiff]) -> (Vec<Note>, Vec<Note>, Vec<Note>, Vec<No
                 path: d.path.clone(),
                 kind: "artifact",
                 id: d.path.clone(),
-                text: format!("added {} `{}`", d.kind, d.path),
+                text: format!("added {} {}", d.kind, escape::markdown_code(&d.path)),
             }),
             Status::Modified => {}
         }
@@ -115,7 +125,7 @@ pub fn group(diffs: &[ArtifactDiff]) -> (Vec<Note>, Vec<Note>, Vec<Note>, Vec<No
             let label = if item.id.is_empty() {
                 kind.to_string()
             } else {
-                format!("{kind} `{}`", item.id)
+                format!("{kind} {}", escape::markdown_code(&item.id))
             };
             match (item.change, item.class) {
                 (Change::Removed, Class::Structural) if item.kind != ItemKind::Member => {
@@ -130,8 +140,11 @@ pub fn group(diffs: &[ArtifactDiff]) -> (Vec<Note>, Vec<Note>, Vec<Note>, Vec<No
                 _ => {
                     let renames = renamed_wiring(item);
                     if renames.is_empty() {
-                        let fields: Vec<String> =
-                            item.changes.iter().map(|c| c.pointer.to_string()).collect();
+                        let fields: Vec<String> = item
+                            .changes
+                            .iter()
+                            .map(|c| escape::markdown_text(&c.pointer.to_string()).into_owned())
+                            .collect();
                         let detail = if fields.is_empty() || fields.iter().all(|f| f.is_empty()) {
                             String::new()
                         } else {

@@ -6,6 +6,7 @@ use super::{short_value, write_error, Paint};
 use crate::core::classify::Class;
 use crate::core::diff::tree::Op;
 use crate::core::diff::{ArtifactDiff, Change, FieldChange, Item, Status, Summary};
+use crate::core::escape;
 use crate::core::report::DiffReport;
 use crate::error::Result;
 
@@ -31,7 +32,7 @@ fn item_name(item: &Item) -> String {
     if item.id.is_empty() {
         format!("({})", item.kind.as_str())
     } else {
-        item.id.clone()
+        escape::terminal(&item.id).into_owned()
     }
 }
 
@@ -39,7 +40,7 @@ fn change_text(c: &FieldChange) -> String {
     let pointer = if c.pointer.is_root() {
         "(whole)".to_string()
     } else {
-        c.pointer.to_string()
+        escape::terminal(&c.pointer.to_string()).into_owned()
     };
     match c.op {
         Op::Added => format!("+ {pointer}: {}", short_value(&c.after, 60)),
@@ -58,7 +59,10 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
     let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(write_error);
     w(
         out,
-        paint.dim(&format!("{} → {}", report.before, report.after)),
+        paint.dim(&escape::terminal(&format!(
+            "{} → {}",
+            report.before, report.after
+        ))),
     )?;
     if report.artifacts.is_empty() && report.errors.is_empty() {
         w(out, "no governed artifact changed".into())?;
@@ -75,7 +79,7 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
                 out,
                 format!(
                     "{letter} {}  {status}: {}",
-                    paint.bold(&d.path),
+                    paint.bold(&escape::terminal(&d.path)),
                     paint.dim("the canonical hash is the same; only whitespace, key order or excluded parts changed (rawHash differs)")
                 ),
             )?;
@@ -85,7 +89,7 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
             out,
             format!(
                 "{letter} {}  {} {status}  {}",
-                paint.bold(&d.path),
+                paint.bold(&escape::terminal(&d.path)),
                 d.kind,
                 summary_line(d)
             ),
@@ -124,8 +128,8 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
                     "  {} {} {}: {}",
                     paint.yellow("!"),
                     p.side.as_str(),
-                    p.pointer,
-                    p.message
+                    escape::terminal(&p.pointer.to_string()),
+                    escape::terminal(&p.message)
                 ),
             )?;
         }
@@ -134,16 +138,12 @@ pub fn human(out: &mut dyn Write, report: &DiffReport, paint: Paint) -> Result<(
 }
 
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    escape::markdown_text(s).replace('|', "\\|")
 }
 
 fn code(s: &str) -> String {
-    // Inline code cannot escape backticks; use a longer fence when needed.
-    if s.contains('`') {
-        format!("`` {} ``", md_escape(s))
-    } else {
-        format!("`{}`", md_escape(s))
-    }
+    // A table cell: `|` would end it even inside code.
+    escape::markdown_code(s).replace('|', "\\|")
 }
 
 /// A summary a pull-request comment can carry.

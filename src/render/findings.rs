@@ -1,6 +1,7 @@
 //! Human output of findings (`check`, `ci`, `changelog verify`): compiler-style lines, a hint
 //! under each, a summary; and of `verify`: a line per artifact that does not hold.
 
+use crate::core::escape::terminal as t;
 use std::io::Write;
 
 use super::{write_error, Paint};
@@ -27,23 +28,34 @@ pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: boo
                 let summary = report
                     .titles
                     .get(id)
-                    .map(|title| format!("{} {title}", id.get(..10).unwrap_or(id)))
-                    .unwrap_or_else(|| id.to_string());
+                    .map(|title| format!("{} {}", id.get(..10).unwrap_or(id), t(title)))
+                    .unwrap_or_else(|| t(id).into_owned());
                 writeln!(out, "{}", paint.bold(&format!("commit {summary}")))
                     .map_err(write_error)?;
             }
         }
         if let Some(s) = &f.suppressed {
             let why = match (&s.owner, &s.expires) {
-                (Some(o), Some(e)) => format!("{}: {} ({o}, until {e})", s.kind, s.justification),
-                _ => format!("{}: {}", s.kind, s.justification),
+                (Some(o), Some(e)) => format!(
+                    "{}: {} ({}, until {})",
+                    s.kind,
+                    t(&s.justification),
+                    t(o),
+                    t(e)
+                ),
+                _ => format!("{}: {}", s.kind, t(&s.justification)),
             };
             writeln!(
                 out,
                 "{}",
                 paint.dim(&format!(
                     "{}:{}:{}: suppressed {}[{}]: {} [{why}]",
-                    f.path, f.line, f.column, f.severity, f.rule, f.message
+                    t(&f.path),
+                    f.line,
+                    f.column,
+                    f.severity,
+                    f.rule,
+                    t(&f.message)
                 ))
             )
             .map_err(write_error)?;
@@ -57,14 +69,15 @@ pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: boo
         writeln!(
             out,
             "{}: {severity}: {}",
-            paint.bold(&format!("{}:{}:{}", f.path, f.line, f.column)),
-            f.message
+            paint.bold(&format!("{}:{}:{}", t(&f.path), f.line, f.column)),
+            t(&f.message)
         )
         .map_err(write_error)?;
         if !f.pointer.is_root() {
-            writeln!(out, "  {} {}", paint.dim("at"), f.pointer).map_err(write_error)?;
+            writeln!(out, "  {} {}", paint.dim("at"), t(&f.pointer.to_string()))
+                .map_err(write_error)?;
         }
-        writeln!(out, "  {} {}", paint.cyan("hint:"), f.hint).map_err(write_error)?;
+        writeln!(out, "  {} {}", paint.cyan("hint:"), t(&f.hint)).map_err(write_error)?;
     }
     let suppressed = report.suppressed();
     if report.findings.len() == suppressed && quiet {
@@ -117,7 +130,7 @@ pub fn verify_human(out: &mut dyn Write, report: &VerifyReport, paint: Paint) ->
             Standing::Removed | Standing::Added => paint.yellow(e.standing.as_str()),
             _ => paint.dim(e.standing.as_str()),
         };
-        let mut line = format!("{standing:>12}  {}  ({})", e.path, e.against);
+        let mut line = format!("{standing:>12}  {}  ({})", t(&e.path), t(&e.against));
         if let (Some(r), Some(a)) = (&e.recorded, &e.actual) {
             line.push_str(&format!(
                 "  recorded {} now {}",

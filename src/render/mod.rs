@@ -184,7 +184,7 @@ pub fn problems(
 
 /// A JSON value on one line, shortened to about `max` characters.
 pub fn short_value(v: &serde_json::Value, max: usize) -> String {
-    let text = v.to_string();
+    let text = crate::core::escape::terminal(&v.to_string()).into_owned();
     if text.chars().count() <= max {
         return text;
     }

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use super::write_error;
+use crate::core::escape;
 use crate::core::release::{Level, Note, ReleaseNotes};
 use crate::error::Result;
 
@@ -15,7 +16,7 @@ fn section(out: &mut dyn Write, title: &str, notes: &[Note]) -> Result<()> {
     for n in notes {
         if n.path != current {
             current = &n.path;
-            writeln!(out, "- `{}`", n.path).map_err(write_error)?;
+            writeln!(out, "- {}", escape::markdown_code(&n.path)).map_err(write_error)?;
         }
         writeln!(out, "  - {}", n.text).map_err(write_error)?;
     }
@@ -27,8 +28,8 @@ pub fn markdown(out: &mut dyn Write, notes: &ReleaseNotes) -> Result<()> {
     let short = |id: &str| id.get(..10).unwrap_or(id).to_string();
     writeln!(
         out,
-        "## Release notes: `{}` ({} → {})",
-        notes.range,
+        "## Release notes: {} ({} → {})",
+        escape::markdown_code(&notes.range),
         short(&notes.from),
         short(&notes.to)
     )
@@ -88,17 +89,18 @@ pub fn markdown(out: &mut dyn Write, notes: &ReleaseNotes) -> Result<()> {
                     _ => String::new(),
                 };
                 format!(
-                    "- Suggested `metadata.version` of `{}`: {from} → **{suggested}** ({level}){already}",
-                    b.path
+                    "- Suggested `metadata.version` of {}: {from} → **{suggested}** ({level}){already}",
+                    escape::markdown_code(&b.path)
                 )
             }
             (Some(from), None, _) => format!(
-                "- `metadata.version` of `{}` is {from:?}, not MAJOR.MINOR.PATCH; the change calls for a {level} bump",
-                b.path
+                "- `metadata.version` of {} is {}, not MAJOR.MINOR.PATCH; the change calls for a {level} bump",
+                escape::markdown_code(&b.path),
+                escape::markdown_text(&format!("{from:?}"))
             ),
             (None, _, _) => format!(
-                "- `{}` has no `metadata.version` at the start of the range; the change calls for a {level} bump",
-                b.path
+                "- {} has no `metadata.version` at the start of the range; the change calls for a {level} bump",
+                escape::markdown_code(&b.path)
             ),
         };
         writeln!(out, "{line}").map_err(write_error)?;

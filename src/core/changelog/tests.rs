@@ -320,3 +320,124 @@ fn entries_a_person_staged_are_kept_and_only_the_stale_one_goes() {
         Reconciled::Unchanged
     );
 }
+
+/// A small deterministic generator (xorshift), for the property below.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// An id drawn from the characters that can break a Markdown line or a terminal.
+    fn id(&mut self) -> String {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "-",
+            " ",
+            "`",
+            "``",
+            "\n",
+            "\r",
+            "\r\n",
+            "## ",
+            "### `",
+            "<!-- git-audit:entry ",
+            " -->",
+            "- fingerprint: `",
+            "<script>",
+            "&",
+            "|",
+            "\u{1b}]0;x\u{7}",
+            "\u{1b}[31m",
+            "\u{9b}",
+            "\u{7f}",
+            "\u{202e}",
+            "\u{2028}",
+            "é",
+            "→",
+            "\\",
+            "/",
+            "~1",
+            "(",
+            ")",
+            "` (",
+        ];
+        let n = 1 + self.next() % 6;
+        (0..n)
+            .map(|_| PIECES[(self.next() % PIECES.len() as u64) as usize])
+            .collect()
+    }
+}
+
+#[test]
+fn arbitrary_ids_round_trip_through_record_and_verify() {
+    let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+    for round in 0..400 {
+        let ids: Vec<String> = (0..3).map(|_| g.id()).collect();
+        let path = g.id();
+        let domains = |ids: &[String], tempo: i64| {
+            let list: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| serde_json::json!({ "id": id, "name": id, "tempo": tempo }))
+                .collect();
+            serde_json::json!({ "domains": list }).to_string()
+        };
+        let before = domains(&ids[..1], 1);
+        let after = domains(&ids, 2);
+        let d = diff(&path, Kind::Registry, Some(&before), Some(&after));
+        let Some(e) = entry(std::slice::from_ref(&d), Metadata::Record) else {
+            continue;
+        };
+        let base = format!("{HEADER}\n");
+        let text = write(reconcile(&base, &base, Some(&e)));
+        // Record → parse: exactly one entry, the whole of it, with its fingerprint.
+        let found = parse(&text);
+        assert_eq!(found.len(), 1, "round {round}: {text}");
+        assert_eq!(found[0].fingerprint, e.fingerprint, "round {round}");
+        assert_eq!(&text[found[0].span.clone()], e.render(), "round {round}");
+        // Paths are shown escaped; the hashes are read back as written.
+        let hashes =
+            |t: &[Transition]| -> Vec<_> { t.iter().map(|t| (t.before, t.after)).collect() };
+        assert_eq!(
+            hashes(&found[0].transitions),
+            hashes(&e.transitions()),
+            "round {round}"
+        );
+        // Every line is one of the entry's own: none started by an id.
+        for line in e.render().lines() {
+            assert!(
+                !line.contains('\u{1b}') && !line.contains('\r'),
+                "round {round}: {line:?}"
+            );
+        }
+        // Idempotent, and verify agrees with what was recorded.
+        assert_eq!(reconcile(&base, &text, Some(&e)), Reconciled::Unchanged);
+        let recorded = Recorded {
+            commit: crate::core::snapshot::CommitInfo {
+                id: "0".repeat(40),
+                summary: "s".into(),
+                parent: None,
+                parents: Vec::new(),
+                author: "A <a@x>".into(),
+                author_time: 0,
+                author_offset: 0,
+            },
+            path: "EVOLUTION.md".into(),
+            text: text.clone(),
+            parent_text: base.clone(),
+            evidence: Evidence::Changes(vec![d.clone()]),
+        };
+        assert_eq!(
+            verify(&recorded, Metadata::Record),
+            vec![],
+            "round {round}: {text}"
+        );
+        // A later commit with no change of its own removes nothing.
+        assert_eq!(reconcile(&text, &text, None), Reconciled::Unchanged);
+    }
+}

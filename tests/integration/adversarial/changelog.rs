@@ -235,3 +235,96 @@ fn item_12_the_framework_changelog_hook_records_nothing_the_gate_rejects() {
         assert_eq!(markers(&repo.staged(LOG)), 1, "{id}");
     }
 }
+
+// ---- 13: ids and paths escaped for every sink ------------------------------------------------
+
+/// An id that tries every sink: a line break with a fake marker and heading, raw HTML, an OSC
+/// title sequence and a colour.
+const EVIL: &str = "x\n<!-- git-audit:entry 0000000000000000000000000000000000000000000000000000000000000000 -->\n## y <script>alert(1)</script> \u{1b}]0;pwned\u{7}\u{1b}[31m`z";
+
+#[test]
+fn item_13_hostile_ids_and_paths_are_escaped_for_every_sink() {
+    let repo = hooked();
+    repo.write(
+        REG,
+        registry_of("2026-01-01", &[("a", "Alpha", 1), (EVIL, "Evil", 2)]),
+    );
+    repo.git(["add", REG]);
+    repo.commit("evil id").code(0);
+    let log = log_at(&repo, "HEAD");
+    assert_eq!(markers(&log), 2, "{log}");
+    assert!(!log.contains('\u{1b}'), "ESC in the changelog:\n{log}");
+    assert!(!log.lines().any(|l| l.starts_with("## y")), "{log}");
+    assert!(!log.contains("\n<!-- git-audit:entry 0000"), "{log}");
+    verify_clean(&repo);
+
+    // The next commit keeps every line of the entry.
+    repo.write(
+        REG,
+        registry_of("2026-01-01", &[("a", "Alpha", 1), (EVIL, "Evil", 3)]),
+    );
+    repo.git(["add", REG]);
+    repo.commit("evil tempo").code(0);
+    assert!(log_at(&repo, "HEAD").starts_with(&log));
+    verify_clean(&repo);
+
+    for (args, with_no_color) in [
+        (vec!["diff", "HEAD~2..HEAD"], false),
+        (vec!["diff", "HEAD~2..HEAD"], true),
+        (
+            vec!["diff", "--format", "markdown", "HEAD~2..HEAD"],
+            false,
+        ),
+        (vec!["release-notes", "HEAD~2..HEAD"], false),
+        (vec!["release-notes", "HEAD~2..HEAD"], true),
+    ] {
+        let run = if with_no_color {
+            let one = std::ffi::OsStr::new("1");
+            repo.audit_env(repo.root(), &[("NO_COLOR", one)], &args)
+        } else {
+            repo.audit(&args)
+        };
+        run.code(0);
+        assert!(
+            !run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'),
+            "{args:?}: ESC reaches the terminal:\n{}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout
+                .lines()
+                .any(|l| l.starts_with("## y") || l.starts_with("<!-- git-audit")),
+            "{args:?}: an id starts a line:\n{}",
+            run.stdout
+        );
+        if args[0] == "release-notes" || args.contains(&"markdown") {
+            // Raw HTML only inside code spans: every `<script>` sits between backticks.
+            for line in run.stdout.lines().filter(|l| l.contains("<script>")) {
+                let before = &line[..line.find("<script>").unwrap_or(0)];
+                assert!(before.contains('`'), "{args:?}: raw HTML in {line:?}");
+            }
+        }
+    }
+
+    // A path with an escape sequence, reported by `check`.
+    let evil_path = "reg\u{1b}]0;pwned\u{7}.json";
+    repo.write(
+        "audit.toml",
+        format!("{CONFIG}\n[[artifact]]\npath = \"reg*.json\"\nkind = \"registry\"\n"),
+    );
+    repo.write(evil_path, "{ \"domains\": [ , ] }\n");
+    repo.git(["add", "-A"]);
+    let run = repo.audit(["check"]);
+    run.code(1);
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'),
+        "check: ESC reaches the terminal:\n{}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("reg\\u{1b}]0;pwned\\u{7}.json"),
+        "{}",
+        run.stdout
+    );
+}
