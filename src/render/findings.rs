@@ -130,7 +130,7 @@ pub fn verify_human(out: &mut dyn Write, report: &VerifyReport, paint: Paint) ->
             Standing::Removed | Standing::Added => paint.yellow(e.standing.as_str()),
             _ => paint.dim(e.standing.as_str()),
         };
-        let mut line = format!("{standing:>12}  {}  ({})", t(&e.path), t(&e.against));
+        let mut line = format!("{standing:>12}  {}  ({})", t(&e.path), t(e.against));
         if let (Some(r), Some(a)) = (&e.recorded, &e.actual) {
             line.push_str(&format!(
                 "  recorded {} now {}",

@@ -271,10 +271,7 @@ fn item_13_hostile_ids_and_paths_are_escaped_for_every_sink() {
     for (args, with_no_color) in [
         (vec!["diff", "HEAD~2..HEAD"], false),
         (vec!["diff", "HEAD~2..HEAD"], true),
-        (
-            vec!["diff", "--format", "markdown", "HEAD~2..HEAD"],
-            false,
-        ),
+        (vec!["diff", "--format", "markdown", "HEAD~2..HEAD"], false),
         (vec!["release-notes", "HEAD~2..HEAD"], false),
         (vec!["release-notes", "HEAD~2..HEAD"], true),
     ] {
