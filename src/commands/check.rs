@@ -84,6 +84,7 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
             },
         )?;
         report.checked += outcome.checked;
+        report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));
         report.findings.extend(outcome.findings);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();

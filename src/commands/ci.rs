@@ -166,6 +166,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         )?);
         finding::sort(&mut findings);
         report.checked += outcome.checked;
+        report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));
         report.findings.extend(findings);
     }
     report.commits = commits.len();

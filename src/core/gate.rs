@@ -179,6 +179,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// How many artifacts were targets.
     pub checked: usize,
+    /// How many paths of the snapshot the configuration governs (0: it governs nothing here).
+    pub governed: usize,
 }
 
 /// Why a check cannot run: it fails closed.
@@ -457,6 +459,11 @@ pub fn check<B: AsRef<[u8]>>(
     Ok(Outcome {
         findings,
         checked: selection.targets.len(),
+        governed: facts
+            .present
+            .iter()
+            .filter(|p| config.governing(p).is_some())
+            .count(),
     })
 }
 
