@@ -177,8 +177,12 @@ impl Config {
 impl Config {
     /// The configuration used when a snapshot has no audit.toml.
     pub fn builtin() -> Config {
-        Config::assemble("built-in defaults".into(), Limits::default(), builtin_artifacts())
-            .unwrap_or_else(|e| unreachable!("built-in globs are valid: {e}"))
+        Config::assemble(
+            "built-in defaults".into(),
+            Limits::default(),
+            builtin_artifacts(),
+        )
+        .unwrap_or_else(|e| unreachable!("built-in globs are valid: {e}"))
     }
 
     fn assemble(

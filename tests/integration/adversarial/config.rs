@@ -36,3 +36,26 @@ fn item_01_a_config_without_artifact_tables_keeps_the_builtin_ones() {
         .code(0)
         .stdout_has("no artifact is governed in this snapshot");
 }
+
+#[test]
+fn item_03_non_array_movements_are_findings_and_registry_mismatches() {
+    let repo = TestRepo::new();
+    let claims = domain("a").replace(
+        r#""timeSignature": "4/4""#,
+        r#""timeSignature": "4/4", "movements": 1, "beats": 1"#,
+    );
+    repo.write(REGISTRY, registry(Layout::Lines, &[claims]));
+    repo.write(SEQ_A, sequence("a", &["m1"]));
+    repo.commit_all("base");
+    for bad in [r#""x""#, "null", "{}", "7"] {
+        repo.write(SEQ_A, format!("{{\"id\": \"a\", \"movements\": {bad}}}\n"));
+        repo.git(["add", "-A"]);
+        let run = repo.audit(["check"]);
+        run.code(1);
+        let types = run.finding_lines("field-type");
+        assert_eq!(types.len(), 1, "{bad}: {}", run.all());
+        assert!(types[0].contains("not an array"), "{}", types[0]);
+        let drift = run.finding_lines("registry-sequence-mismatch");
+        assert_eq!(drift.len(), 2, "{bad}: {}", run.all());
+    }
+}
