@@ -258,8 +258,8 @@ fn non_array_movements_and_beats_are_field_type_findings() {
     assert_eq!(
         rules(&f),
         [
-            "field-type /movements/0/beats 1:48",
-            "field-type /movements/1 1:56"
+            "field-type /movements/0/beats 1:39",
+            "field-type /movements/1 1:55"
         ]
     );
 }
