@@ -157,6 +157,16 @@ pub fn gather<'r>(
             documents.insert(path.clone(), read(path, object)?);
         }
     }
+    let mut removed = BTreeMap::new();
+    for path in &changed {
+        if after.entries.contains_key(path) || config.governing(path).is_none() {
+            continue;
+        }
+        if let Some(object) = before.entries.get(path) {
+            let read = super::load(repo, &plan.before, path, object, &config.limits)?;
+            removed.insert(path.clone(), read);
+        }
+    }
     let paths = if selection.all_paths {
         let all = repo.snapshot(&plan.after, &|_| true)?;
         Some(all.entries.into_keys().collect())
@@ -194,6 +204,7 @@ pub fn gather<'r>(
         changed,
         lockfile,
         documents,
+        removed,
         plans,
         schemas,
         paths,

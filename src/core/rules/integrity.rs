@@ -397,6 +397,18 @@ pub fn legacy_hash(bytes: &[u8], lock_field: &str, limits: &Limits) -> json::Dig
     }
 }
 
+/// `lock-mismatch` for an artifact removed while it carried an embedded lock.
+pub fn removed_lock(path: &str, lock_field: &str) -> Finding {
+    Finding::new(
+        RuleId::LockMismatch,
+        path,
+        format!("removed although it carries an embedded `{lock_field}` lock"),
+        format!(
+            "a locked artifact is removed only deliberately: if this removal is intended, waive it in audit-waivers.toml (rule = \"lock-mismatch\", path = {path:?}, with a reason); otherwise restore it with `git restore --staged --worktree {path}`"
+        ),
+    )
+}
+
 /// `lockfile-mismatch` for entries of audit.lock whose path is no longer in the snapshot.
 pub fn stale_locks(lockfile: &Lockfile, present: &dyn Fn(&str) -> bool) -> Vec<Finding> {
     lockfile

@@ -310,7 +310,7 @@ pub const RULES: &[Rule] = &[
         id: RuleId::LockMismatch,
         family: Family::Integrity,
         severity: Severity::Error,
-        description: "An artifact's embedded integrity lock does not match its canonical hash.",
+        description: "An artifact's embedded integrity lock does not match its canonical hash, or a locked artifact is removed.",
         rationale: "A locked artifact changes only through its sanctioned generator, which re-locks it; a mismatch means a hand edit.",
         example: r#"{"integrity": {"algorithm": "sha256-jcs", "canonicalHash": "<old>"}, "domains": [...edited...]}"#,
     },

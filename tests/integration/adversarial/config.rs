@@ -59,3 +59,40 @@ fn item_03_non_array_movements_are_findings_and_registry_mismatches() {
         assert_eq!(drift.len(), 2, "{bad}: {}", run.all());
     }
 }
+
+#[test]
+fn item_05_removing_a_locked_artifact_is_deliberate_or_blocked() {
+    let repo = TestRepo::new();
+    repo.write(REGISTRY, good_registry(&["a"]));
+    repo.write(SEQ_A, sequence("a", &["m1"]));
+    repo.git(["add", "-A"]);
+    repo.audit(["lock", "--stage"]).code(0);
+    assert!(repo.staged(REGISTRY).contains("\"integrity\""));
+    repo.git(["commit", "-q", "-m", "locked"]);
+
+    // The embedded lock leaves with its file: blocked, with and without --all.
+    repo.git(["rm", "-q", REGISTRY]);
+    for args in [&["check"][..], &["check", "--all"][..]] {
+        let run = repo.audit(args);
+        run.code(1);
+        let lines = run.finding_lines("lock-mismatch");
+        assert_eq!(lines.len(), 1, "{args:?}: {}", run.all());
+        assert!(lines[0].starts_with(REGISTRY), "{}", lines[0]);
+        assert!(lines[0].contains("removed although"), "{}", lines[0]);
+    }
+    // Deliberately: a waiver naming the removal.
+    repo.write(
+        "audit-waivers.toml",
+        "[[waiver]]\nrule = \"lock-mismatch\"\npath = \"orchestration-domains.json\"\nreason = \"retired\"\nowner = \"ada@example.com\"\nexpires = 2099-12-31\n",
+    );
+    repo.git(["add", "audit-waivers.toml"]);
+    repo.audit(["check"]).code(0);
+    repo.git(["rm", "-q", "--cached", "audit-waivers.toml"]);
+    repo.git(["reset", "-q", "--hard"]);
+
+    // The same rule for audit.lock: blocked while the entry stays, passes once it is dropped.
+    repo.git(["rm", "-q", SEQ_A]);
+    repo.audit(["check"]).code(1);
+    repo.audit(["lock", "--stage"]).code(0);
+    repo.audit(["check"]).code(0);
+}
