@@ -557,7 +557,7 @@ fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
 }
 
 /// Why a glob would reach outside the repository, if it would.
-fn leaves_repo(glob: &str) -> Option<&'static str> {
+pub fn leaves_repo(glob: &str) -> Option<&'static str> {
     if glob.is_empty() {
         return Some("is empty");
     }
