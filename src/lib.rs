@@ -9,6 +9,8 @@ pub mod cli;
 pub mod commands;
 pub mod core;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod io;
 pub mod render;
 

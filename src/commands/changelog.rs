@@ -28,6 +28,22 @@ pub fn run(env: &mut Env<'_>, cmd: &ChangelogCommand) -> Result<ExitStatus> {
 
 fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
+    // Inside a hook git holds index.lock itself; run by hand, a lock means another git process
+    // is writing the index (or died and left the lock), and staging now could lose its work.
+    if crate::io::process::invoking_git().is_none() {
+        if let Some(lock) = repo.index_lock() {
+            return Err(Error::refused(
+                format!(
+                    "{} exists: another git process may be running",
+                    lock.display()
+                ),
+                format!(
+                    "wait for it to finish; if no git process is running, the lock is stale: remove it (`rm {}`) and run this again",
+                    lock.display()
+                ),
+            ));
+        }
+    }
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
     let lines = record(&repo, &config, args.amend || amending())?;
     for line in lines {

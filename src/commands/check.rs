@@ -84,6 +84,7 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
             },
         )?;
         report.checked += outcome.checked;
+        report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));
         report.findings.extend(outcome.findings);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
@@ -156,6 +157,16 @@ pub fn gather<'r>(
             documents.insert(path.clone(), read(path, object)?);
         }
     }
+    let mut removed = BTreeMap::new();
+    for path in &changed {
+        if after.entries.contains_key(path) || config.governing(path).is_none() {
+            continue;
+        }
+        if let Some(object) = before.entries.get(path) {
+            let read = super::load(repo, &plan.before, path, object, &config.limits)?;
+            removed.insert(path.clone(), read);
+        }
+    }
     let paths = if selection.all_paths {
         let all = repo.snapshot(&plan.after, &|_| true)?;
         Some(all.entries.into_keys().collect())
@@ -193,6 +204,7 @@ pub fn gather<'r>(
         changed,
         lockfile,
         documents,
+        removed,
         plans,
         schemas,
         paths,

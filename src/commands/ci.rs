@@ -113,9 +113,25 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
     env.formats("ci", ReportKind::Findings)?;
     let repo = Repo::open()?;
     let var = |k: &str| std::env::var(k).ok();
-    let event: Option<Value> = var("GITHUB_EVENT_PATH")
-        .and_then(|p| std::fs::read(p).ok())
-        .and_then(|b| serde_json::from_slice(&b).ok());
+    // A payload that cannot be read or parsed is said as such (where, and why), not as an event
+    // that names no base commit; it matters only when --base does not name one.
+    let event: Option<Value> = match var("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()) {
+        None => None,
+        Some(path) => match std::fs::read(&path)
+            .map_err(|e| format!("cannot be read: {e}"))
+            .and_then(|b| {
+                serde_json::from_slice::<Value>(&b).map_err(|e| format!("is not valid JSON: {e}"))
+            }) {
+            Ok(v) => Some(v),
+            Err(why) if args.base.is_none() && var("GITHUB_ACTIONS").as_deref() == Some("true") => {
+                return Err(Error::refused(
+                    format!("the GitHub Actions event payload {path} (GITHUB_EVENT_PATH) {why}"),
+                    "pass --base (for example --base origin/main), or fix the step that writes the payload",
+                ));
+            }
+            Err(_) => None,
+        },
+    };
     let ends = endpoints(args, &var, event.as_ref()).map_err(|m| {
         Error::refused(
             m,
@@ -166,6 +182,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         )?);
         finding::sort(&mut findings);
         report.checked += outcome.checked;
+        report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));
         report.findings.extend(findings);
     }
     report.commits = commits.len();

@@ -101,6 +101,7 @@ impl Story<'_, '_> {
         let outcome = check_plan(&self.repo, &config, &plan, Scope::CHANGES)?;
         let mut report = CheckReport::new();
         report.checked = outcome.checked;
+        report.governed = Some(outcome.governed);
         report.ok = !outcome.findings.iter().any(Finding::blocks);
         report.scope = format!("the {} against {}", plan.after, plan.before);
         report.findings = outcome.findings;

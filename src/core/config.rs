@@ -177,20 +177,12 @@ impl Config {
 impl Config {
     /// The configuration used when a snapshot has no audit.toml.
     pub fn builtin() -> Config {
-        let artifacts = vec![
-            build_artifact(
-                "orchestration-domains.json",
-                Kind::Registry,
-                Options::default(),
-            ),
-            build_artifact(
-                "**/json-sequences/**/*.json",
-                Kind::Sequence,
-                Options::default(),
-            ),
-        ];
-        Config::assemble("built-in defaults".into(), Limits::default(), artifacts)
-            .unwrap_or_else(|e| unreachable!("built-in globs are valid: {e}"))
+        Config::assemble(
+            "built-in defaults".into(),
+            Limits::default(),
+            builtin_artifacts(),
+        )
+        .unwrap_or_else(|e| unreachable!("built-in globs are valid: {e}"))
     }
 
     fn assemble(
@@ -249,8 +241,13 @@ impl Config {
                     .map_err(|m| at(span, format!("key `max-file-size`: {m}")))?;
             }
         }
-        let mut artifacts = Vec::new();
-        for a in raw.artifact {
+        // No `artifact` key at all: the built-in tables govern, and the rest of the file applies
+        // on top. Governing nothing takes an explicit `artifact = []`.
+        let (mut artifacts, raw_artifacts) = match raw.artifact {
+            None => (builtin_artifacts(), Vec::new()),
+            Some(list) => (Vec::new(), list),
+        };
+        for a in raw_artifacts {
             let path_span = a.path.span();
             let glob = a.path.into_inner();
             if let Some(problem) = leaves_repo(&glob) {
@@ -430,6 +427,22 @@ impl Config {
     }
 }
 
+/// The tables that govern when audit.toml is absent or declares no `artifact` key.
+fn builtin_artifacts() -> Vec<Artifact> {
+    vec![
+        build_artifact(
+            "orchestration-domains.json",
+            Kind::Registry,
+            Options::default(),
+        ),
+        build_artifact(
+            "**/json-sequences/**/*.json",
+            Kind::Sequence,
+            Options::default(),
+        ),
+    ]
+}
+
 /// Globs match repository-relative paths; `*` stays within one directory, `**` crosses them.
 fn glob(text: &str) -> Result<Glob, globset::Error> {
     GlobBuilder::new(text)
@@ -544,7 +557,7 @@ fn build_artifact(glob: &str, kind: Kind, o: Options) -> Artifact {
 }
 
 /// Why a glob would reach outside the repository, if it would.
-fn leaves_repo(glob: &str) -> Option<&'static str> {
+pub fn leaves_repo(glob: &str) -> Option<&'static str> {
     if glob.is_empty() {
         return Some("is empty");
     }
@@ -610,8 +623,8 @@ impl std::error::Error for ConfigError {}
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     limits: Option<RawLimits>,
-    #[serde(default)]
-    artifact: Vec<RawArtifact>,
+    /// `None` (no key): the built-in tables; `Some([])` (`artifact = []`): nothing is governed.
+    artifact: Option<Vec<RawArtifact>>,
     changelog: Option<RawChangelog>,
     rules: Option<BTreeMap<Spanned<String>, Level>>,
     #[serde(default)]
@@ -878,6 +891,21 @@ kind = "json"
         assert!(e.message.contains("max-file-size"), "{e}");
         let c = Config::parse("[limits]\nmax-file-size = 1000\n", "x").unwrap();
         assert_eq!(c.limits.max_size, 1000);
+    }
+
+    #[test]
+    fn no_artifact_key_keeps_the_builtin_tables() {
+        let c = Config::parse("[rules]\nevent-name = \"error\"\n", "audit.toml").unwrap();
+        assert_eq!(
+            c.governing("orchestration-domains.json").map(|a| a.kind),
+            Some(Kind::Registry)
+        );
+        assert_eq!(c.rules.get(&RuleId::EventName), Some(&Level::Error));
+        let c = Config::parse("artifact = []\n", "audit.toml").unwrap();
+        assert!(c.artifacts.is_empty());
+        assert!(c.governing("orchestration-domains.json").is_none());
+        let c = Config::parse("[[artifact]]\npath = \"a.json\"\nkind = \"json\"\n", "x").unwrap();
+        assert!(c.governing("orchestration-domains.json").is_none());
     }
 
     #[test]

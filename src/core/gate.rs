@@ -159,6 +159,9 @@ pub struct Facts<B = Vec<u8>> {
     pub lockfile: Option<Lockfile>,
     /// The governed documents `Selection::reads`: their bytes, or why they were not read.
     pub documents: BTreeMap<String, Result<B, NotParsed>>,
+    /// Governed artifacts the snapshot before held and this one does not, as they were before
+    /// (their bytes, or why they were not read): a removed embedded lock is a finding.
+    pub removed: BTreeMap<String, Result<B, NotParsed>>,
     /// The plans `Selection::plans`: their bytes, or why they were not read.
     pub plans: BTreeMap<String, Result<B, NotParsed>>,
     /// The schemas `Selection::schemas`; `None` when the snapshot lacks one.
@@ -179,6 +182,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// How many artifacts were targets.
     pub checked: usize,
+    /// How many paths of the snapshot the configuration governs (0: it governs nothing here).
+    pub governed: usize,
 }
 
 /// Why a check cannot run: it fails closed.
@@ -418,6 +423,23 @@ pub fn check<B: AsRef<[u8]>>(
         }
     }
 
+    // A locked artifact goes only deliberately: an audit.lock entry by dropping it in the same
+    // commit (`git audit lock --stage`; a stale entry is reported below), an embedded lock,
+    // which leaves with its file, by a waiver naming the removal.
+    for (path, read) in &facts.removed {
+        let (Some(artifact), Ok(bytes)) = (config.governing(path), read) else {
+            continue;
+        };
+        if artifact.lock_field.is_empty() {
+            continue;
+        }
+        if let Ok(p) = artifact::analyze(bytes.as_ref(), artifact, &config.limits) {
+            if p.lock.is_some() {
+                findings.push(integrity::removed_lock(path, &artifact.lock_field));
+            }
+        }
+    }
+
     let removed_any = changed
         .iter()
         .any(|p| config.governing(p).is_some() && !facts.present.contains(p));
@@ -457,6 +479,11 @@ pub fn check<B: AsRef<[u8]>>(
     Ok(Outcome {
         findings,
         checked: selection.targets.len(),
+        governed: facts
+            .present
+            .iter()
+            .filter(|p| config.governing(p).is_some())
+            .count(),
     })
 }
 

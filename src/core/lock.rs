@@ -141,8 +141,18 @@ pub fn verify(lock: &Node<'_>, canonical: Digest32, legacy: impl FnOnce() -> Dig
         (Some(Value::String(alg)), Some(Value::String(recorded)), _) if alg == ALGORITHM => {
             compare(recorded, canonical)
         }
+        (Some(Value::String(alg)), None, _) if alg == ALGORITHM => Verdict::Unrecognised(format!(
+            "the {ALGORITHM:?} block has no `canonicalHash` field"
+        )),
+        (Some(Value::String(alg)), Some(other), _) if alg == ALGORITHM => {
+            Verdict::Unrecognised(format!(
+                "the {ALGORITHM:?} block's `canonicalHash` is a {}, not a string",
+                other.type_name()
+            ))
+        }
         (Some(Value::String(alg)), _, _) => Verdict::Unrecognised(format!(
-            "unknown lock algorithm {alg:?} (git-audit writes {ALGORITHM:?})"
+            "unknown lock algorithm {:?} (git-audit writes {ALGORITHM:?})",
+            crate::core::json::parse::clip(alg)
         )),
         (None, None, Some(Value::String(recorded))) => compare(recorded, legacy()),
         _ => Verdict::Unrecognised(
@@ -333,6 +343,14 @@ mod tests {
         assert!(matches!(
             verify(&block(r#""str""#), h, || h),
             Verdict::Unrecognised(_)
+        ));
+        assert_eq!(
+            verify(&block(r#"{"algorithm":"sha256-jcs"}"#), h, || h),
+            Verdict::Unrecognised("the \"sha256-jcs\" block has no `canonicalHash` field".into())
+        );
+        assert!(matches!(
+            verify(&block(r#"{"algorithm":"sha256-jcs","canonicalHash":1}"#), h, || h),
+            Verdict::Unrecognised(m) if m.contains("is a number, not a string")
         ));
     }
 

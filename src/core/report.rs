@@ -99,6 +99,11 @@ pub struct CheckReport {
     pub scope: String,
     /// Artifacts checked (an artifact checked in several commits counts each time).
     pub checked: usize,
+    /// Artifacts the configuration governs in the snapshot checked (the most over the commits
+    /// checked); 0 says the configuration governs nothing there. `None` when no snapshot was
+    /// checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub governed: Option<usize>,
     /// Commits checked by `--rev` or `--range`.
     #[serde(skip_serializing_if = "is_zero")]
     pub commits: usize,
@@ -120,6 +125,7 @@ impl CheckReport {
             ok: true,
             scope: String::new(),
             checked: 0,
+            governed: None,
             commits: 0,
             findings: Vec::new(),
             titles: BTreeMap::new(),

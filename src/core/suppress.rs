@@ -142,6 +142,9 @@ pub fn parse_waivers(text: &str, origin: &str) -> Result<Vec<Waiver>, ConfigErro
             None => None,
             Some(p) => Some(Pointer::parse(&p).map_err(|e| fail(format!("`pointer`: {e}")))?),
         };
+        if let Some(problem) = crate::core::config::leaves_repo(&w.path) {
+            return Err(fail(format!("`path`: {:?} {problem}", w.path)));
+        }
         let matcher = GlobBuilder::new(&w.path)
             .literal_separator(true)
             .build()
@@ -186,10 +189,16 @@ struct BaselineEntry {
 }
 
 pub fn parse_baseline(text: &str, origin: &str) -> Result<Baseline, ConfigError> {
-    let raw: RawBaseline = serde_json::from_str(text).map_err(|e| ConfigError {
-        origin: origin.to_string(),
-        position: Some((e.line(), e.column())),
-        message: e.to_string(),
+    let raw: RawBaseline = serde_json::from_str(text).map_err(|e| {
+        // serde_json counts columns from 0 before a line's first character and appends the
+        // position to its message; positions here are 1-based and stand before the message.
+        let full = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        ConfigError {
+            origin: origin.to_string(),
+            position: (e.line() > 0).then(|| (e.line(), e.column().max(1))),
+            message: full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
+        }
     })?;
     if raw.version != 1 {
         return Err(ConfigError {

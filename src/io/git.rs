@@ -604,6 +604,15 @@ impl Repo {
         self.repo.is_shallow()
     }
 
+    /// The lock file (`<index>.lock`) of the index git-audit reads, when one exists: a git
+    /// process is writing the index, or one died and left it behind.
+    pub fn index_lock(&self) -> Option<PathBuf> {
+        let mut name = self.index_path.file_name()?.to_os_string();
+        name.push(".lock");
+        let lock = self.index_path.with_file_name(name);
+        lock.exists().then_some(lock)
+    }
+
     /// Whether the index git-audit reads is a temporary one of git's own (`git commit <paths>`
     /// commits from `next-index-*.lock`), not the repository's index or its lock.
     pub fn index_is_temporary(&self) -> bool {

@@ -91,9 +91,15 @@ pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: boo
     } else {
         plural(report.checked, "artifact")
     };
+    // A configuration that governs nothing in the snapshot says so: never a quiet pass.
+    let nothing = if report.governed == Some(0) {
+        "; no artifact is governed in this snapshot (see audit.toml's [[artifact]] tables)"
+    } else {
+        ""
+    };
     let line = if report.findings.is_empty() {
         paint.green(&format!(
-            "git-audit: no findings; {checked} checked ({})",
+            "git-audit: no findings; {checked} checked ({}){nothing}",
             report.scope
         ))
     } else {
@@ -105,7 +111,7 @@ pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: boo
             parts.push(format!("{suppressed} suppressed"));
         }
         let text = format!(
-            "git-audit: {}; {checked} checked ({})",
+            "git-audit: {}; {checked} checked ({}){nothing}",
             parts.join(", "),
             report.scope
         );

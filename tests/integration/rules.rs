@@ -66,6 +66,7 @@ const CASES: &[Case] = &[
     case(RuleId::IdMissing, Check, id_missing, registry_ab),
     case(RuleId::IdDuplicate, Check, id_duplicate, registry_ab),
     case(RuleId::RequiredField, Check, required_field, registry_ab),
+    case(RuleId::FieldType, Check, field_type, sequence_a),
     // ---- integrity
     case(
         RuleId::LockMismatch,
@@ -183,6 +184,14 @@ fn id_duplicate(repo: &TestRepo) {
 fn required_field(repo: &TestRepo) {
     let partial = domain("b").replace(r#", "tempo": 120"#, "");
     repo.write(REGISTRY, registry(Layout::Lines, &[domain("a"), partial]));
+}
+
+fn field_type(repo: &TestRepo) {
+    repo.write(SEQ_A, "{\"id\": \"a\", \"movements\": \"x\"}\n");
+}
+
+fn sequence_a(repo: &TestRepo) {
+    repo.write(SEQ_A, sequence("a", &["m1"]));
 }
 
 // ---------------------------------------------------------------------------------------------

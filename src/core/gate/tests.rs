@@ -66,6 +66,11 @@ fn facts(config: &Config, before: &Files<'_>, after: &Files<'_>, scope: Scope) -
         source: Source::Index,
         commit: None,
         documents: a.keys().filter(|p| selection.reads(p)).map(read).collect(),
+        removed: b
+            .iter()
+            .filter(|(p, _)| !a.contains_key(*p) && config.governing(p).is_some())
+            .map(|(p, t)| (p.clone(), Ok(t.clone())))
+            .collect(),
         plans: selection.plans.iter().map(read).collect(),
         schemas: selection
             .schemas

@@ -48,11 +48,17 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ErrorKind::Syntax(msg) => write!(f, "invalid JSON: {msg}"),
-            ErrorKind::DuplicateKey(key) => write!(f, "duplicate key {key:?} in one object"),
+            ErrorKind::DuplicateKey(key) => {
+                write!(f, "duplicate key {:?} in one object", clip(key))
+            }
             ErrorKind::InvalidUtf8 => write!(f, "invalid UTF-8"),
             ErrorKind::LoneSurrogate => write!(f, "lone surrogate in a \\u escape"),
             ErrorKind::NumberOutOfRange(text) => {
-                write!(f, "number {text} is outside the IEEE-754 double range")
+                write!(
+                    f,
+                    "number {} is outside the IEEE-754 double range",
+                    clip(text)
+                )
             }
             ErrorKind::TooDeep { limit } => {
                 write!(f, "nesting deeper than the limit of {limit}")
@@ -60,6 +66,21 @@ impl fmt::Display for ErrorKind {
             ErrorKind::TooLarge { size, limit } => {
                 write!(f, "file is {size} bytes, over the limit of {limit} bytes")
             }
+        }
+    }
+}
+
+/// The most characters of the input a message quotes.
+pub const QUOTE_MAX: usize = 64;
+
+/// `text` as a message quotes it: whole up to `QUOTE_MAX` characters, else its start, an
+/// ellipsis and how many characters were left out (a 100 KB number makes no 100 KB message).
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTE_MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let rest = text[cut..].chars().count();
+            std::borrow::Cow::Owned(format!("{}… ({rest} more characters)", &text[..cut]))
         }
     }
 }
@@ -97,11 +118,17 @@ impl Error {
 pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
+    // A line ends at `\n`, `\r\n` (one break) or a lone `\r` (old Mac line endings).
+    let is_break = |i: usize| match before[i] {
+        b'\n' => true,
+        b'\r' => text.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    };
+    let line_start = (0..before.len())
+        .rev()
+        .find(|&i| is_break(i))
         .map_or(0, |p| p + 1);
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line = 1 + (0..before.len()).filter(|&i| is_break(i)).count();
     let mut start = line_start;
     if start == 0 && before.starts_with(BOM) {
         start = BOM.len();
@@ -922,5 +949,29 @@ mod tests {
     fn columns_count_characters() {
         let e = err("{\"é\": x}".as_bytes());
         assert_eq!((e.line, e.column), (1, 7));
+    }
+}
+
+#[cfg(test)]
+mod line_breaks {
+    use super::line_col;
+
+    #[test]
+    fn cr_alone_and_crlf_each_break_one_line() {
+        assert_eq!(line_col(b"{\r  \"a\": x\r}", 9), (2, 8));
+        assert_eq!(line_col(b"{\r\n  \"a\": x\r\n}", 10), (2, 8));
+        assert_eq!(line_col(b"a\r\nb", 2), (1, 3));
+        assert_eq!(line_col(b"a\r\rb", 3), (3, 1));
+        assert_eq!(line_col(b"a\nb", 2), (2, 1));
+    }
+
+    #[test]
+    fn long_input_is_clipped_in_messages() {
+        let huge = format!("1{}", "0".repeat(100_000));
+        let e = super::parse(huge.as_bytes(), &super::Limits::default()).unwrap_err();
+        let text = e.kind.to_string();
+        assert!(text.len() < 200, "{} bytes", text.len());
+        assert!(text.contains("… (99937 more characters)"), "{text}");
+        assert_eq!(super::clip("short"), "short");
     }
 }

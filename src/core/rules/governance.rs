@@ -311,22 +311,30 @@ pub fn cross(
                 if let Some(k) = index_of(seq.path) {
                     covered[k] = true;
                 }
-                let movement_count = seq
-                    .root
-                    .value
-                    .get("movements")
-                    .and_then(|n| n.value.as_array())
-                    .map(<[_]>::len);
-                let beat_count: usize = beats(seq.root).iter().map(|(_, b)| b.len()).sum();
-                for (field, actual) in [
-                    ("movements", movement_count),
-                    ("beats", movement_count.map(|_| beat_count)),
-                ] {
-                    let (Some(actual), Some(claimed)) = (
-                        actual,
-                        domain.value.get(field).and_then(|n| n.value.as_f64()),
-                    ) else {
+                let (movement_count, beat_count) = counts(seq.root);
+                for (field, actual) in [("movements", movement_count), ("beats", beat_count)] {
+                    let Some(claimed) = domain.value.get(field).and_then(|n| n.value.as_f64())
+                    else {
                         continue;
+                    };
+                    let actual = match actual {
+                        Ok(actual) => actual,
+                        Err(why) => {
+                            out.push((
+                                reg.finding(
+                                    RuleId::RegistrySequenceMismatch,
+                                    at.child(field),
+                                    format!(
+                                        "domain {:?} says {claimed} {field}; its sequence {} cannot be counted: {why}",
+                                        id.unwrap_or("?"),
+                                        seq.path
+                                    ),
+                                    "fix the sequence's structure, then regenerate the registry from its sequence files",
+                                ),
+                                vec![seq.path.to_string()],
+                            ));
+                            continue;
+                        }
                     };
                     if claimed != actual as f64 {
                         out.push((
@@ -376,6 +384,54 @@ pub fn cross(
         ));
     }
     out
+}
+
+/// A sequence's movement and beat counts, or why one cannot be counted: `movements` missing or
+/// not an array, a movement not an object, or its `beats` not an array (a movement without
+/// `beats` has none).
+#[allow(clippy::type_complexity)]
+fn counts(root: &Node<'_>) -> (Result<usize, String>, Result<usize, String>) {
+    let movements = match root.value.get("movements") {
+        None => {
+            return (
+                Err("it has no `movements`".into()),
+                Err("it has no `movements`".into()),
+            )
+        }
+        Some(n) => match n.value.as_array() {
+            Some(list) => list,
+            None => {
+                let why = format!("`movements` is a {}, not an array", n.value.type_name());
+                return (Err(why.clone()), Err(why));
+            }
+        },
+    };
+    let mut beats = Ok(0);
+    for (i, m) in movements.iter().enumerate() {
+        if m.value.as_object().is_none() {
+            beats = Err(format!(
+                "movement {} is a {}, not an object",
+                i + 1,
+                m.value.type_name()
+            ));
+            break;
+        }
+        match m.value.get("beats") {
+            None => {}
+            Some(b) => match b.value.as_array() {
+                Some(list) => beats = beats.map(|n| n + list.len()),
+                None => {
+                    beats = Err(format!(
+                        "`beats` of movement {} is a {}, not an array",
+                        i + 1,
+                        b.value.type_name()
+                    ));
+                    break;
+                }
+            },
+        }
+    }
+    (Ok(movements.len()), beats)
 }
 
 /// Whether any registry has a domain with this id.

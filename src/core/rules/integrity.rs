@@ -88,7 +88,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
     let Some(items) = domains.value.as_array() else {
         out.push(
             Finding::new(
-                RuleId::RequiredField,
+                RuleId::FieldType,
                 s.path,
                 format!("`domains` is a {}, not an array", domains.value.type_name()),
                 "a registry lists its domains under a root `domains` array".into(),
@@ -181,6 +181,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
         );
     }
     required(s, root, &Pointer::root(), "the sequence", out);
+    structure(s, out);
     if let Some(movements) = root.value.get("movements").and_then(|n| n.value.as_array()) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, m) in movements.iter().enumerate() {
@@ -207,6 +208,66 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                 );
             } else {
                 seen.insert(id, i);
+            }
+        }
+    }
+}
+
+/// `field-type` for a sequence: `movements` is an array of objects whose `beats`, when
+/// present, are arrays.
+fn structure(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
+    let root = &s.parsed.root;
+    let Some(movements) = root.value.get("movements") else {
+        return;
+    };
+    let at = Pointer::root().child("movements");
+    let Some(list) = movements.value.as_array() else {
+        out.push(
+            Finding::new(
+                RuleId::FieldType,
+                s.path,
+                format!(
+                    "`movements` is a {}, not an array",
+                    movements.value.type_name()
+                ),
+                "a sequence lists its movements under a root `movements` array".into(),
+            )
+            .at(at, root, s.bytes),
+        );
+        return;
+    };
+    for (i, m) in list.iter().enumerate() {
+        let here = at.child(i.to_string());
+        if m.value.as_object().is_none() {
+            out.push(
+                Finding::new(
+                    RuleId::FieldType,
+                    s.path,
+                    format!(
+                        "movement {here} is a {}, not an object",
+                        m.value.type_name()
+                    ),
+                    "each entry of `movements` is an object with its `beats`".into(),
+                )
+                .at(here, root, s.bytes),
+            );
+            continue;
+        }
+        if let Some(beats) = m.value.get("beats") {
+            if beats.value.as_array().is_none() {
+                out.push(
+                    Finding::new(
+                        RuleId::FieldType,
+                        s.path,
+                        format!(
+                            "`beats` of movement {} is a {}, not an array",
+                            i + 1,
+                            beats.value.type_name()
+                        ),
+                        "a movement lists its beats under a `beats` array".into(),
+                    )
+                    .at(here.child("beats"), root, s.bytes),
+                );
             }
         }
     }
@@ -334,6 +395,18 @@ pub fn legacy_hash(bytes: &[u8], lock_field: &str, limits: &Limits) -> json::Dig
         // the hash of nothing never matches a recorded lock, so this fails closed.
         Err(_) => json::canonical::sha256(b""),
     }
+}
+
+/// `lock-mismatch` for an artifact removed while it carried an embedded lock.
+pub fn removed_lock(path: &str, lock_field: &str) -> Finding {
+    Finding::new(
+        RuleId::LockMismatch,
+        path,
+        format!("removed although it carries an embedded `{lock_field}` lock"),
+        format!(
+            "a locked artifact is removed only deliberately: if this removal is intended, waive it in audit-waivers.toml (rule = \"lock-mismatch\", path = {path:?}, with a reason); otherwise restore it with `git restore --staged --worktree {path}`"
+        ),
+    )
 }
 
 /// `lockfile-mismatch` for entries of audit.lock whose path is no longer in the snapshot.

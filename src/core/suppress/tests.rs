@@ -240,3 +240,24 @@ fn severities_from_config_and_off() {
     assert!(e.message.contains("unknown rule `no-such-rule`"), "{e}");
     assert_eq!(e.position.map(|p| p.0), Some(2));
 }
+
+#[test]
+fn waiver_paths_may_not_leave_the_repository() {
+    for bad in ["../**", "/etc/*", "a/../../x.json"] {
+        let text = format!(
+            "[[waiver]]\nrule = \"schema\"\npath = {bad:?}\nreason = \"r\"\nowner = \"o\"\nexpires = 2099-01-01\n"
+        );
+        let e = parse_waivers(&text, "w.toml").unwrap_err();
+        assert!(e.message.starts_with("`path`"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn baseline_errors_have_one_based_positions() {
+    let e = parse_baseline("{\"version\": 1}", "b.json").unwrap_err();
+    let (line, column) = e.position.expect("a position");
+    assert!(line >= 1 && column >= 1, "{e}");
+    assert!(!e.message.contains(" at line "), "{e}");
+    let e = parse_baseline("\n\n", "b.json").unwrap_err();
+    assert!(e.position.is_none_or(|(l, c)| l >= 1 && c >= 1), "{e}");
+}

@@ -194,6 +194,48 @@ fn registry_and_sequences_agree() {
 }
 
 #[test]
+fn uncountable_sequences_are_mismatches() {
+    let c = config();
+    let reg = r#"{"domains": [{"id": "s", "movements": 1, "beats": 2}]}"#;
+    for bad in [
+        r#"{"id": "s", "movements": "x"}"#,
+        r#"{"id": "s", "movements": null}"#,
+        r#"{"id": "s", "movements": {}}"#,
+        r#"{"id": "s", "movements": 7}"#,
+    ] {
+        let files = [("reg.json", node(reg), reg), ("seq/s.json", node(bad), bad)];
+        let (regs, seqs) = docs(&c, &files);
+        let found = cross(&regs, &seqs, &|p: &str| p == "seq/s.json");
+        let got: Vec<String> = found
+            .iter()
+            .map(|(f, _)| format!("{} {}", f.rule, f.pointer))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "registry-sequence-mismatch /domains/0/movements",
+                "registry-sequence-mismatch /domains/0/beats"
+            ],
+            "{bad}"
+        );
+        assert!(
+            found[0].0.message.contains("not an array"),
+            "{}",
+            found[0].0.message
+        );
+    }
+    let beats = r#"{"id": "s", "movements": [{"id": "m", "beats": "2"}]}"#;
+    let files = [
+        ("reg.json", node(reg), reg),
+        ("seq/s.json", node(beats), beats),
+    ];
+    let (regs, seqs) = docs(&c, &files);
+    let found = cross(&regs, &seqs, &|p: &str| p == "seq/s.json");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.pointer.to_string(), "/domains/0/beats");
+}
+
+#[test]
 fn registry_drift_is_found_with_what_it_involves() {
     let c = config();
     let reg = r#"{"domains": [

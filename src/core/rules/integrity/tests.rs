@@ -87,11 +87,11 @@ fn required_field_lists_every_missing_field_once() {
 }
 
 #[test]
-fn registry_shape_problems_are_required_field_findings() {
+fn registry_shape_problems_are_required_field_or_field_type_findings() {
     assert_eq!(rules(&run(r#"{"x": 1}"#)), ["required-field  1:1"]);
     assert_eq!(
         rules(&run(r#"{"domains": {}}"#)),
-        ["required-field /domains 1:2"]
+        ["field-type /domains 1:2"]
     );
     assert_eq!(
         rules(&run(r#"{"domains": [1]}"#)),
@@ -238,6 +238,30 @@ fn sequence_rules() {
     assert_eq!(rules(&f), ["id-duplicate /movements/1/id 1:41"]);
     let f = run_with("[]", path, &config, None);
     assert_eq!(rules(&f), ["required-field  1:1"]);
+}
+
+#[test]
+fn non_array_movements_and_beats_are_field_type_findings() {
+    let path = "json-sequences/s.json";
+    let config = Config::builtin();
+    for bad in [r#""x""#, "null", "{}", "7"] {
+        let text = format!(r#"{{"id": "s", "movements": {bad}}}"#);
+        let f = run_with(&text, path, &config, None);
+        assert_eq!(rules(&f), ["field-type /movements 1:13"], "{bad}");
+    }
+    let f = run_with(
+        r#"{"id": "s", "movements": [{"id": "m", "beats": null}, 3]}"#,
+        path,
+        &config,
+        None,
+    );
+    assert_eq!(
+        rules(&f),
+        [
+            "field-type /movements/0/beats 1:39",
+            "field-type /movements/1 1:55"
+        ]
+    );
 }
 
 #[test]
