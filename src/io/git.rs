@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository};
 
 pub use crate::core::snapshot::{CommitInfo, Source};
 use crate::error::{Error, Result};
@@ -36,6 +36,9 @@ pub enum Object {
     Submodule,
     /// An unmerged path: the conflict stages present (1 base, 2 ours, 3 theirs).
     Conflict { stages: Vec<u8> },
+    /// A path whose bytes are not UTF-8, listed under its escaped name ([`escape_path`]):
+    /// never decoded lossily into a key (two names would collide), never read, always refused.
+    NotUtf8 { bytes: Vec<u8> },
 }
 
 impl Object {
@@ -333,19 +336,15 @@ impl Repo {
             Source::Index => self.list_index(want, &mut entries)?,
             Source::Rev(rev) => {
                 if let Some(tree) = self.tree_of(rev)? {
-                    list_tree(&tree, want, &mut entries)
+                    list_tree(&self.repo, &tree, b"", want, &mut entries)
                         .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
                 }
             }
             Source::Worktree => {
                 // Tracked files count even where .gitignore matches them, as in `git status`.
-                let tracked: std::collections::BTreeSet<String> = self.with_index(|index| {
-                    index
-                        .iter()
-                        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-                        .collect()
-                })?;
-                self.list_worktree(&self.workdir, "", want, &tracked, &mut entries)?
+                let tracked: std::collections::BTreeSet<String> =
+                    self.with_index(|index| index.iter().map(|e| escape_path(&e.path)).collect())?;
+                self.list_worktree(&self.workdir, b"", want, &tracked, &mut entries)?
             }
         }
         Ok(Snapshot {
@@ -384,11 +383,14 @@ impl Repo {
     ) -> Result<()> {
         self.with_index(|index| {
             for entry in index.iter() {
-                let path = String::from_utf8_lossy(&entry.path);
-                if !want(&path) {
+                let Ok(path) = std::str::from_utf8(&entry.path) else {
+                    insert_not_utf8(&entry.path, want, out);
+                    continue;
+                };
+                if !want(path) || matches!(out.get(path), Some(Object::NotUtf8 { .. })) {
                     continue;
                 }
-                let path = path.into_owned();
+                let path = path.to_string();
                 let stage = ((entry.flags >> 12) & 3) as u8;
                 if stage != 0 {
                     match out
@@ -416,7 +418,7 @@ impl Repo {
     fn list_worktree(
         &self,
         dir: &Path,
-        rel: &str,
+        rel: &[u8],
         want: &dyn Fn(&str) -> bool,
         tracked: &std::collections::BTreeSet<String>,
         out: &mut BTreeMap<String, Object>,
@@ -433,15 +435,16 @@ impl Repo {
         let mut names: Vec<_> = read.filter_map(|e| e.ok()).collect();
         names.sort_by_key(|e| e.file_name());
         for entry in names {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = entry.file_name();
             if name == ".git" {
                 continue;
             }
-            let path = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let mut bytes = rel.to_vec();
+            if !bytes.is_empty() {
+                bytes.push(b'/');
+            }
+            bytes.extend_from_slice(name.as_encoded_bytes());
+            let path = escape_path(&bytes);
             let meta = match entry.path().symlink_metadata() {
                 Ok(m) => m,
                 Err(_) => continue,
@@ -456,10 +459,15 @@ impl Repo {
                     }
                     continue;
                 }
-                self.list_worktree(&entry.path(), &path, want, tracked, out)?;
+                self.list_worktree(&entry.path(), &bytes, want, tracked, out)?;
+                continue;
+            }
+            if std::str::from_utf8(&bytes).is_err() {
+                insert_not_utf8(&bytes, want, out);
                 continue;
             }
             if !want(&path)
+                || matches!(out.get(&path), Some(Object::NotUtf8 { .. }))
                 || (!tracked.contains(&path) && self.repo.is_path_ignored(&path).unwrap_or(false))
             {
                 continue;
@@ -776,22 +784,64 @@ fn object_for_mode(mode: u32, id: Oid) -> Object {
     }
 }
 
+/// Lists a tree by the bytes of its names (libgit2's own walk gives up on a directory whose
+/// name is not UTF-8).
 fn list_tree(
+    repo: &Repository,
     tree: &git2::Tree<'_>,
+    root: &[u8],
     want: &dyn Fn(&str) -> bool,
     out: &mut BTreeMap<String, Object>,
 ) -> std::result::Result<(), git2::Error> {
-    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
+    for entry in tree.iter() {
+        let mut path = root.to_vec();
+        path.extend_from_slice(entry.name_bytes());
         if entry.kind() == Some(ObjectType::Tree) {
-            return TreeWalkResult::Ok;
+            path.push(b'/');
+            let sub = repo.find_tree(entry.id())?;
+            list_tree(repo, &sub, &path, want, out)?;
+            continue;
         }
-        let name = String::from_utf8_lossy(entry.name_bytes());
-        let path = format!("{root}{name}");
-        if want(&path) {
-            out.insert(path, object_for_mode(entry.filemode() as u32, entry.id()));
+        match std::str::from_utf8(&path) {
+            Ok(p) => {
+                if want(p) && !matches!(out.get(p), Some(Object::NotUtf8 { .. })) {
+                    out.insert(
+                        p.to_string(),
+                        object_for_mode(entry.filemode() as u32, entry.id()),
+                    );
+                }
+            }
+            Err(_) => insert_not_utf8(&path, want, out),
         }
-        TreeWalkResult::Ok
-    })
+    }
+    Ok(())
+}
+
+/// A path's bytes as text: UTF-8 as it is, every byte of an invalid sequence as `\xHH`.
+pub fn escape_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Lists a path that is not UTF-8 under its escaped name when `want` takes either that name or
+/// its lossy decoding (what a glob would have matched). It wins over a UTF-8 path that happens
+/// to be spelled like its escape: a collision fails closed.
+fn insert_not_utf8(bytes: &[u8], want: &dyn Fn(&str) -> bool, out: &mut BTreeMap<String, Object>) {
+    let key = escape_path(bytes);
+    if want(&key) || want(&String::from_utf8_lossy(bytes)) {
+        out.insert(
+            key,
+            Object::NotUtf8 {
+                bytes: bytes.to_vec(),
+            },
+        );
+    }
 }
 
 fn to_slash(p: &Path) -> String {
