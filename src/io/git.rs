@@ -201,6 +201,56 @@ impl Repo {
         &self.workdir
     }
 
+    /// The work-tree file of the repository path `rel`, refused when a component is a symbolic
+    /// link or a file where a directory is needed: every read and write of the work tree goes
+    /// through here, so nothing is read or written outside the repository.
+    pub fn worktree_path(&self, rel: &str) -> Result<PathBuf> {
+        crate::io::fs::checked(&self.workdir, rel).map_err(|p| {
+            Error::refused(
+                format!(
+                    "{rel}: {} is {} in the working tree; git-audit never reads or writes through it",
+                    p.at, p.what
+                ),
+                format!(
+                    "make {} a regular directory (git does not track paths beyond a symbolic link either), or configure a path elsewhere",
+                    p.at
+                ),
+            )
+        })
+    }
+
+    /// The work-tree copy of `rel`, `None` when it does not exist.
+    pub fn read_worktree(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        let full = self.worktree_path(rel)?;
+        match std::fs::read(&full) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("cannot read {}", full.display()), e)),
+        }
+    }
+
+    /// Writes the work-tree copy of `rel` atomically (missing directories created), the
+    /// temporary file in the git directory where `git add` never sees it.
+    pub fn write_worktree(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.worktree_path(rel)?;
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        }
+        crate::io::fs::write_atomic_via(&full, bytes, self.repo.path())
+            .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))
+    }
+
+    /// Removes the work-tree copy of `rel`; absent is fine.
+    pub fn remove_worktree(&self, rel: &str) -> Result<()> {
+        let full = self.worktree_path(rel)?;
+        match std::fs::remove_file(&full) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(format!("cannot remove {}", full.display()), e)),
+        }
+    }
+
     /// The current directory relative to the top of the work tree, `/`-separated ("" at the top).
     pub fn prefix(&self) -> &str {
         &self.prefix
@@ -528,6 +578,9 @@ impl Repo {
     /// not need it.)
     /// `None` removes `path` from the index instead.
     pub fn stage_bytes(&self, path: &str, bytes: Option<&[u8]>) -> Result<()> {
+        if bytes.is_some() {
+            self.check_stageable(path)?;
+        }
         let blob = match bytes {
             Some(b) => Some(self.repo.blob(b).map_err(|e| {
                 Error::git(format!("cannot store {path} in the object database"), e)
@@ -594,6 +647,43 @@ impl Repo {
             let _ = std::fs::remove_file(&temp);
         }
         result
+    }
+
+    /// Refuses to stage a file at `path` when the index holds a file, link or submodule where
+    /// one of its directories would be, or a directory at `path` itself: libgit2 would silently
+    /// remove those entries to make room.
+    fn check_stageable(&self, path: &str) -> Result<()> {
+        let problem = self.with_index(|index| {
+            let mut prefix = String::new();
+            for part in path
+                .split('/')
+                .collect::<Vec<_>>()
+                .split_last()
+                .map_or(&[][..], |(_, d)| d)
+            {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if (0..=3).any(|s| index.get_path(Path::new(&prefix), s).is_some()) {
+                    return Some(format!(
+                        "the index holds {prefix} as a file, not a directory"
+                    ));
+                }
+            }
+            let dir = format!("{path}/");
+            index
+                .iter()
+                .any(|e| e.path.starts_with(dir.as_bytes()))
+                .then(|| format!("the index holds {path} as a directory"))
+        })?;
+        match problem {
+            None => Ok(()),
+            Some(why) => Err(Error::refused(
+                format!("cannot stage {path}: {why}"),
+                format!("choose a path for it that is free in the repository, or move what is at that path; the index was left as it was"),
+            )),
+        }
     }
 
     /// The blob id `path` has in a snapshot, if it is a regular file there.
@@ -694,7 +784,12 @@ impl Repo {
                 Ok(snap.remove(path))
             }
             Source::Worktree => {
-                let full = self.workdir.join(path);
+                let full = match crate::io::fs::checked(&self.workdir, path) {
+                    Ok(full) => full,
+                    // Beyond a symbolic link (or a file): git would not track it either.
+                    Err(p) if p.what == "a symbolic link" => return Ok(Some(Object::Symlink)),
+                    Err(_) => return Ok(None),
+                };
                 let Ok(meta) = full.symlink_metadata() else {
                     return Ok(None);
                 };

@@ -6,6 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+use crate::fixtures::registry_of;
 use crate::support::TestRepo;
 
 /// audit.toml governing `data/*.json` as plain JSON, locked in audit.lock.
@@ -68,4 +69,145 @@ fn item_14_a_newline_in_a_governed_name_round_trips_through_audit_lock() {
     repo.audit(["check", "--staged", "--all"]).code(0);
     // And lock can read what it wrote.
     repo.audit(["lock"]).code(0).stdout_has("already locked");
+}
+
+const REG: &str = "orchestration-domains.json";
+
+/// A registry governed with a changelog, plus `extra` in audit.toml; hooks installed.
+fn hooked(extra: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.audit(["install"]).code(0);
+    repo.write(
+        "audit.toml",
+        format!("[[artifact]]\npath = \"{REG}\"\nkind = \"registry\"\nrequired-fields = [\"id\"]\n{extra}"),
+    );
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha", 1)]));
+    repo
+}
+
+/// Stages a structural change of the registry and commits it through the hooks.
+fn structural_commit(repo: &TestRepo) -> std::process::Output {
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha renamed", 1)]));
+    repo.git(["add", REG]);
+    repo.git_output(["commit", "-q", "-m", "structural"])
+}
+
+#[test]
+fn item_06_nothing_is_read_or_written_through_a_committed_symlinked_directory() {
+    let repo = hooked("\n[changelog]\npath = \"docs/EVOLUTION.md\"\n\n[baseline]\npath = \"docs/baseline.json\"\n");
+    let outside = repo.scratch("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir outside");
+    std::os::unix::fs::symlink(&outside, repo.path("docs")).expect("symlink");
+    repo.commit_all("init with a docs link");
+    let index_before = repo.git(["ls-files", "-s"]);
+
+    let out = structural_commit(&repo);
+    assert!(!out.status.success(), "the commit went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("docs is a symbolic link"), "{stderr}");
+    assert!(
+        !outside.join("EVOLUTION.md").exists(),
+        "wrote outside the repository"
+    );
+    assert_eq!(
+        repo.git(["ls-files", "-s", "docs"]),
+        index_before
+            .lines()
+            .find(|l| l.ends_with("\tdocs"))
+            .map(|l| format!("{l}\n"))
+            .unwrap_or_default()
+    );
+    assert!(!repo.git(["status", "--porcelain"]).contains("D  docs"));
+
+    repo.git([
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "structural, unrecorded",
+    ]);
+    repo.audit(["changelog", "rebuild"])
+        .code(2)
+        .stderr_has("docs is a symbolic link");
+    repo.audit(["baseline"])
+        .code(2)
+        .stderr_has("docs is a symbolic link");
+    assert_eq!(
+        std::fs::read_dir(&outside).expect("list outside").count(),
+        0
+    );
+
+    // A schema read through the link in --worktree mode is not followed: an outside schema
+    // that would pass everything is refused instead.
+    std::fs::write(outside.join("schema.json"), "{}").expect("schema");
+    let config = repo.read("audit.toml").replace(
+        "required-fields = [\"id\"]\n",
+        "required-fields = [\"id\"]\nschema = \"docs/schema.json\"\n",
+    );
+    repo.write("audit.toml", config);
+    let run = repo.audit(["check", "--worktree", "--all"]);
+    assert_ne!(run.code, 0, "a schema outside the repository was used");
+    assert!(run.stdout.contains("docs/schema.json") || run.stderr.contains("docs/schema.json"));
+}
+
+#[test]
+fn item_08_a_failed_hook_leaves_the_index_exactly_as_it_was() {
+    let repo = hooked("\n[changelog]\npath = \"README.md/EVOLUTION.md\"\n");
+    repo.write("README.md", "readme\n");
+    repo.commit_all("init");
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha renamed", 1)]));
+    repo.git(["add", REG]);
+    // git itself refreshes the index's cache-tree on commit: compare the entries.
+    let index = repo.git(["ls-files", "-s", "--debug"]);
+    let out = repo.git_output(["commit", "-q", "-m", "structural"]);
+    assert!(!out.status.success(), "the commit went through");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("README.md is not a directory"), "{stderr}");
+    assert_eq!(
+        repo.git(["ls-files", "-s", "--debug"]),
+        index,
+        "the index changed"
+    );
+    assert_eq!(repo.git(["status", "--porcelain"]), format!("M  {REG}\n"));
+    // The same refusal from the index alone (no work-tree file in the way).
+    std::fs::remove_file(repo.path("README.md")).expect("rm README.md");
+    let out = repo.git_output(["commit", "-q", "-m", "structural"]);
+    assert!(!out.status.success(), "the commit went through");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the index holds README.md as a file"));
+    assert_eq!(repo.git(["ls-files", "-s", "--debug"]), index);
+}
+
+#[test]
+fn item_10_a_killed_write_leaves_nothing_git_add_would_commit() {
+    let repo = data_repo();
+    repo.write("data/new.json", "{\"n\": 1}\n");
+    let run = repo.audit_env(
+        repo.root(),
+        &[("GIT_AUDIT_FAULT", OsStr::new("write-atomic-before-rename"))],
+        ["lock"],
+    );
+    assert_ne!(run.code, 0, "the fault point did not fire");
+    assert!(!repo.path("audit.lock").exists());
+    let untracked = repo.git(["status", "--porcelain", "--untracked-files=all"]);
+    assert_eq!(
+        untracked, "?? data/new.json\n",
+        "a temporary is visible to git add"
+    );
+    let leftovers = || {
+        std::fs::read_dir(repo.git_dir())
+            .expect("list .git")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            })
+            .count()
+    };
+    assert_eq!(
+        leftovers(),
+        1,
+        "the killed write's temporary is in the git directory"
+    );
+    repo.audit(["lock"]).code(0);
+    assert_eq!(leftovers(), 0, "the next run did not clean up");
+    assert!(repo.path("audit.lock").exists());
 }
