@@ -108,6 +108,22 @@ impl Repo {
         skip_object_rehash();
         let repo =
             Repository::open_from_env().map_err(|source| Error::NotARepository { source })?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::io("cannot read the current directory", e))?;
+        // git resolves a relative GIT_WORK_TREE against the current directory (a hook may get
+        // `GIT_WORK_TREE=.`); libgit2 resolves it against the git directory.
+        if let Some(tree) = std::env::var_os("GIT_WORK_TREE").filter(|t| !t.is_empty()) {
+            let tree = cwd.join(tree);
+            repo.set_workdir(&tree, false).map_err(|e| {
+                Error::git(
+                    format!(
+                        "cannot use GIT_WORK_TREE {} as the work tree",
+                        tree.display()
+                    ),
+                    e,
+                )
+            })?;
+        }
         if repo.is_bare() {
             return Err(Error::Bare(repo.path().to_path_buf()));
         }
@@ -115,8 +131,6 @@ impl Repo {
             .workdir()
             .map(Path::to_path_buf)
             .ok_or_else(|| Error::Bare(repo.path().to_path_buf()))?;
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::io("cannot read the current directory", e))?;
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let prefix = cwd
             .canonicalize()

@@ -211,3 +211,29 @@ fn item_10_a_killed_write_leaves_nothing_git_add_would_commit() {
     assert_eq!(leftovers(), 0, "the next run did not clean up");
     assert!(repo.path("audit.lock").exists());
 }
+
+#[test]
+fn item_07_a_relative_git_work_tree_is_the_current_directory_as_for_git() {
+    let repo = hooked("");
+    repo.commit_all("init");
+    let env = [
+        ("GIT_DIR", OsStr::new(".git")),
+        ("GIT_WORK_TREE", OsStr::new(".")),
+    ];
+    let run = repo.audit_env(
+        repo.root(),
+        &env,
+        ["check", "--worktree", "--all", "--format", "json"],
+    );
+    run.code(0);
+    assert_eq!(run.json()["checked"], 1, "{}", run.stdout);
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha renamed", 1)]));
+    repo.git(["add", REG]);
+    repo.git_env(repo.root(), &env, ["commit", "-q", "-m", "structural"]);
+    assert!(
+        !repo.git_dir().join("EVOLUTION.md").exists(),
+        "written into the git directory"
+    );
+    assert!(repo.read("EVOLUTION.md").contains(REG));
+    assert_eq!(repo.git(["status", "--porcelain"]), "");
+}
