@@ -83,7 +83,9 @@ pub fn lock_artifacts(
         if artifact.lock == LockMode::None {
             continue;
         }
-        let Object::File { .. } = object else {
+        // A blob: outside a sparse checkout (skip-worktree), locked from the index's copy.
+        let sparse = matches!(object, Object::Blob { .. });
+        let (Object::File { .. } | Object::Blob { .. }) = object else {
             return Err(Error::refused(
                 format!("{path} is not a regular file; it cannot be locked"),
                 "make it a regular JSON file",
@@ -146,6 +148,11 @@ pub fn lock_artifacts(
             }
             if new == bytes {
                 report.push(format!("{path}: already locked ({})", short(hash)));
+            } else if sparse {
+                return Err(Error::refused(
+                    format!("{path} is outside the sparse checkout; its embedded lock cannot be written"),
+                    format!("bring it into the checkout (`git sparse-checkout add {}`) and lock again", path.rsplit_once('/').map_or(".", |(d, _)| d)),
+                ));
             } else {
                 report.push(format!(
                     "locked {path} (embedded `{}`, {})",

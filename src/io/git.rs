@@ -406,9 +406,32 @@ impl Repo {
             }
             Source::Worktree => {
                 // Tracked files count even where .gitignore matches them, as in `git status`.
-                let tracked: std::collections::BTreeSet<String> =
-                    self.with_index(|index| index.iter().map(|e| escape_path(&e.path)).collect())?;
-                self.list_worktree(&self.workdir, b"", want, &tracked, &mut entries)?
+                let (tracked, skipped) = self.with_index(|index| {
+                    let tracked: std::collections::BTreeSet<String> =
+                        index.iter().map(|e| escape_path(&e.path)).collect();
+                    // Outside a sparse checkout (skip-worktree): git takes the index's copy as
+                    // the working tree's, and so does git-audit.
+                    let skipped: Vec<(String, Object)> = index
+                        .iter()
+                        .filter(|e| {
+                            e.flags_extended & SKIP_WORKTREE != 0 && (e.flags >> 12) & 3 == 0
+                        })
+                        .filter_map(|e| {
+                            let path = String::from_utf8(e.path.clone()).ok()?;
+                            Some((path, object_for_mode(e.mode, e.id)))
+                        })
+                        .collect();
+                    (tracked, skipped)
+                })?;
+                self.list_worktree(&self.workdir, b"", want, &tracked, &mut entries)?;
+                for (path, object) in skipped {
+                    if want(&path)
+                        && !entries.contains_key(&path)
+                        && self.entry(&Source::Worktree, &path)?.is_none()
+                    {
+                        entries.insert(path, object);
+                    }
+                }
             }
         }
         Ok(Snapshot {
@@ -874,6 +897,8 @@ pub fn same(a: &Object, b: &Object) -> bool {
 
 /// An index entry's `git add -N` flag: recorded as intended, not part of what is committed.
 const INTENT_TO_ADD: u16 = 1 << 13;
+/// An index entry's skip-worktree flag: outside a sparse checkout, absent from the work tree.
+const SKIP_WORKTREE: u16 = 1 << 14;
 
 /// libgit2 re-hashes every object it reads to check its id; git itself does not, and
 /// git-audit hashes what it reads anyway. Skipping it halves the cost of reading a large blob.

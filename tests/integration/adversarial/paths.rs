@@ -237,3 +237,35 @@ fn item_07_a_relative_git_work_tree_is_the_current_directory_as_for_git() {
     assert!(repo.read("EVOLUTION.md").contains(REG));
     assert_eq!(repo.git(["status", "--porcelain"]), "");
 }
+
+#[test]
+fn item_04_lock_keeps_the_locks_of_paths_outside_a_sparse_checkout() {
+    let repo = TestRepo::new();
+    repo.write(
+        "audit.toml",
+        "[[artifact]]\npath = \"**/*.json\"\nkind = \"json\"\nlock = \"lockfile\"\n",
+    );
+    repo.write("in/x.json", "{\"x\": 1}\n");
+    repo.write("out/y.json", "{\"y\": 1}\n");
+    repo.git(["add", "-A"]);
+    repo.audit(["lock"]).code(0);
+    repo.commit_all("init");
+    repo.git(["sparse-checkout", "set", "--cone", "in"]);
+    assert!(!repo.path("out/y.json").exists(), "not a sparse checkout");
+    let locked_y = repo
+        .read("audit.lock")
+        .lines()
+        .find(|l| l.starts_with("\"out/y.json\""))
+        .map(str::to_string)
+        .expect("out/y.json locked");
+
+    repo.write("in/x.json", "{\"x\": 2}\n");
+    repo.git(["add", "in/x.json"]);
+    let run = repo.audit(["lock", "--stage"]);
+    run.code(0);
+    assert!(!run.stdout.contains("dropped"), "{}", run.stdout);
+    assert!(repo.read("audit.lock").contains(&locked_y));
+    assert!(repo.git(["show", ":audit.lock"]).contains(&locked_y));
+    repo.audit(["check", "--staged", "--all"]).code(0);
+    repo.audit(["check", "--worktree", "--all"]).code(0);
+}
