@@ -718,7 +718,7 @@ impl Repo {
             None => Ok(()),
             Some(why) => Err(Error::refused(
                 format!("cannot stage {path}: {why}"),
-                format!("choose a path for it that is free in the repository, or move what is at that path; the index was left as it was"),
+                "choose a path for it that is free in the repository, or move what is at that path; the index was left as it was",
             )),
         }
     }
