@@ -609,10 +609,11 @@ impl Repo {
     }
 
     /// Stages `bytes` as the regular file `path` in the index git-audit reads, without touching
-    /// the work tree. The new index is written beside the old one under a unique name and
-    /// renamed over it, so a process killed at any moment leaves the old or the new index and
-    /// never a lock file of its own. (git may hold `index.lock` while its hook runs; this does
-    /// not need it.)
+    /// the work tree. The new index is written into git's lock (`<index>.lock`, taken
+    /// exclusively, so a concurrent `git add` fails instead of being lost) and renamed over the
+    /// index, so a process killed at any moment leaves the old or the new index. In a hook the
+    /// index is git's `index.lock` itself: the new one is then written beside it under a unique
+    /// name and renamed over it.
     /// `None` removes `path` from the index instead.
     pub fn stage_bytes(&self, path: &str, bytes: Option<&[u8]>) -> Result<()> {
         if bytes.is_some() {
@@ -630,7 +631,19 @@ impl Repo {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         crate::io::fs::remove_stale_temps(&dir, INDEX_TEMP_PREFIX);
-        let temp = dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()));
+        // git's lock on the index (`<index>.lock`), taken as git takes it, so a concurrent
+        // `git add` either waits for us or fails loudly and is never overwritten. In a hook
+        // the index *is* git's lock file (`index.lock`, held by the git that runs the hook):
+        // then a temporary beside it is written and renamed over it instead.
+        let lock = if self.index_path.extension().is_some_and(|e| e == "lock") {
+            None
+        } else {
+            Some(IndexLock::take(&self.index_path)?)
+        };
+        let temp = match &lock {
+            Some(l) => l.path.clone(),
+            None => dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id())),
+        };
         self.index_changed();
         let result = (|| -> Result<()> {
             if self.index_path.exists() {
@@ -680,8 +693,12 @@ impl Repo {
                 )
             })
         })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temp);
+        match lock {
+            Some(mut lock) => lock.renamed = result.is_ok(),
+            None if result.is_err() => {
+                let _ = std::fs::remove_file(&temp);
+            }
+            None => {}
         }
         result
     }
@@ -905,6 +922,50 @@ const SKIP_WORKTREE: u16 = 1 << 14;
 fn skip_object_rehash() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// git's lock on an index file, taken exclusively; removed on drop unless it was renamed over
+/// the index (which releases it).
+struct IndexLock {
+    path: PathBuf,
+    renamed: bool,
+}
+
+impl IndexLock {
+    fn take(index: &Path) -> Result<IndexLock> {
+        let mut path = index.as_os_str().to_owned();
+        path.push(".lock");
+        let path = PathBuf::from(path);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => Ok(IndexLock {
+                path,
+                renamed: false,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::refused(
+                format!(
+                    "the index is locked by another git process ({} exists)",
+                    path.display()
+                ),
+                format!(
+                    "let it finish and run again; if no git process is running, remove {}",
+                    path.display()
+                ),
+            )),
+            Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+        }
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// Prefix of the temporary index files `stage_bytes` writes (and cleans up after a crash).

@@ -269,3 +269,56 @@ fn item_04_lock_keeps_the_locks_of_paths_outside_a_sparse_checkout() {
     repo.audit(["check", "--staged", "--all"]).code(0);
     repo.audit(["check", "--worktree", "--all"]).code(0);
 }
+
+#[test]
+fn item_09_a_git_add_while_the_index_is_being_written_is_never_lost() {
+    let repo = hooked("");
+    repo.commit_all("init");
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha renamed", 1)]));
+    repo.git(["add", REG]);
+    let release = repo.scratch("release");
+    let reached = repo.scratch("release.reached");
+    let child = repo
+        .audit_cmd_in(repo.root())
+        .env(
+            "GIT_AUDIT_PAUSE",
+            format!("stage-bytes-before-rename:{}", release.display()),
+        )
+        .args(["changelog", "record"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start git-audit");
+    let start = std::time::Instant::now();
+    while !reached.exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the pause point was never reached"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // Between git-audit's read of the index and its rename: git must not win silently.
+    repo.write("other.txt", "other\n");
+    let add = repo.git_output(["add", "other.txt"]);
+    std::fs::write(&release, b"").expect("release the pause");
+    let out = child.wait_with_output().expect("wait for git-audit");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !add.status.success(),
+        "git add went through while the index was being rewritten, and was lost: {}",
+        repo.git(["ls-files"])
+    );
+    assert!(String::from_utf8_lossy(&add.stderr).contains("index.lock"));
+    // The recorded entry is staged, and git's lock is released for the retry.
+    assert!(repo.git(["ls-files"]).contains("EVOLUTION.md"));
+    repo.git(["add", "other.txt"]);
+    let staged = repo.git(["ls-files"]);
+    assert!(
+        staged.contains("other.txt") && staged.contains("EVOLUTION.md"),
+        "{staged}"
+    );
+}
