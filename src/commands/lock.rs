@@ -85,6 +85,12 @@ pub fn lock_artifacts(
         }
         // A blob: outside a sparse checkout (skip-worktree), locked from the index's copy.
         let sparse = matches!(object, Object::Blob { .. });
+        if let Object::NotUtf8 { .. } = object {
+            return Err(Error::refused(
+                format!("{path}: the file name is not valid UTF-8 (shown with its bytes escaped)"),
+                "rename it to UTF-8 (`git mv`), then lock",
+            ));
+        }
         let (Object::File { .. } | Object::Blob { .. }) = object else {
             return Err(Error::refused(
                 format!("{path} is not a regular file; it cannot be locked"),

@@ -609,11 +609,11 @@ impl Repo {
     }
 
     /// Stages `bytes` as the regular file `path` in the index git-audit reads, without touching
-    /// the work tree. The new index is written into git's lock (`<index>.lock`, taken
-    /// exclusively, so a concurrent `git add` fails instead of being lost) and renamed over the
-    /// index, so a process killed at any moment leaves the old or the new index. In a hook the
-    /// index is git's `index.lock` itself: the new one is then written beside it under a unique
-    /// name and renamed over it.
+    /// the work tree. The new index is written beside the old one under a unique name, then,
+    /// under git's `<index>.lock` held only for that moment, renamed over it if the index is
+    /// still what was read; if another git changed it meanwhile, the new index is built again
+    /// (a concurrent `git add` is never lost). A process killed at any moment leaves the old or
+    /// the new index and, but for the instant of the rename, no lock file.
     /// `None` removes `path` from the index instead.
     pub fn stage_bytes(&self, path: &str, bytes: Option<&[u8]>) -> Result<()> {
         if bytes.is_some() {
@@ -631,76 +631,105 @@ impl Repo {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         crate::io::fs::remove_stale_temps(&dir, INDEX_TEMP_PREFIX);
-        // git's lock on the index (`<index>.lock`), taken as git takes it, so a concurrent
-        // `git add` either waits for us or fails loudly and is never overwritten. In a hook
-        // the index *is* git's lock file (`index.lock`, held by the git that runs the hook):
-        // then a temporary beside it is written and renamed over it instead.
-        let lock = if self.index_path.extension().is_some_and(|e| e == "lock") {
+        let temp = dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()));
+        self.index_changed();
+        // Another git (`git add` meanwhile) may replace the index while the new one is built:
+        // then it is built again from the index that git wrote, never renamed over it.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = self.stage_once(path, blob.zip(bytes), &temp);
+            if result.is_err() {
+                let _ = std::fs::remove_file(&temp);
+            }
+            match result {
+                Ok(true) => return Ok(()),
+                Ok(false) if attempts < 5 => continue,
+                Ok(false) => {
+                    return Err(Error::refused(
+                        format!(
+                            "the index {} kept changing while git-audit staged {path}",
+                            self.index_path.display()
+                        ),
+                        "let the other git commands finish, then run again",
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// One attempt of `stage_bytes`: reads the index, writes the new one to `temp`, then, under
+    /// git's `<index>.lock` (unless the index is itself a lock file git holds for its hook),
+    /// renames it over the index if the index is still what was read. `Ok(false)`: it was not.
+    fn stage_once(&self, path: &str, add: Option<(Oid, &[u8])>, temp: &Path) -> Result<bool> {
+        let read_index = || match std::fs::read(&self.index_path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(
+                format!("cannot read the index {}", self.index_path.display()),
+                e,
+            )),
+        };
+        let original = read_index()?;
+        let _ = std::fs::remove_file(temp);
+        if let Some(b) = &original {
+            std::fs::write(temp, b).map_err(|e| {
+                Error::io(format!("cannot copy the index to {}", temp.display()), e)
+            })?;
+        }
+        let mut index = git2::Index::open(temp)
+            .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
+        match add {
+            Some((blob, bytes)) => {
+                let mode = index
+                    .get_path(Path::new(path), 0)
+                    .map(|e| e.mode)
+                    .filter(|m| m & 0o170000 == 0o100000)
+                    .unwrap_or(0o100644);
+                let entry = git2::IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode,
+                    uid: 0,
+                    gid: 0,
+                    file_size: bytes.len() as u32,
+                    id: blob,
+                    flags: (path.len().min(0xfff)) as u16,
+                    flags_extended: 0,
+                    path: path.as_bytes().to_vec(),
+                };
+                index
+                    .add(&entry)
+                    .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+            }
+            None => index
+                .remove_path(Path::new(path))
+                .map_err(|e| Error::git(format!("cannot unstage {path}"), e))?,
+        }
+        index
+            .write()
+            .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;
+        crate::io::fault::point("stage-bytes-before-rename");
+        // Held only for the compare and the rename (dropped, so removed, on return).
+        let _lock = if self.index_path.extension().is_some_and(|e| e == "lock") {
             None
         } else {
             Some(IndexLock::take(&self.index_path)?)
         };
-        let temp = match &lock {
-            Some(l) => l.path.clone(),
-            None => dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id())),
-        };
-        self.index_changed();
-        let result = (|| -> Result<()> {
-            if self.index_path.exists() {
-                std::fs::copy(&self.index_path, &temp).map_err(|e| {
-                    Error::io(format!("cannot copy the index to {}", temp.display()), e)
-                })?;
-            }
-            let mut index = git2::Index::open(&temp)
-                .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
-            match (blob, bytes) {
-                (Some(blob), Some(bytes)) => {
-                    let mode = index
-                        .get_path(Path::new(path), 0)
-                        .map(|e| e.mode)
-                        .filter(|m| m & 0o170000 == 0o100000)
-                        .unwrap_or(0o100644);
-                    let entry = git2::IndexEntry {
-                        ctime: git2::IndexTime::new(0, 0),
-                        mtime: git2::IndexTime::new(0, 0),
-                        dev: 0,
-                        ino: 0,
-                        mode,
-                        uid: 0,
-                        gid: 0,
-                        file_size: bytes.len() as u32,
-                        id: blob,
-                        flags: (path.len().min(0xfff)) as u16,
-                        flags_extended: 0,
-                        path: path.as_bytes().to_vec(),
-                    };
-                    index
-                        .add(&entry)
-                        .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
-                }
-                _ => index
-                    .remove_path(Path::new(path))
-                    .map_err(|e| Error::git(format!("cannot unstage {path}"), e))?,
-            }
-            index
-                .write()
-                .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;
-            crate::io::fault::point("stage-bytes-before-rename");
-            std::fs::rename(&temp, &self.index_path).map_err(|e| {
-                Error::io(
-                    format!("cannot replace the index {}", self.index_path.display()),
-                    e,
-                )
-            })
-        })();
-        match lock {
-            Some(mut lock) => lock.renamed = result.is_ok(),
-            None if result.is_err() => {
-                let _ = std::fs::remove_file(&temp);
-            }
-            None => {}
+        if read_index()? != original {
+            let _ = std::fs::remove_file(temp);
+            return Ok(false);
         }
-        result
+        std::fs::rename(temp, &self.index_path).map_err(|e| {
+            Error::io(
+                format!("cannot replace the index {}", self.index_path.display()),
+                e,
+            )
+        })?;
+        Ok(true)
     }
 
     /// Refuses to stage a file at `path` when the index holds a file, link or submodule where
@@ -924,11 +953,10 @@ fn skip_object_rehash() {
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
-/// git's lock on an index file, taken exclusively; removed on drop unless it was renamed over
-/// the index (which releases it).
+/// git's lock on an index file (`<index>.lock`), taken exclusively as git takes it, held for a
+/// moment and removed on drop. A lock another git holds is waited for, briefly.
 struct IndexLock {
     path: PathBuf,
-    renamed: bool,
 }
 
 impl IndexLock {
@@ -936,35 +964,39 @@ impl IndexLock {
         let mut path = index.as_os_str().to_owned();
         path.push(".lock");
         let path = PathBuf::from(path);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(_) => Ok(IndexLock {
-                path,
-                renamed: false,
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::refused(
-                format!(
-                    "the index is locked by another git process ({} exists)",
-                    path.display()
-                ),
-                format!(
-                    "let it finish and run again; if no git process is running, remove {}",
-                    path.display()
-                ),
-            )),
-            Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+        let mut waited = 0;
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Ok(IndexLock { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && waited < 100 => {
+                    waited += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::refused(
+                        format!(
+                            "the index is locked by another git process ({} exists)",
+                            path.display()
+                        ),
+                        format!(
+                            "let it finish and run again; if no git process is running, remove {}",
+                            path.display()
+                        ),
+                    ))
+                }
+                Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
+            }
         }
     }
 }
 
 impl Drop for IndexLock {
     fn drop(&mut self) {
-        if !self.renamed {
-            let _ = std::fs::remove_file(&self.path);
-        }
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
