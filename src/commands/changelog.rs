@@ -13,7 +13,6 @@ use crate::core::finding::{self, Finding};
 use crate::core::json::Digest32;
 use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
-use crate::io::fs::write_atomic;
 use crate::io::git::{CommitInfo, Repo, Source};
 use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
@@ -156,6 +155,8 @@ pub fn record_as(
         Reconciled::Delete => (None, true),
     };
     if changed {
+        // Refused before the index is touched: a path through a symbolic link or a file.
+        repo.worktree_path(path)?;
         repo.stage_bytes(path, new.as_deref().map(str::as_bytes))?;
         if repo.index_is_temporary() {
             // `git commit <paths>`: the real index must catch up after the commit.
@@ -229,13 +230,9 @@ fn sync_worktree(
     changed: bool,
     said: &mut Vec<String>,
 ) -> Result<()> {
-    let full = repo.workdir().join(path);
+    let full = repo.worktree_path(path)?;
     crate::io::fs::remove_stale_temps_of(&full);
-    let current = match std::fs::read(&full) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(format!("cannot read {}", full.display()), e)),
-    };
+    let current = repo.read_worktree(path)?;
     if current.as_deref() == new.map(str::as_bytes) {
         return Ok(());
     }
@@ -252,19 +249,8 @@ fn sync_worktree(
         return Ok(());
     }
     match new {
-        Some(text) => {
-            if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
-            }
-            write_atomic(&full, text.as_bytes())
-                .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))
-        }
-        None => match std::fs::remove_file(&full) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(format!("cannot remove {}", full.display()), e)),
-        },
+        Some(text) => repo.write_worktree(path, text.as_bytes()),
+        None => repo.remove_worktree(path),
     }
 }
 
@@ -473,8 +459,7 @@ fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {
         write!(env.out, "{text}").map_err(render::write_error)?;
         return Ok(ExitStatus::Ok);
     }
-    let full = repo.workdir().join(&path);
-    if let Ok(current) = std::fs::read(&full) {
+    if let Some(current) = repo.read_worktree(&path)? {
         let committed = repo.read_path(&Source::head(), &path)?;
         if committed.as_deref() != Some(current.as_slice())
             && !args.force
@@ -486,12 +471,7 @@ fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {
             ));
         }
     }
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
-    }
-    write_atomic(&full, text.as_bytes())
-        .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))?;
+    repo.write_worktree(&path, text.as_bytes())?;
     writeln!(
         env.out,
         "wrote {path}: {count} entr{} rebuilt from history",

@@ -5,7 +5,6 @@ use crate::cli::InitArgs;
 use crate::core::config::{self, Config};
 use crate::core::init::{audit_toml, classify, Detected};
 use crate::error::{Error, Result};
-use crate::io::fs::write_atomic;
 use crate::io::git::{Object, Repo, Source};
 use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
@@ -16,7 +15,7 @@ const DETECT_MAX: u64 = 16 * 1024 * 1024;
 pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<ExitStatus> {
     env.formats("init", ReportKind::Messages)?;
     let repo = Repo::open()?;
-    let target = repo.workdir().join(config::FILE_NAME);
+    let target = repo.worktree_path(config::FILE_NAME)?;
     if !args.stdout && target.exists() && !args.force {
         return Err(Error::refused(
             format!("{} already exists", target.display()),
@@ -44,8 +43,7 @@ pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<ExitStatus> {
         write!(env.out, "{text}").map_err(render::write_error)?;
         return Ok(ExitStatus::Ok);
     }
-    write_atomic(&target, text.as_bytes())
-        .map_err(|e| Error::io(format!("cannot write {}", target.display()), e))?;
+    repo.write_worktree(config::FILE_NAME, text.as_bytes())?;
     writeln!(
         env.out,
         "wrote {}: {} registr{}, {} sequence file{} detected; review it, then `git add {}`",

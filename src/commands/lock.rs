@@ -16,7 +16,6 @@ use crate::core::lockfile::{self, Lockfile};
 use crate::core::report::{Standing, VerifyEntry, VerifyReport, JSON_VERSION};
 use crate::core::rules::integrity;
 use crate::error::{Error, Result};
-use crate::io::fs::write_atomic;
 use crate::io::git::{self, Object, Repo, Source};
 use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
@@ -84,7 +83,15 @@ pub fn lock_artifacts(
         if artifact.lock == LockMode::None {
             continue;
         }
-        let Object::File { .. } = object else {
+        // A blob: outside a sparse checkout (skip-worktree), locked from the index's copy.
+        let sparse = matches!(object, Object::Blob { .. });
+        if let Object::NotUtf8 { .. } = object {
+            return Err(Error::refused(
+                format!("{path}: the file name is not valid UTF-8 (shown with its bytes escaped)"),
+                "rename it to UTF-8 (`git mv`), then lock",
+            ));
+        }
+        let (Object::File { .. } | Object::Blob { .. }) = object else {
             return Err(Error::refused(
                 format!("{path} is not a regular file; it cannot be locked"),
                 "make it a regular JSON file",
@@ -147,6 +154,11 @@ pub fn lock_artifacts(
             }
             if new == bytes {
                 report.push(format!("{path}: already locked ({})", short(hash)));
+            } else if sparse {
+                return Err(Error::refused(
+                    format!("{path} is outside the sparse checkout; its embedded lock cannot be written"),
+                    format!("bring it into the checkout (`git sparse-checkout add {}`) and lock again", path.rsplit_once('/').map_or(".", |(d, _)| d)),
+                ));
             } else {
                 report.push(format!(
                     "locked {path} (embedded `{}`, {})",
@@ -205,10 +217,12 @@ fn writeln_out(env: &mut Env<'_>, line: &str) -> Result<()> {
 
 /// Writes every file atomically, then stages them when asked; returns what was staged.
 fn apply<'w>(repo: &Repo, writes: &'w [(String, Vec<u8>)], stage: bool) -> Result<Vec<&'w str>> {
+    for (path, _) in writes {
+        // Every path is checked before anything is written.
+        repo.worktree_path(path)?;
+    }
     for (path, bytes) in writes {
-        let full = repo.workdir().join(path);
-        write_atomic(&full, bytes)
-            .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))?;
+        repo.write_worktree(path, bytes)?;
     }
     let paths: Vec<&str> = writes.iter().map(|(p, _)| p.as_str()).collect();
     if stage && !paths.is_empty() {
@@ -220,11 +234,18 @@ fn apply<'w>(repo: &Repo, writes: &'w [(String, Vec<u8>)], stage: bool) -> Resul
 
 /// audit.lock as it is on disk (the file `lock` rewrites).
 fn read_worktree_lockfile(repo: &Repo) -> Result<Lockfile> {
-    let path = repo.workdir().join(lockfile::FILE_NAME);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Lockfile::parse(&text, lockfile::FILE_NAME).map_err(Error::Lockfile),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lockfile::default()),
-        Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+    match repo.read_worktree(lockfile::FILE_NAME)? {
+        Some(bytes) => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::Lockfile(crate::core::config::ConfigError {
+                    origin: lockfile::FILE_NAME.to_string(),
+                    position: None,
+                    message: "not valid UTF-8".into(),
+                })
+            })?;
+            Lockfile::parse(&text, lockfile::FILE_NAME).map_err(Error::Lockfile)
+        }
+        None => Ok(Lockfile::default()),
     }
 }
 

@@ -140,6 +140,20 @@ pub fn load<'r>(
                 ),
             })));
         }
+        Object::NotUtf8 { .. } => {
+            // Never skipped: git stores names as bytes; one that is not UTF-8 cannot be named in
+            // a finding, a lock or a changelog without colliding with another.
+            return Ok(Err(NotParsed::Refused(Refused {
+                path: path.to_string(),
+                snapshot: snapshot.to_string(),
+                rule: RuleId::ArtifactType,
+                line: 1,
+                column: 1,
+                message: format!(
+                    "the file name is not valid UTF-8 in the {snapshot} (shown with its bytes escaped): rename it to UTF-8 (`git mv`)"
+                ),
+            })));
+        }
         Object::Blob { .. } | Object::File { .. } => {}
     }
     match repo.read(object, limits.max_size) {

@@ -7,7 +7,6 @@ use crate::core::rules::RuleId;
 use crate::core::rules::{self, RULES};
 use crate::core::suppress;
 use crate::error::{Error, Result};
-use crate::io::fs::write_atomic;
 use crate::io::git::{Repo, Source};
 use crate::render::{self, write_error, ReportKind};
 use crate::{Env, ExitStatus};
@@ -74,9 +73,7 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<ExitStatus> {
         write!(env.out, "{text}").map_err(write_error)?;
         return Ok(ExitStatus::Ok);
     }
-    let path = repo.workdir().join(&config.baseline);
-    write_atomic(&path, text.as_bytes())
-        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+    repo.write_worktree(&config.baseline, text.as_bytes())?;
     writeln!(
         env.out,
         "wrote {}: {} finding{} accepted; only new findings will block. Commit it: git add {}",

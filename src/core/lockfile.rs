@@ -87,7 +87,7 @@ impl Lockfile {
 
     /// The file's text: sorted, stable, with a header saying what it is.
     pub fn render(&self) -> String {
-        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let q = basic_string;
         let mut out = String::from(
             "# audit.lock: integrity locks written by `git audit lock`. Do not edit by hand;\n\
              # after an intended change, re-lock with `git audit lock`.\n\
@@ -119,6 +119,28 @@ impl Lockfile {
     pub fn set_lock(&mut self, path: &str, hash: Digest32) {
         self.locks.insert(path.to_string(), hash.hex());
     }
+}
+
+/// `s` as a TOML basic string (`"…"`, one line, every control character escaped): the one
+/// form that is valid both as a key and as a value, whatever bytes a file name holds. (A
+/// multi-line `"""…"""` string, which a TOML serialiser picks for text with a newline, is not
+/// a valid key.)
+pub fn basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Why a snapshot name is unusable, if it is.
@@ -154,6 +176,37 @@ mod tests {
         let back = Lockfile::parse(&text, "audit.lock").unwrap();
         assert_eq!(back, l);
         assert_eq!(back.render(), text);
+    }
+
+    #[test]
+    fn any_file_name_round_trips_as_a_key() {
+        let names = [
+            "a\nb.json",
+            "a\r\n\"\"\"x.json",
+            "tab\there.json",
+            "back\\slash.json",
+            "bell\u{7}\u{1f}\u{7f}\u{85}.json",
+            "'single'.json",
+            "é/ü/日本.json",
+            "trailing\\",
+            "=[]#.json",
+        ];
+        let mut l = Lockfile::default();
+        for (i, n) in names.iter().enumerate() {
+            l.set_lock(n, sha256(&[i as u8]));
+        }
+        let mut snap = BTreeMap::new();
+        snap.insert(names[0].to_string(), sha256(b"s").hex());
+        l.snapshots.insert("s".into(), snap);
+        let text = l.render();
+        let back = Lockfile::parse(&text, "audit.lock").unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(back, l);
+        assert_eq!(back.render(), text);
+        // Every control character is escaped: one entry, one line.
+        assert_eq!(
+            text.lines().filter(|l| l.contains(" = \"sha256")).count(),
+            names.len() + 1
+        );
     }
 
     #[test]

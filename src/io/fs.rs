@@ -1,5 +1,11 @@
-//! Atomic file writes: a temporary file beside the target, synced, given the target's mode,
-//! then renamed over it. A failure at any point leaves the old file and no temporary behind.
+//! Atomic file writes: a temporary file (in the git directory when one is given, where
+//! `git add` never sees it; else beside the target), synced, given the target's mode, then
+//! renamed over it. A failure at any point leaves the old file and no temporary behind; what a
+//! killed run left is removed by the next one.
+//!
+//! Every read and write of a path in the work tree goes through [`checked`]: a path with a
+//! symbolic link (or a file) where a directory should be is refused, as git refuses to track
+//! paths beyond a symbolic link, so nothing is ever read or written outside the repository.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -16,6 +22,81 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Prefix of the temporaries [`write_atomic_via`] writes in the git directory.
+const GIT_DIR_TEMP_PREFIX: &str = "git-audit-write-";
+
+/// Replaces `path` with `bytes` atomically like [`write_atomic`], with the temporary file in
+/// `temp_dir` (the git directory: `git add -A` never sees a leftover there). When `temp_dir`
+/// is on another file system than `path` (a rename cannot cross it), falls back to a
+/// temporary beside the target.
+pub fn write_atomic_via(path: &Path, bytes: &[u8], temp_dir: &Path) -> io::Result<()> {
+    remove_stale_temps(temp_dir, GIT_DIR_TEMP_PREFIX);
+    if let Some(dir) = path.parent() {
+        remove_stale_temps(dir, &temp_prefix(path));
+    }
+    let tmp = temp_dir.join(format!("{GIT_DIR_TEMP_PREFIX}{}.tmp", std::process::id()));
+    match write_then_rename(path, &tmp, bytes) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            if e.kind() == io::ErrorKind::CrossesDevices {
+                write_atomic(path, bytes)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Why a work-tree path is refused by [`checked`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathProblem {
+    /// The leading part of the path (`/`-separated) that is in the way.
+    pub at: String,
+    /// What it is: "a symbolic link", "not a directory", "not a plain path".
+    pub what: &'static str,
+}
+
+/// `rel` (a repository path, `/`-separated) under the work tree `top`, or why it may not be
+/// read or written there: a component that is empty, `.` or `..`; an existing component that
+/// is a symbolic link (the last one included); a leading component that is not a directory.
+/// Components that do not exist yet are fine (a write creates them).
+pub fn checked(top: &Path, rel: &str) -> Result<PathBuf, PathProblem> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let mut full = top.to_path_buf();
+    let mut exists = true;
+    for (i, part) in parts.iter().enumerate() {
+        let at = || parts[..=i].join("/");
+        if part.is_empty() || *part == "." || *part == ".." || part.contains('\0') {
+            return Err(PathProblem {
+                at: rel.to_string(),
+                what: "not a plain path",
+            });
+        }
+        full.push(part);
+        if !exists {
+            continue;
+        }
+        match fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(PathProblem {
+                    at: at(),
+                    what: "a symbolic link",
+                })
+            }
+            Ok(m) if i + 1 < parts.len() && !m.is_dir() => {
+                return Err(PathProblem {
+                    at: at(),
+                    what: "not a directory",
+                })
+            }
+            Ok(_) => {}
+            Err(_) => exists = false,
+        }
+    }
+    Ok(full)
 }
 
 fn temp_path(path: &Path) -> PathBuf {
@@ -137,6 +218,41 @@ mod tests {
         write_atomic(&path, b"x").unwrap();
         assert!(!stale.exists());
         assert!(unrelated.exists());
+    }
+
+    #[test]
+    fn paths_through_a_symbolic_link_or_a_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path();
+        fs::create_dir(top.join("real")).unwrap();
+        fs::write(top.join("file"), b"x").unwrap();
+        std::os::unix::fs::symlink("/tmp", top.join("link")).unwrap();
+        std::os::unix::fs::symlink("real/x", top.join("last")).unwrap();
+        assert_eq!(
+            checked(top, "real/new/a.md").unwrap(),
+            top.join("real/new/a.md")
+        );
+        let at = |rel: &str| checked(top, rel).unwrap_err();
+        assert_eq!(at("link/a.md").what, "a symbolic link");
+        assert_eq!(at("link/a.md").at, "link");
+        assert_eq!(at("last").what, "a symbolic link");
+        assert_eq!(at("file/a.md").what, "not a directory");
+        assert_eq!(at("file/a.md").at, "file");
+        assert_eq!(at("real/../x").what, "not a plain path");
+        assert_eq!(at("").what, "not a plain path");
+    }
+
+    #[test]
+    fn a_temporary_in_the_git_directory_is_renamed_into_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = dir.path().join(".git");
+        fs::create_dir(&git).unwrap();
+        // What a killed run left (pid 0 is never alive).
+        fs::write(git.join("git-audit-write-0.tmp"), b"half").unwrap();
+        let path = dir.path().join("a.md");
+        write_atomic_via(&path, b"x", &git).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"x");
+        assert_eq!(fs::read_dir(&git).unwrap().count(), 0);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository};
 
 pub use crate::core::snapshot::{CommitInfo, Source};
 use crate::error::{Error, Result};
@@ -36,6 +36,9 @@ pub enum Object {
     Submodule,
     /// An unmerged path: the conflict stages present (1 base, 2 ours, 3 theirs).
     Conflict { stages: Vec<u8> },
+    /// A path whose bytes are not UTF-8, listed under its escaped name ([`escape_path`]):
+    /// never decoded lossily into a key (two names would collide), never read, always refused.
+    NotUtf8 { bytes: Vec<u8> },
 }
 
 impl Object {
@@ -105,6 +108,22 @@ impl Repo {
         skip_object_rehash();
         let repo =
             Repository::open_from_env().map_err(|source| Error::NotARepository { source })?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::io("cannot read the current directory", e))?;
+        // git resolves a relative GIT_WORK_TREE against the current directory (a hook may get
+        // `GIT_WORK_TREE=.`); libgit2 resolves it against the git directory.
+        if let Some(tree) = std::env::var_os("GIT_WORK_TREE").filter(|t| !t.is_empty()) {
+            let tree = cwd.join(tree);
+            repo.set_workdir(&tree, false).map_err(|e| {
+                Error::git(
+                    format!(
+                        "cannot use GIT_WORK_TREE {} as the work tree",
+                        tree.display()
+                    ),
+                    e,
+                )
+            })?;
+        }
         if repo.is_bare() {
             return Err(Error::Bare(repo.path().to_path_buf()));
         }
@@ -112,8 +131,6 @@ impl Repo {
             .workdir()
             .map(Path::to_path_buf)
             .ok_or_else(|| Error::Bare(repo.path().to_path_buf()))?;
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::io("cannot read the current directory", e))?;
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let prefix = cwd
             .canonicalize()
@@ -196,6 +213,56 @@ impl Repo {
     /// The top of the work tree.
     pub fn workdir(&self) -> &Path {
         &self.workdir
+    }
+
+    /// The work-tree file of the repository path `rel`, refused when a component is a symbolic
+    /// link or a file where a directory is needed: every read and write of the work tree goes
+    /// through here, so nothing is read or written outside the repository.
+    pub fn worktree_path(&self, rel: &str) -> Result<PathBuf> {
+        crate::io::fs::checked(&self.workdir, rel).map_err(|p| {
+            Error::refused(
+                format!(
+                    "{rel}: {} is {} in the working tree; git-audit never reads or writes through it",
+                    p.at, p.what
+                ),
+                format!(
+                    "make {} a regular directory (git does not track paths beyond a symbolic link either), or configure a path elsewhere",
+                    p.at
+                ),
+            )
+        })
+    }
+
+    /// The work-tree copy of `rel`, `None` when it does not exist.
+    pub fn read_worktree(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        let full = self.worktree_path(rel)?;
+        match std::fs::read(&full) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("cannot read {}", full.display()), e)),
+        }
+    }
+
+    /// Writes the work-tree copy of `rel` atomically (missing directories created), the
+    /// temporary file in the git directory where `git add` never sees it.
+    pub fn write_worktree(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.worktree_path(rel)?;
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        }
+        crate::io::fs::write_atomic_via(&full, bytes, self.repo.path())
+            .map_err(|e| Error::io(format!("cannot write {}", full.display()), e))
+    }
+
+    /// Removes the work-tree copy of `rel`; absent is fine.
+    pub fn remove_worktree(&self, rel: &str) -> Result<()> {
+        let full = self.worktree_path(rel)?;
+        match std::fs::remove_file(&full) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(format!("cannot remove {}", full.display()), e)),
+        }
     }
 
     /// The current directory relative to the top of the work tree, `/`-separated ("" at the top).
@@ -333,19 +400,38 @@ impl Repo {
             Source::Index => self.list_index(want, &mut entries)?,
             Source::Rev(rev) => {
                 if let Some(tree) = self.tree_of(rev)? {
-                    list_tree(&tree, want, &mut entries)
+                    list_tree(&self.repo, &tree, b"", want, &mut entries)
                         .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
                 }
             }
             Source::Worktree => {
                 // Tracked files count even where .gitignore matches them, as in `git status`.
-                let tracked: std::collections::BTreeSet<String> = self.with_index(|index| {
-                    index
+                let (tracked, skipped) = self.with_index(|index| {
+                    let tracked: std::collections::BTreeSet<String> =
+                        index.iter().map(|e| escape_path(&e.path)).collect();
+                    // Outside a sparse checkout (skip-worktree): git takes the index's copy as
+                    // the working tree's, and so does git-audit.
+                    let skipped: Vec<(String, Object)> = index
                         .iter()
-                        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-                        .collect()
+                        .filter(|e| {
+                            e.flags_extended & SKIP_WORKTREE != 0 && (e.flags >> 12) & 3 == 0
+                        })
+                        .filter_map(|e| {
+                            let path = String::from_utf8(e.path.clone()).ok()?;
+                            Some((path, object_for_mode(e.mode, e.id)))
+                        })
+                        .collect();
+                    (tracked, skipped)
                 })?;
-                self.list_worktree(&self.workdir, "", want, &tracked, &mut entries)?
+                self.list_worktree(&self.workdir, b"", want, &tracked, &mut entries)?;
+                for (path, object) in skipped {
+                    if want(&path)
+                        && !entries.contains_key(&path)
+                        && self.entry(&Source::Worktree, &path)?.is_none()
+                    {
+                        entries.insert(path, object);
+                    }
+                }
             }
         }
         Ok(Snapshot {
@@ -384,11 +470,14 @@ impl Repo {
     ) -> Result<()> {
         self.with_index(|index| {
             for entry in index.iter() {
-                let path = String::from_utf8_lossy(&entry.path);
-                if !want(&path) {
+                let Ok(path) = std::str::from_utf8(&entry.path) else {
+                    insert_not_utf8(&entry.path, want, out);
+                    continue;
+                };
+                if !want(path) || matches!(out.get(path), Some(Object::NotUtf8 { .. })) {
                     continue;
                 }
-                let path = path.into_owned();
+                let path = path.to_string();
                 let stage = ((entry.flags >> 12) & 3) as u8;
                 if stage != 0 {
                     match out
@@ -416,7 +505,7 @@ impl Repo {
     fn list_worktree(
         &self,
         dir: &Path,
-        rel: &str,
+        rel: &[u8],
         want: &dyn Fn(&str) -> bool,
         tracked: &std::collections::BTreeSet<String>,
         out: &mut BTreeMap<String, Object>,
@@ -433,15 +522,16 @@ impl Repo {
         let mut names: Vec<_> = read.filter_map(|e| e.ok()).collect();
         names.sort_by_key(|e| e.file_name());
         for entry in names {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = entry.file_name();
             if name == ".git" {
                 continue;
             }
-            let path = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let mut bytes = rel.to_vec();
+            if !bytes.is_empty() {
+                bytes.push(b'/');
+            }
+            bytes.extend_from_slice(name.as_encoded_bytes());
+            let path = escape_path(&bytes);
             let meta = match entry.path().symlink_metadata() {
                 Ok(m) => m,
                 Err(_) => continue,
@@ -456,10 +546,15 @@ impl Repo {
                     }
                     continue;
                 }
-                self.list_worktree(&entry.path(), &path, want, tracked, out)?;
+                self.list_worktree(&entry.path(), &bytes, want, tracked, out)?;
+                continue;
+            }
+            if std::str::from_utf8(&bytes).is_err() {
+                insert_not_utf8(&bytes, want, out);
                 continue;
             }
             if !want(&path)
+                || matches!(out.get(&path), Some(Object::NotUtf8 { .. }))
                 || (!tracked.contains(&path) && self.repo.is_path_ignored(&path).unwrap_or(false))
             {
                 continue;
@@ -514,12 +609,16 @@ impl Repo {
     }
 
     /// Stages `bytes` as the regular file `path` in the index git-audit reads, without touching
-    /// the work tree. The new index is written beside the old one under a unique name and
-    /// renamed over it, so a process killed at any moment leaves the old or the new index and
-    /// never a lock file of its own. (git may hold `index.lock` while its hook runs; this does
-    /// not need it.)
+    /// the work tree. The new index is written beside the old one under a unique name, then,
+    /// under git's `<index>.lock` held only for that moment, renamed over it if the index is
+    /// still what was read; if another git changed it meanwhile, the new index is built again
+    /// (a concurrent `git add` is never lost). A process killed at any moment leaves the old or
+    /// the new index and, but for the instant of the rename, no lock file.
     /// `None` removes `path` from the index instead.
     pub fn stage_bytes(&self, path: &str, bytes: Option<&[u8]>) -> Result<()> {
+        if bytes.is_some() {
+            self.check_stageable(path)?;
+        }
         let blob = match bytes {
             Some(b) => Some(self.repo.blob(b).map_err(|e| {
                 Error::git(format!("cannot store {path} in the object database"), e)
@@ -534,58 +633,140 @@ impl Repo {
         crate::io::fs::remove_stale_temps(&dir, INDEX_TEMP_PREFIX);
         let temp = dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()));
         self.index_changed();
-        let result = (|| -> Result<()> {
-            if self.index_path.exists() {
-                std::fs::copy(&self.index_path, &temp).map_err(|e| {
-                    Error::io(format!("cannot copy the index to {}", temp.display()), e)
-                })?;
+        // Another git (`git add` meanwhile) may replace the index while the new one is built:
+        // then it is built again from the index that git wrote, never renamed over it.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = self.stage_once(path, blob.zip(bytes), &temp);
+            if result.is_err() {
+                let _ = std::fs::remove_file(&temp);
             }
-            let mut index = git2::Index::open(&temp)
-                .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
-            match (blob, bytes) {
-                (Some(blob), Some(bytes)) => {
-                    let mode = index
-                        .get_path(Path::new(path), 0)
-                        .map(|e| e.mode)
-                        .filter(|m| m & 0o170000 == 0o100000)
-                        .unwrap_or(0o100644);
-                    let entry = git2::IndexEntry {
-                        ctime: git2::IndexTime::new(0, 0),
-                        mtime: git2::IndexTime::new(0, 0),
-                        dev: 0,
-                        ino: 0,
-                        mode,
-                        uid: 0,
-                        gid: 0,
-                        file_size: bytes.len() as u32,
-                        id: blob,
-                        flags: (path.len().min(0xfff)) as u16,
-                        flags_extended: 0,
-                        path: path.as_bytes().to_vec(),
-                    };
-                    index
-                        .add(&entry)
-                        .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+            match result {
+                Ok(true) => return Ok(()),
+                Ok(false) if attempts < 5 => continue,
+                Ok(false) => {
+                    return Err(Error::refused(
+                        format!(
+                            "the index {} kept changing while git-audit staged {path}",
+                            self.index_path.display()
+                        ),
+                        "let the other git commands finish, then run again",
+                    ))
                 }
-                _ => index
-                    .remove_path(Path::new(path))
-                    .map_err(|e| Error::git(format!("cannot unstage {path}"), e))?,
+                Err(e) => return Err(e),
             }
-            index
-                .write()
-                .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;
-            crate::io::fault::point("stage-bytes-before-rename");
-            std::fs::rename(&temp, &self.index_path).map_err(|e| {
-                Error::io(
-                    format!("cannot replace the index {}", self.index_path.display()),
-                    e,
-                )
-            })
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temp);
         }
-        result
+    }
+
+    /// One attempt of `stage_bytes`: reads the index, writes the new one to `temp`, then, under
+    /// git's `<index>.lock` (unless the index is itself a lock file git holds for its hook),
+    /// renames it over the index if the index is still what was read. `Ok(false)`: it was not.
+    fn stage_once(&self, path: &str, add: Option<(Oid, &[u8])>, temp: &Path) -> Result<bool> {
+        let read_index = || match std::fs::read(&self.index_path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(
+                format!("cannot read the index {}", self.index_path.display()),
+                e,
+            )),
+        };
+        let original = read_index()?;
+        let _ = std::fs::remove_file(temp);
+        if let Some(b) = &original {
+            std::fs::write(temp, b).map_err(|e| {
+                Error::io(format!("cannot copy the index to {}", temp.display()), e)
+            })?;
+        }
+        let mut index = git2::Index::open(temp)
+            .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
+        match add {
+            Some((blob, bytes)) => {
+                let mode = index
+                    .get_path(Path::new(path), 0)
+                    .map(|e| e.mode)
+                    .filter(|m| m & 0o170000 == 0o100000)
+                    .unwrap_or(0o100644);
+                let entry = git2::IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode,
+                    uid: 0,
+                    gid: 0,
+                    file_size: bytes.len() as u32,
+                    id: blob,
+                    flags: (path.len().min(0xfff)) as u16,
+                    flags_extended: 0,
+                    path: path.as_bytes().to_vec(),
+                };
+                index
+                    .add(&entry)
+                    .map_err(|e| Error::git(format!("cannot stage {path}"), e))?;
+            }
+            None => index
+                .remove_path(Path::new(path))
+                .map_err(|e| Error::git(format!("cannot unstage {path}"), e))?,
+        }
+        index
+            .write()
+            .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;
+        crate::io::fault::point("stage-bytes-before-rename");
+        // Held only for the compare and the rename (dropped, so removed, on return).
+        let _lock = if self.index_path.extension().is_some_and(|e| e == "lock") {
+            None
+        } else {
+            Some(IndexLock::take(&self.index_path)?)
+        };
+        if read_index()? != original {
+            let _ = std::fs::remove_file(temp);
+            return Ok(false);
+        }
+        std::fs::rename(temp, &self.index_path).map_err(|e| {
+            Error::io(
+                format!("cannot replace the index {}", self.index_path.display()),
+                e,
+            )
+        })?;
+        Ok(true)
+    }
+
+    /// Refuses to stage a file at `path` when the index holds a file, link or submodule where
+    /// one of its directories would be, or a directory at `path` itself: libgit2 would silently
+    /// remove those entries to make room.
+    fn check_stageable(&self, path: &str) -> Result<()> {
+        let problem = self.with_index(|index| {
+            let mut prefix = String::new();
+            for part in path
+                .split('/')
+                .collect::<Vec<_>>()
+                .split_last()
+                .map_or(&[][..], |(_, d)| d)
+            {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if (0..=3).any(|s| index.get_path(Path::new(&prefix), s).is_some()) {
+                    return Some(format!(
+                        "the index holds {prefix} as a file, not a directory"
+                    ));
+                }
+            }
+            let dir = format!("{path}/");
+            index
+                .iter()
+                .any(|e| e.path.starts_with(dir.as_bytes()))
+                .then(|| format!("the index holds {path} as a directory"))
+        })?;
+        match problem {
+            None => Ok(()),
+            Some(why) => Err(Error::refused(
+                format!("cannot stage {path}: {why}"),
+                "choose a path for it that is free in the repository, or move what is at that path; the index was left as it was",
+            )),
+        }
     }
 
     /// The blob id `path` has in a snapshot, if it is a regular file there.
@@ -695,7 +876,12 @@ impl Repo {
                 Ok(snap.remove(path))
             }
             Source::Worktree => {
-                let full = self.workdir.join(path);
+                let full = match crate::io::fs::checked(&self.workdir, path) {
+                    Ok(full) => full,
+                    // Beyond a symbolic link (or a file): git would not track it either.
+                    Err(p) if p.what == "a symbolic link" => return Ok(Some(Object::Symlink)),
+                    Err(_) => return Ok(None),
+                };
                 let Ok(meta) = full.symlink_metadata() else {
                     return Ok(None);
                 };
@@ -766,12 +952,61 @@ pub fn same(a: &Object, b: &Object) -> bool {
 
 /// An index entry's `git add -N` flag: recorded as intended, not part of what is committed.
 const INTENT_TO_ADD: u16 = 1 << 13;
+/// An index entry's skip-worktree flag: outside a sparse checkout, absent from the work tree.
+const SKIP_WORKTREE: u16 = 1 << 14;
 
 /// libgit2 re-hashes every object it reads to check its id; git itself does not, and
 /// git-audit hashes what it reads anyway. Skipping it halves the cost of reading a large blob.
 fn skip_object_rehash() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// git's lock on an index file (`<index>.lock`), taken exclusively as git takes it, held for a
+/// moment and removed on drop. A lock another git holds is waited for, briefly.
+struct IndexLock {
+    path: PathBuf,
+}
+
+impl IndexLock {
+    fn take(index: &Path) -> Result<IndexLock> {
+        let mut path = index.as_os_str().to_owned();
+        path.push(".lock");
+        let path = PathBuf::from(path);
+        let mut waited = 0;
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Ok(IndexLock { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && waited < 100 => {
+                    waited += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::refused(
+                        format!(
+                            "the index is locked by another git process ({} exists)",
+                            path.display()
+                        ),
+                        format!(
+                            "let it finish and run again; if no git process is running, remove {}",
+                            path.display()
+                        ),
+                    ))
+                }
+                Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
+            }
+        }
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Prefix of the temporary index files `stage_bytes` writes (and cleans up after a crash).
@@ -785,22 +1020,64 @@ fn object_for_mode(mode: u32, id: Oid) -> Object {
     }
 }
 
+/// Lists a tree by the bytes of its names (libgit2's own walk gives up on a directory whose
+/// name is not UTF-8).
 fn list_tree(
+    repo: &Repository,
     tree: &git2::Tree<'_>,
+    root: &[u8],
     want: &dyn Fn(&str) -> bool,
     out: &mut BTreeMap<String, Object>,
 ) -> std::result::Result<(), git2::Error> {
-    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
+    for entry in tree.iter() {
+        let mut path = root.to_vec();
+        path.extend_from_slice(entry.name_bytes());
         if entry.kind() == Some(ObjectType::Tree) {
-            return TreeWalkResult::Ok;
+            path.push(b'/');
+            let sub = repo.find_tree(entry.id())?;
+            list_tree(repo, &sub, &path, want, out)?;
+            continue;
         }
-        let name = String::from_utf8_lossy(entry.name_bytes());
-        let path = format!("{root}{name}");
-        if want(&path) {
-            out.insert(path, object_for_mode(entry.filemode() as u32, entry.id()));
+        match std::str::from_utf8(&path) {
+            Ok(p) => {
+                if want(p) && !matches!(out.get(p), Some(Object::NotUtf8 { .. })) {
+                    out.insert(
+                        p.to_string(),
+                        object_for_mode(entry.filemode() as u32, entry.id()),
+                    );
+                }
+            }
+            Err(_) => insert_not_utf8(&path, want, out),
         }
-        TreeWalkResult::Ok
-    })
+    }
+    Ok(())
+}
+
+/// A path's bytes as text: UTF-8 as it is, every byte of an invalid sequence as `\xHH`.
+pub fn escape_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Lists a path that is not UTF-8 under its escaped name when `want` takes either that name or
+/// its lossy decoding (what a glob would have matched). It wins over a UTF-8 path that happens
+/// to be spelled like its escape: a collision fails closed.
+fn insert_not_utf8(bytes: &[u8], want: &dyn Fn(&str) -> bool, out: &mut BTreeMap<String, Object>) {
+    let key = escape_path(bytes);
+    if want(&key) || want(&String::from_utf8_lossy(bytes)) {
+        out.insert(
+            key,
+            Object::NotUtf8 {
+                bytes: bytes.to_vec(),
+            },
+        );
+    }
 }
 
 fn to_slash(p: &Path) -> String {
