@@ -1,4 +1,4 @@
-//! A property harness for the JSON parser, run by `cargo test --lib fuzz` with a fixed seed
+//! A property harness for the JSON parser and lock blocks, run by `cargo test --lib fuzz` with a fixed seed
 //! (deterministic, about a second in a debug build). It lives outside `core` because it reads
 //! its case count and seed from the environment: `FUZZ_CASES=100000 FUZZ_SEED=7 cargo test
 //! --locked --lib fuzz` runs it longer or elsewhere. Properties:
@@ -7,7 +7,12 @@
 //! 2. on generated JSON values it agrees with `serde_json`: it accepts what serde_json writes,
 //!    with the same value, and whatever it accepts serde_json accepts too, with the same value
 //!    (it may refuse more: duplicate keys are refused on purpose);
-//! 3. the canonical form is stable: parse(canonical(x)) canonicalises to the same bytes.
+//! 3. the canonical form is stable: parse(canonical(x)) canonicalises to the same bytes;
+//! 4. lock blocks: locking a generated document (compact, pretty, tabs and CRLF) keeps its
+//!    canonical hash, the block verifies, and locking again is byte-identical.
+//!
+//! The changelog entry round-trip (arbitrary ids through record → verify) is in
+//! `core/changelog/tests.rs`.
 
 use serde_json::Value as Json;
 
@@ -229,5 +234,116 @@ fn fuzz_mutated_json_never_panics_and_never_accepts_more_than_serde_json() {
             continue; // a byte-order mark is accepted on purpose; serde_json refuses it
         }
         check(&bytes, false);
+    }
+}
+
+/// A generated document whose root is an object (what an embedded lock needs), compact,
+/// pretty with spaces, or pretty with tabs and CRLF, with or without a trailing newline.
+fn object_text(r: &mut Rng) -> String {
+    let mut map = serde_json::Map::new();
+    for _ in 0..r.below(5) {
+        map.insert(string(r), value(r, 3));
+    }
+    if r.chance(2) {
+        let domains: Vec<Json> = (0..r.below(4))
+            .map(|i| serde_json::json!({ "id": format!("d{i}"), "x": value(r, 2) }))
+            .collect();
+        map.insert("domains".into(), Json::Array(domains));
+    }
+    let v = Json::Object(map);
+    let mut t = match r.below(3) {
+        0 => serde_json::to_string(&v).unwrap_or_default(),
+        1 => serde_json::to_string_pretty(&v).unwrap_or_default(),
+        // Tabs for the indentation (only: a string may hold two spaces), CRLF line ends.
+        _ => serde_json::to_string_pretty(&v)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| {
+                let body = line.trim_start_matches(' ');
+                let depth = (line.len() - body.len()) / 2;
+                format!("{}{body}", "\t".repeat(depth))
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n"),
+    };
+    if r.chance(2) {
+        t.push('\n');
+    }
+    t
+}
+
+/// Locks `bytes` as `git audit lock` does; `None` when the document cannot carry a lock.
+fn lock_once(bytes: &[u8], artifact: &crate::core::config::Artifact) -> Option<Vec<u8>> {
+    use crate::core::lock::{embed, Block};
+    let limits = Limits::default();
+    let parsed = crate::core::artifact::analyze(bytes, artifact, &limits).ok()?;
+    let block = Block::new(artifact.kind, &parsed.root, parsed.hashes.canonical);
+    let full = parse(bytes, &limits).ok()?;
+    embed(bytes, &full, "integrity", &block)
+}
+
+/// Lock blocks: writing one keeps the document's meaning (same canonical hash), the written
+/// block verifies, a second lock is byte-identical (idempotent), and nothing outside the block
+/// changes (removing the member gives back the original canonical form).
+#[test]
+fn fuzz_lock_blocks_verify_are_idempotent_and_keep_the_document() {
+    use crate::core::config::{Config, Kind};
+    use crate::core::lock::{verify, Verdict};
+    let config = Config::builtin();
+    let Some(registry) = config.governing("orchestration-domains.json") else {
+        panic!("the built-in configuration governs the registry");
+    };
+    assert_eq!(registry.kind, Kind::Registry);
+    let limits = Limits::default();
+    let mut r = rng(4);
+    for _ in 0..cases(800) {
+        let original = object_text(&mut r);
+        if original.contains("\"integrity\"") {
+            continue; // a generated member of that name would be the lock itself
+        }
+        let before = crate::core::artifact::analyze(original.as_bytes(), registry, &limits)
+            .unwrap_or_else(|e| panic!("generated JSON parses: {e:?}\n{original}"));
+        let Some(locked) = lock_once(original.as_bytes(), registry) else {
+            panic!("an object root can carry a lock:\n{original}");
+        };
+        let after =
+            crate::core::artifact::analyze(&locked, registry, &limits).unwrap_or_else(|e| {
+                panic!(
+                    "the locked document parses: {e:?}\n{}",
+                    String::from_utf8_lossy(&locked)
+                )
+            });
+        assert_eq!(
+            after.hashes.canonical,
+            before.hashes.canonical,
+            "locking changed the meaning of\n{original}\n→\n{}",
+            String::from_utf8_lossy(&locked)
+        );
+        let Some(block) = after.lock.as_ref() else {
+            panic!("no lock in\n{}", String::from_utf8_lossy(&locked));
+        };
+        let verdict = verify(block, after.hashes.canonical, || unreachable!());
+        assert_eq!(
+            verdict,
+            Verdict::Holds,
+            "{}",
+            String::from_utf8_lossy(&locked)
+        );
+        let again = lock_once(&locked, registry);
+        assert_eq!(
+            again.as_deref(),
+            Some(locked.as_slice()),
+            "locking twice differs for\n{original}"
+        );
+        assert_eq!(
+            original.ends_with('\n'),
+            locked.ends_with(b"\n"),
+            "the trailing-newline convention changed"
+        );
+        assert_eq!(
+            original.contains("\r\n"),
+            locked.windows(2).any(|w| w == b"\r\n"),
+            "the newline style changed"
+        );
     }
 }
