@@ -241,10 +241,15 @@ const SPLIT_DEPTH: usize = 2;
 /// element of the top-level array (nested arrays of objects are indented further). Only a
 /// guess: the main parser adopts the second thread's work only if it reaches exactly this
 /// offset as an element of an array at `SPLIT_DEPTH`.
+///
+/// A minified document has no indentation to go by: there a candidate is preferred when it
+/// begins like the first element of an array at `SPLIT_DEPTH` (`element_signature`), so a
+/// one-line registry is still parsed on two cores.
 fn find_split(bytes: &[u8]) -> Option<usize> {
     let mid = bytes.len() / 2;
     let window = &bytes[mid..bytes.len().min(mid + (1 << 20))];
     let is_ws = |b: u8| CLASS[b as usize] & WS != 0;
+    let signature = element_signature(bytes);
     let mut best: Option<(usize, usize)> = None; // (indentation, offset)
     for (i, &b) in window.iter().enumerate() {
         if b != b'{' {
@@ -274,6 +279,9 @@ fn find_split(bytes: &[u8]) -> Option<usize> {
         }
         let indent = if k > 0 && before[k - 1] == b'\n' {
             before.len() - k
+        } else if signature.is_some_and(|sig| bytes[mid + i..].starts_with(sig)) {
+            // No indentation, but it starts like an element of the array we look for.
+            usize::MAX - 1
         } else {
             usize::MAX
         };
@@ -285,6 +293,38 @@ fn find_split(bytes: &[u8]) -> Option<usize> {
         }
     }
     best.map(|(_, at)| at)
+}
+
+/// The first bytes (through the first `:`, at most 64) of the first object that is an element
+/// of an array at `SPLIT_DEPTH`, from a string-aware scan of the first 64 KiB: in a registry,
+/// `{"id":` of its first category or domain. `None` if there is no such object there.
+fn element_signature(bytes: &[u8]) -> Option<&[u8]> {
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    let mut stack: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < head.len() {
+        match head[i] {
+            b'"' => {
+                i += 1;
+                while i < head.len() && head[i] != b'"' {
+                    i += if head[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            // Inside the root object's array: an element at `SPLIT_DEPTH`.
+            b'{' if stack == [b'{', b'['] => {
+                let rest = &head[i..head.len().min(i + 64)];
+                let colon = rest.iter().position(|&b| b == b':')?;
+                return Some(&rest[..=colon]);
+            }
+            open @ (b'{' | b'[') => stack.push(open),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// What the second thread parsed: the elements from the split to the array's end, and the
@@ -1055,7 +1095,17 @@ mod tests {
                 .map(<[_]>::len),
             Some(i)
         );
-        assert!(find_split(minified.as_bytes()).is_some());
+        // The split guess is an element of `a`, so the second thread's work is used.
+        let split = find_split(minified.as_bytes()).unwrap();
+        assert!(
+            minified[split..].starts_with("{\"id\":"),
+            "{}",
+            &minified[split..split + 20]
+        );
+        assert_eq!(
+            element_signature(minified.as_bytes()),
+            Some(&b"{\"id\":"[..])
+        );
     }
 
     #[test]
