@@ -226,30 +226,29 @@ fn diff_arrays<'n, 'a>(
             return;
         }
     }
-    let bh: Vec<_> = before.iter().map(canonical::hash).collect();
-    let ah: Vec<_> = after.iter().map(canonical::hash).collect();
-    // Common ends cost nothing to align; only the middle needs an alignment.
-    let prefix = bh.iter().zip(&ah).take_while(|(b, a)| b == a).count();
-    let suffix = bh[prefix..]
+    // Common ends cost nothing to align (compared in place, nothing hashed): only the middle
+    // is hashed and aligned, so one change in a long array costs one pass and no memory.
+    let same = |(b, a): &(&Node<'_>, &Node<'_>)| canon_eq(&b.value, &a.value);
+    let prefix = before.iter().zip(after).take_while(same).count();
+    let suffix = before[prefix..]
         .iter()
         .rev()
-        .zip(ah[prefix..].iter().rev())
-        .take_while(|(b, a)| b == a)
+        .zip(after[prefix..].iter().rev())
+        .take_while(same)
         .count();
-    let (bmid, amid) = (prefix..bh.len() - suffix, prefix..ah.len() - suffix);
-    if bmid.len() + amid.len() > ALIGN_LIMIT {
+    let bmid = &before[prefix..before.len() - suffix];
+    let amid = &after[prefix..after.len() - suffix];
+    let bh: Vec<_> = bmid.iter().map(canonical::hash).collect();
+    let ah: Vec<_> = amid.iter().map(canonical::hash).collect();
+    if bh.len() + ah.len() > ALIGN_LIMIT {
         // Myers is O((N+M)·D): a reversed array of 50k numbers would take seconds.
-        let differing = bmid
-            .clone()
-            .zip(amid.clone())
-            .filter(|&(i, j)| bh[i] != ah[j])
-            .count();
-        if bmid.len() == amid.len() && differing <= ALIGN_LIMIT {
+        let differing = bh.iter().zip(&ah).filter(|(b, a)| b != a).count();
+        if bh.len() == ah.len() && differing <= ALIGN_LIMIT {
             // Same length, few positions differ: values edited in place, paired by position.
-            for (i, j) in bmid.zip(amid) {
-                if bh[i] != ah[j] {
-                    at.push(j.to_string());
-                    diff(&before[i], &after[j], id_key, at, out);
+            for (k, (b, a)) in bh.iter().zip(&ah).enumerate() {
+                if b != a {
+                    at.push((prefix + k).to_string());
+                    diff(&bmid[k], &amid[k], id_key, at, out);
                     at.pop();
                 }
             }
@@ -264,7 +263,7 @@ fn diff_arrays<'n, 'a>(
         }
         return;
     }
-    let ops = capture_diff_slices(Algorithm::Myers, &bh[bmid.clone()], &ah[amid.clone()]);
+    let ops = capture_diff_slices(Algorithm::Myers, &bh, &ah);
     for op in ops {
         match shifted(op, prefix) {
             DiffOp::Equal { .. } => {}
