@@ -1199,10 +1199,13 @@ fn verify_history_scenario(runs: usize) -> Vec<CliffRow> {
             &scratch.home,
         )
         .env("PATH", &path)
-        .stdout(Stdio::null())
-        .status()
+        .output()
         .expect("git runs");
-        assert!(status.success(), "git {args:?} failed");
+        assert!(
+            status.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
     };
     let n = 200;
     scratch.write(
