@@ -1,5 +1,7 @@
 //! Generic JSON tree diff by pointer: objects by key, arrays of identified objects by id,
-//! other arrays aligned with `similar` over element hashes so one insertion reads as one.
+//! other arrays aligned with `similar` over element hashes so one insertion reads as one
+//! (equal ends trimmed first; above `ALIGN_LIMIT` elements left, paired by position or
+//! reported as replaced, so no array makes a diff slow). Matching is by hash lookup.
 
 use std::collections::{HashMap, HashSet};
 
