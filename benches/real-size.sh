@@ -6,7 +6,8 @@
 # Usage: benches/real-size.sh [TARBALL|DIR] [RUNS]
 #   TARBALL|DIR  default: $AUDIT_CORPUS/renderx-full-569c63d1.tar.gz (../shared/corpus)
 #   RUNS         commits each way, interleaved (default 30)
-# Needs: a release build (cargo build --release --locked; CARGO_TARGET_DIR is honoured), git,
+# Needs: a release build (cargo build --release --locked; CARGO_TARGET_DIR is honoured, or
+# GIT_AUDIT_BIN names the binary), git,
 # python3 (to edit the sequence between commits, outside the timed part).
 # Prints a Markdown table (median and p90 of `git commit` wall time, the median overhead) and
 # the median of `git-audit check --staged` alone on the same kind of staged change.
@@ -15,7 +16,7 @@ root="$(cd "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 corpus="${AUDIT_CORPUS:-$root/../shared/corpus}"
 source="${1:-$corpus/renderx-full-569c63d1.tar.gz}"
 runs="${2:-30}"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/git-audit"
+bin="${GIT_AUDIT_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/git-audit}"
 [ -e "$source" ] || { echo "no corpus at $source (pass a tarball or directory, or set AUDIT_CORPUS)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "build first: cargo build --release --locked (no $bin)" >&2; exit 2; }
 
