@@ -1,8 +1,10 @@
 //! git-audit's benchmarks (not timed tests): `cargo bench --bench audit [-- SCENARIO… | --runs N]`.
 //!
-//! Scenarios: `100kb`, `10mb`, `100mb` (or `registry` for all three) and `repo` (the
-//! 10,000-file repository). With none named, all run. See benches/README.md for what each
-//! printed number means.
+//! Scenarios: `100kb`, `10mb`, `100mb` (or `registry` for all three), `repo` (the
+//! 10,000-file repository), and the cliffs of issue 10 (or `cliffs` for all of them):
+//! `minified`, `diff-keys`, `diff-array`, `diff-domains`, `many-findings`, `verify-history`.
+//! With none named, all run. `GIT_AUDIT_BENCH_BIN=PATH` measures another build of the binary
+//! (for before/after numbers). See benches/README.md for what each printed number means.
 //!
 //! Everything is generated deterministically (a seeded SplitMix64, no `rand`), staged in
 //! hermetic temporary repositories by the real `git`, and measured against the release binary
@@ -607,7 +609,7 @@ fn audit(scratch: &Scratch, args: &[&str], expect: i32) -> (Run, String) {
     hermetic(&mut cmd, &scratch.home)
         .arg(LAUNCHER)
         .arg(&report_path)
-        .arg(env!("CARGO_BIN_EXE_git-audit"))
+        .arg(binary())
         .args(["--color", "never"])
         .args(args)
         .current_dir(&scratch.repo)
@@ -639,6 +641,15 @@ fn audit(scratch: &Scratch, args: &[&str], expect: i32) -> (Run, String) {
         max_rss,
     };
     (run, stdout)
+}
+
+/// The binary measured: the release build cargo built for this bench, or `GIT_AUDIT_BENCH_BIN`
+/// (an older build, to measure "before" numbers with the same scenarios).
+fn binary() -> PathBuf {
+    std::env::var_os("GIT_AUDIT_BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_git-audit")),
+        PathBuf::from,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -929,6 +940,319 @@ fn repo_scenario(runs: usize) -> RepoResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cliffs (issue 10): inputs that used to cost more than linear time. Each row is one command
+// on one input, timed end to end through the launcher.
+
+/// A cliff scenario: runs per command in, measured rows out.
+type Cliff = fn(usize) -> Vec<CliffRow>;
+
+/// One measured command of a cliff scenario.
+struct CliffRow {
+    scenario: &'static str,
+    input: String,
+    command: String,
+    runs: Vec<Run>,
+}
+
+/// Times `git-audit ARGS` `runs` times (after one warm-up) in `scratch`.
+fn cliff_row(
+    scratch: &Scratch,
+    scenario: &'static str,
+    input: String,
+    args: &[&str],
+    expect: i32,
+    runs: usize,
+) -> CliffRow {
+    eprintln!(
+        "[{scenario}] {runs} runs of `git-audit {}` on {input}…",
+        args.join(" ")
+    );
+    audit(scratch, args, expect);
+    CliffRow {
+        scenario,
+        input,
+        command: format!("`git-audit {}`", args.join(" ")),
+        runs: (0..runs).map(|_| audit(scratch, args, expect).0).collect(),
+    }
+}
+
+/// `minified`: a 16 MB registry pretty-printed and minified (one line, about 10 MB: over the
+/// 8 MiB above which documents are parsed on two cores), and the adversarial
+/// `{"a":[{},{},…]}` of 9.4 MB, each hashed from the index.
+fn minified_scenario(runs: usize) -> Vec<CliffRow> {
+    let pretty_bytes = registry(16_000_000);
+    let value: Value = serde_json::from_slice(&pretty_bytes).expect("the registry is JSON");
+    let minified = serde_json::to_vec(&value).expect("serialises");
+    let mut adversarial = b"{\"a\":[".to_vec();
+    adversarial.extend(b"{},".repeat(3 << 20));
+    adversarial.extend(b"{}]}");
+    let mut rows = Vec::new();
+    let mut hashes = Vec::new();
+    for (label, bytes) in [("pretty-printed", &pretty_bytes), ("minified", &minified)] {
+        let scratch = Scratch::new("minified");
+        scratch.write("orchestration-domains.json", bytes);
+        scratch.git(&["add", "-A"]);
+        let args = ["hash", "--staged", "--format", "json"];
+        let row = cliff_row(
+            &scratch,
+            "minified",
+            format!("{label} registry, {}", human_size(bytes.len())),
+            &args,
+            0,
+            runs,
+        );
+        let (_, out) = audit(&scratch, &args, 0);
+        let report: Value = serde_json::from_str(&out).expect("hash --format json is JSON");
+        hashes.push(json_field(&report, "/artifacts/0/canonicalHash").clone());
+        rows.push(row);
+    }
+    assert_eq!(hashes[0], hashes[1], "minified and pretty hash the same");
+    let scratch = Scratch::new("adversarial");
+    scratch.write("adv.json", &adversarial);
+    scratch.git(&["add", "-A"]);
+    rows.push(cliff_row(
+        &scratch,
+        "minified",
+        format!(
+            "`{{\"a\":[{{}},{{}},…]}}`, one line, {}",
+            human_size(adversarial.len())
+        ),
+        &["hash", "--staged", "adv.json"],
+        0,
+        runs,
+    ));
+    rows
+}
+
+/// A repository whose audit.toml governs `data.json` as plain JSON, `before` committed and
+/// `after` staged.
+fn staged_change(tag: &str, before: &str, after: &str) -> Scratch {
+    let scratch = Scratch::new(tag);
+    scratch.write(
+        "audit.toml",
+        b"[[artifact]]\npath = \"data.json\"\nkind = \"json\"\n",
+    );
+    scratch.write("data.json", before.as_bytes());
+    scratch.git(&["add", "-A"]);
+    scratch.git(&["commit", "-q", "--no-verify", "-m", "before"]);
+    scratch.write("data.json", after.as_bytes());
+    scratch.git(&["add", "-A"]);
+    scratch
+}
+
+/// `diff-keys`: an object of 50k top-level keys, one value changed.
+fn diff_keys_scenario(runs: usize) -> Vec<CliffRow> {
+    let n = 50_000;
+    let object = |changed: usize| {
+        let members: Vec<String> = (0..n)
+            .map(|i| format!("  \"key{i:06}\": {}", if i == changed { 0 } else { i }))
+            .collect();
+        format!("{{\n{}\n}}\n", members.join(",\n"))
+    };
+    let scratch = staged_change("diff-keys", &object(usize::MAX), &object(n / 2));
+    vec![cliff_row(
+        &scratch,
+        "diff-keys",
+        format!("{n} top-level keys, one value changed"),
+        &["diff"],
+        0,
+        runs,
+    )]
+}
+
+/// `diff-array`: arrays of 50k and 200k numbers reversed, and 200k with two values edited.
+fn diff_array_scenario(runs: usize) -> Vec<CliffRow> {
+    let array = |v: Vec<usize>| {
+        let items: Vec<String> = v.iter().map(|n| format!("  {n}")).collect();
+        format!("[\n{}\n]\n", items.join(",\n"))
+    };
+    let mut rows = Vec::new();
+    for n in [50_000, 200_000] {
+        let before = array((0..n).collect());
+        let scratch = staged_change("diff-array", &before, &array((0..n).rev().collect()));
+        rows.push(cliff_row(
+            &scratch,
+            "diff-array",
+            format!("{n} numbers reversed ({})", human_size(before.len())),
+            &["diff"],
+            0,
+            runs,
+        ));
+    }
+    let n = 200_000;
+    let edited: Vec<usize> = (0..n)
+        .map(|i| if i == 10 || i == n - 10 { 7 } else { i })
+        .collect();
+    let scratch = staged_change("diff-array", &array((0..n).collect()), &array(edited));
+    rows.push(cliff_row(
+        &scratch,
+        "diff-array",
+        format!("{n} numbers, two edited far apart"),
+        &["diff"],
+        0,
+        runs,
+    ));
+    rows
+}
+
+/// A registry of `n` small domains (every required field), `changed` ones with another tempo.
+fn small_domains(n: usize, changed: &[usize]) -> String {
+    domains_with_ids(n, changed, |i| format!("domain-{i:06}"))
+}
+
+fn domains_with_ids(n: usize, changed: &[usize], id: impl Fn(usize) -> String) -> String {
+    let domains: Vec<String> = (0..n)
+        .map(|i| {
+            let tempo = if changed.contains(&i) { 99 } else { 120 };
+            let id = id(i);
+            format!(
+                "    {{\"id\": \"{id}\", \"name\": \"Domain {i}\", \"category\": \"core\", \"tempo\": {tempo}, \"key\": \"C\", \"timeSignature\": \"4/4\"}}"
+            )
+        })
+        .collect();
+    format!(
+        "{{\n  \"id\": \"registry\",\n  \"domains\": [\n{}\n  ]\n}}\n",
+        domains.join(",\n")
+    )
+}
+
+/// `diff-domains`: registries of 10k and 100k domains, two changed: `diff` and `check`.
+fn diff_domains_scenario(runs: usize) -> Vec<CliffRow> {
+    let mut rows = Vec::new();
+    for n in [10_000, 100_000] {
+        let scratch = Scratch::new("diff-domains");
+        scratch.write(
+            "orchestration-domains.json",
+            small_domains(n, &[]).as_bytes(),
+        );
+        scratch.git(&["add", "-A"]);
+        scratch.git(&["commit", "-q", "--no-verify", "-m", "before"]);
+        let after = small_domains(n, &[n / 3, 2 * n / 3]);
+        scratch.write("orchestration-domains.json", after.as_bytes());
+        scratch.git(&["add", "-A"]);
+        let input = format!("{n} domains, 2 changed ({})", human_size(after.len()));
+        let (_, out) = audit(&scratch, &["diff", "--format", "json"], 0);
+        let report: Value = serde_json::from_str(&out).expect("diff --format json is JSON");
+        assert_eq!(
+            json_field(&report, "/artifacts/0/items")
+                .as_array()
+                .map(Vec::len),
+            Some(2),
+            "two changed domains expected"
+        );
+        rows.push(cliff_row(
+            &scratch,
+            "diff-domains",
+            input.clone(),
+            &["diff"],
+            0,
+            runs,
+        ));
+        rows.push(cliff_row(
+            &scratch,
+            "diff-domains",
+            input,
+            &["check", "--staged"],
+            0,
+            runs,
+        ));
+    }
+    rows
+}
+
+/// `many-findings`: a registry of 20k domains that all have the same id (one `id-duplicate`
+/// finding per domain after the first, each positioned in the file).
+fn many_findings_scenario(runs: usize) -> Vec<CliffRow> {
+    let n = 20_000;
+    let out = domains_with_ids(n, &[], |_| "same".to_string());
+    let scratch = Scratch::new("many-findings");
+    scratch.write("orchestration-domains.json", out.as_bytes());
+    scratch.git(&["add", "-A"]);
+    vec![cliff_row(
+        &scratch,
+        "many-findings",
+        format!(
+            "{n} domains with one id, {} ({} findings)",
+            human_size(out.len()),
+            n - 1
+        ),
+        &["check", "--staged"],
+        1,
+        runs,
+    )]
+}
+
+/// `verify-history`: 500 commits made with the hooks installed (one domain changed per
+/// commit, so the changelog grows by one entry each), then `changelog verify` over the first
+/// 100, 250 and 500 commits.
+fn verify_history_scenario(runs: usize) -> Vec<CliffRow> {
+    let scratch = Scratch::new("verify-history");
+    let bin = binary();
+    let dir = bin.parent().expect("the binary's folder").to_path_buf();
+    let path = std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("a PATH");
+    let git_with_hooks = |args: &[&str]| {
+        let status = hermetic(
+            Command::new("git").args(args).current_dir(&scratch.repo),
+            &scratch.home,
+        )
+        .env("PATH", &path)
+        .output()
+        .expect("git runs");
+        assert!(
+            status.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    let n = 200;
+    scratch.write(
+        "orchestration-domains.json",
+        small_domains(n, &[]).as_bytes(),
+    );
+    // Hooks from the first commit on, so every commit has its entry and verify passes.
+    audit(&scratch, &["install"], 0);
+    git_with_hooks(&["add", "-A"]);
+    git_with_hooks(&["commit", "-q", "-m", "registry"]);
+    eprintln!("[verify-history] making 500 commits with the hooks…");
+    let mut marks = Vec::new();
+    for c in 1..=500 {
+        scratch.write(
+            "orchestration-domains.json",
+            small_domains(n, &[c % n])
+                .replace("\"tempo\": 99", &format!("\"tempo\": {}", 1000 + c))
+                .as_bytes(),
+        );
+        git_with_hooks(&["add", "-A"]);
+        git_with_hooks(&["commit", "-q", "-m", &format!("change {c}")]);
+        if [100, 250, 500].contains(&c) {
+            let out = Command::new("git")
+                .args(["rev-parse", "HEAD"])
+                .current_dir(&scratch.repo)
+                .output()
+                .expect("git rev-parse");
+            marks.push((c, String::from_utf8_lossy(&out.stdout).trim().to_string()));
+        }
+    }
+    marks
+        .into_iter()
+        .map(|(c, id)| {
+            let range = format!("..{id}");
+            cliff_row(
+                &scratch,
+                "verify-history",
+                format!("{c} commits, one entry each"),
+                &["changelog", "verify", "--range", &range],
+                0,
+                runs,
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // Machine facts and the report.
 
 fn cpu_model() -> String {
@@ -999,6 +1323,21 @@ fn main() {
         }
     }
     let repo = wanted("repo", "repo").then(|| repo_scenario(runs_override.unwrap_or(50)));
+    let cliff_runs = runs_override.unwrap_or(5);
+    let mut cliffs: Vec<CliffRow> = Vec::new();
+    let scenarios_10: [(&str, Cliff); 6] = [
+        ("minified", minified_scenario),
+        ("diff-keys", diff_keys_scenario),
+        ("diff-array", diff_array_scenario),
+        ("diff-domains", diff_domains_scenario),
+        ("many-findings", many_findings_scenario),
+        ("verify-history", verify_history_scenario),
+    ];
+    for (name, scenario) in scenarios_10 {
+        if wanted(name, "cliffs") {
+            cliffs.extend(scenario(cliff_runs));
+        }
+    }
     let load_after = load();
     let floor = LAUNCHER_FLOOR.load(Ordering::Relaxed);
 
@@ -1097,6 +1436,31 @@ fn main() {
                 ms(runs, 0.9),
                 cpu(runs),
                 rss(runs)
+            );
+        }
+    }
+
+    if !cliffs.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nCliffs (issue 10), end to end (medians; CPU is user+sys of the child):\n"
+        );
+        let _ = writeln!(
+            md,
+            "| scenario | input | command | wall ms | CPU ms | peak RSS MB | runs |"
+        );
+        let _ = writeln!(md, "|---|---|---|---:|---:|---:|---:|");
+        for r in &cliffs {
+            let wall = median(&r.runs.iter().map(|x| secs(x.wall)).collect::<Vec<_>>()) * 1e3;
+            let cpu = median(&r.runs.iter().map(|x| secs(x.cpu)).collect::<Vec<_>>()) * 1e3;
+            let rss = r.runs.iter().map(|x| x.max_rss).max().unwrap_or(0) as f64 / MB;
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {wall:.1} | {cpu:.1} | {rss:.1} | {} |",
+                r.scenario,
+                r.input,
+                r.command,
+                r.runs.len()
             );
         }
     }

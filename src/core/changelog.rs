@@ -312,17 +312,54 @@ fn parse_digest(hex: &str) -> Option<Digest32> {
 }
 
 /// Fingerprints of entries in `now` that are not in `base` (as multisets): what a commit added.
+/// Counted in a hash map, so a changelog of thousands of entries costs linear time.
 pub fn added(base: &[Found], now: &[Found]) -> Vec<Found> {
-    let mut remaining: Vec<Digest32> = base.iter().map(|f| f.fingerprint).collect();
+    let mut remaining: std::collections::HashMap<Digest32, usize> =
+        std::collections::HashMap::with_capacity(base.len());
+    for f in base {
+        *remaining.entry(f.fingerprint).or_insert(0) += 1;
+    }
     let mut out = Vec::new();
     for f in now {
-        if let Some(i) = remaining.iter().position(|d| *d == f.fingerprint) {
-            remaining.swap_remove(i);
-        } else {
-            out.push(f.clone());
+        match remaining.get_mut(&f.fingerprint) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(f.clone()),
         }
     }
     out
+}
+
+/// The entries of `base` and `now` that can differ, for texts that share a prefix: when `now`
+/// starts with `base` (a changelog only appended to), both are parsed only from the last
+/// `## ` heading of `base` on (`parse` starts afresh at every heading, so the entries before
+/// it are the same on both sides and cancel out in `added`); otherwise both in full. Spans
+/// index the whole texts. This keeps verifying one commit from re-reading its whole history.
+pub fn parse_changed(base: &str, now: &str) -> (Vec<Found>, Vec<Found>) {
+    let cut = if now.starts_with(base) {
+        last_heading(base)
+    } else {
+        0
+    };
+    let shifted = |text: &str| -> Vec<Found> {
+        let mut found = parse(&text[cut..]);
+        for f in &mut found {
+            f.span = f.span.start + cut..f.span.end + cut;
+        }
+        found
+    };
+    (shifted(base), shifted(now))
+}
+
+/// The offset of the last line of `text` that starts with `## ` (0 if none).
+fn last_heading(text: &str) -> usize {
+    let mut end = text.len();
+    while let Some(at) = text[..end].rfind("## ") {
+        if at == 0 || text.as_bytes()[at - 1] == b'\n' {
+            return at;
+        }
+        end = at;
+    }
+    0
 }
 
 /// What the staged changelog must become.

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::core::json::parse::line_col;
+use crate::core::json::parse::LineIndex;
 use crate::core::json::{Node, Pointer};
 use crate::core::rules::{RuleId, Severity};
 
@@ -47,9 +47,10 @@ impl Finding {
         }
     }
 
-    /// Positions the finding at `pointer` in a parsed document whose source is `bytes`.
-    pub fn at(mut self, pointer: Pointer, root: &Node<'_>, bytes: &[u8]) -> Finding {
-        let (line, column) = line_col(bytes, pointer.locate(root));
+    /// Positions the finding at `pointer` in a parsed document whose source `lines` indexes
+    /// (built once per document, so positioning many findings stays linear).
+    pub fn at(mut self, pointer: Pointer, root: &Node<'_>, lines: &LineIndex<'_>) -> Finding {
+        let (line, column) = lines.line_col(pointer.locate(root));
         self.pointer = pointer;
         self.line = line;
         self.column = column;
@@ -57,8 +58,8 @@ impl Finding {
     }
 
     /// Positions the finding at a known byte offset.
-    pub fn at_offset(mut self, pointer: Pointer, offset: usize, bytes: &[u8]) -> Finding {
-        let (line, column) = line_col(bytes, offset);
+    pub fn at_offset(mut self, pointer: Pointer, offset: usize, lines: &LineIndex<'_>) -> Finding {
+        let (line, column) = lines.line_col(offset);
         self.pointer = pointer;
         self.line = line;
         self.column = column;

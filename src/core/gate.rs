@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::core::artifact::{self, Parsed};
 use crate::core::config::{self, Artifact, Config, ConfigError, Kind};
 use crate::core::finding::{self, Finding};
+use crate::core::json::parse::LineIndex;
 use crate::core::json::{self, Node};
 use crate::core::lockfile::{self, Lockfile};
 use crate::core::report::{NotParsed, Refused};
@@ -223,6 +224,8 @@ struct Read<'c> {
     path: &'c str,
     artifact: &'c Artifact,
     bytes: &'c [u8],
+    /// Built once per document, on the first finding positioned in it.
+    lines: LineIndex<'c>,
     loaded: Loaded<'c>,
 }
 
@@ -231,7 +234,7 @@ impl<'c> Read<'c> {
         Doc {
             path: self.path,
             artifact: self.artifact,
-            bytes: self.bytes,
+            lines: &self.lines,
             root: self.loaded.root(),
         }
     }
@@ -281,6 +284,7 @@ pub fn check<B: AsRef<[u8]>>(
                     path,
                     artifact,
                     bytes,
+                    lines: LineIndex::new(bytes),
                     loaded: Loaded::Full(p),
                 }),
                 Err(e) => {
@@ -293,6 +297,7 @@ pub fn check<B: AsRef<[u8]>>(
                 path,
                 artifact,
                 bytes,
+                lines: LineIndex::new(bytes),
                 loaded: Loaded::Tree(root),
             });
         }
@@ -316,6 +321,7 @@ pub fn check<B: AsRef<[u8]>>(
             path,
             artifact,
             bytes,
+            lines: &read.lines,
             parsed: p,
             lockfile: facts.lockfile.as_ref(),
             limits: &config.limits,
@@ -401,10 +407,11 @@ pub fn check<B: AsRef<[u8]>>(
                 }
             };
             let plain = Artifact::plain_json(&pl.path);
+            let lines = LineIndex::new(bytes);
             let doc = Doc {
                 path: &pl.path,
                 artifact: &plain,
-                bytes,
+                lines: &lines,
                 root: &root,
             };
             let mut found = governance::plan_coverage(&doc, &pl.ids, &registries);

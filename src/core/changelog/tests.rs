@@ -441,3 +441,47 @@ fn arbitrary_ids_round_trip_through_record_and_verify() {
         assert_eq!(reconcile(&text, &text, None), Reconciled::Unchanged);
     }
 }
+
+#[test]
+fn parse_changed_agrees_with_parsing_in_full() {
+    let marker = |i: usize| format!("<!-- git-audit:entry {:064x} -->\n", i);
+    let entry = |i: usize| format!("## entry {i}\n\n- x\n\n{}\n", marker(i));
+    let history: String = (0..200).map(entry).collect();
+    let full = |base: &str, now: &str| {
+        let (b, n) = (parse(base), parse(now));
+        (added(&b, &n), added(&n, &b))
+    };
+    let changed = |base: &str, now: &str| {
+        let (b, n) = parse_changed(base, now);
+        (added(&b, &n), added(&n, &b))
+    };
+    let cases = [
+        // Appended: one entry, two entries, a duplicate of an old entry.
+        (history.clone(), format!("{history}{}", entry(200))),
+        (
+            history.clone(),
+            format!("{history}{}{}", entry(200), entry(201)),
+        ),
+        (history.clone(), format!("{history}{}", entry(3))),
+        // The base ends inside an entry whose marker the next commit adds.
+        (
+            format!("{history}## entry 300\n\n- x\n"),
+            format!("{history}## entry 300\n\n- x\n\n{}", marker(300)),
+        ),
+        // Not an append: an old entry removed, one rewritten.
+        (history.clone(), history.replacen(&entry(5), "", 1)),
+        (
+            history.clone(),
+            history.replacen(&marker(7), &marker(700), 1),
+        ),
+        // Nothing changed.
+        (history.clone(), history.clone()),
+    ];
+    for (base, now) in &cases {
+        assert_eq!(full(base, now), changed(base, now));
+    }
+    // Only the tail after the base's last heading is parsed.
+    let (b, n) = parse_changed(&cases[3].0, &cases[3].1);
+    assert_eq!((b.len(), n.len()), (0, 1));
+    assert_eq!(n[0].span.start, history.len());
+}

@@ -44,8 +44,7 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
     let mut out = Vec::new();
     let commit = &r.commit;
     let path = r.path.as_str();
-    let now = changelog::parse(&r.text);
-    let base = changelog::parse(&r.parent_text);
+    let (base, now) = changelog::parse_changed(&r.parent_text, &r.text);
     let added = changelog::added(&base, &now);
     let line_of = |f: &Found| line_of_span(&r.text, f);
     // Entries are history: a commit may not take out what an earlier one recorded.

@@ -366,9 +366,12 @@ impl Cx<'_> {
             .iter()
             .filter(|m| !skip.contains(&m.key.as_ref()))
             .count();
+        // Hash lookups: a document with tens of thousands of top-level keys stays linear.
+        let bmap: HashMap<&str, &Node<'_>> = bm.iter().map(|m| (m.key.as_ref(), &m.node)).collect();
+        let amap: HashMap<&str, &Node<'_>> = am.iter().map(|m| (m.key.as_ref(), &m.node)).collect();
         for key in keys {
-            let b = bm.iter().find(|m| m.key == key).map(|m| &m.node);
-            let a = am.iter().find(|m| m.key == key).map(|m| &m.node);
+            let b = bmap.get(key).copied();
+            let a = amap.get(key).copied();
             let prefix = [key.to_string()];
             let change = self.pair_item(
                 key,
@@ -478,8 +481,14 @@ impl Cx<'_> {
     ) {
         summary.before += before.len();
         summary.after += after.len();
+        // Keys are unique within a side (`collection_at` numbers duplicates), so matching is
+        // a hash lookup: a registry of 100k domains is matched in linear time.
+        let by_key: HashMap<&str, &Keyed<'_, '_>> =
+            before.iter().map(|b| (b.key.as_str(), b)).collect();
+        let after_keys: std::collections::HashSet<&str> =
+            after.iter().map(|a| a.key.as_str()).collect();
         for a in after {
-            let b = before.iter().find(|b| b.key == a.key);
+            let b = by_key.get(a.key.as_str()).copied();
             let label = format!("{id_prefix}{}", a.label);
             let change = self.pair_item(
                 &label,
@@ -501,7 +510,7 @@ impl Cx<'_> {
             }
         }
         for b in before {
-            if after.iter().any(|a| a.key == b.key) {
+            if after_keys.contains(b.key.as_str()) {
                 continue;
             }
             let label = format!("{id_prefix}{}", b.label);

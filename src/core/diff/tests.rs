@@ -273,3 +273,32 @@ fn unchanged_artifact_is_counted_not_diffed() {
     assert!(d.items.is_empty());
     assert_eq!(d.summary.unchanged, 3);
 }
+
+#[test]
+fn huge_registry_reports_only_the_changed_domains() {
+    let n = 50_000;
+    let registry = |changed: &[usize]| {
+        let domains: Vec<String> = (0..n)
+            .map(|i| {
+                let tempo = if changed.contains(&i) { 999 } else { 120 };
+                format!(r#"{{"id": "d{i}", "name": "D{i}", "tempo": {tempo}}}"#)
+            })
+            .collect();
+        format!(r#"{{"domains": [{}]}}"#, domains.join(",\n"))
+    };
+    let (before, after) = (registry(&[]), registry(&[17, 42_424]));
+    let s = structure(
+        Kind::Registry,
+        "id",
+        Some(&node(&before)),
+        Some(&node(&after)),
+    );
+    assert_eq!(
+        items(&s),
+        [
+            "changed Domain d17 structural [Changed /tempo 120 -> 999 structural]",
+            "changed Domain d42424 structural [Changed /tempo 120 -> 999 structural]"
+        ]
+    );
+    assert_eq!((s.summary.changed, s.summary.unchanged), (2, n - 2));
+}

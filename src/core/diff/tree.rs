@@ -1,12 +1,14 @@
 //! Generic JSON tree diff by pointer: objects by key, arrays of identified objects by id,
-//! other arrays aligned with `similar` over element hashes so one insertion reads as one.
+//! other arrays aligned with `similar` over element hashes so one insertion reads as one
+//! (equal ends trimmed first; above `ALIGN_LIMIT` elements left, paired by position or
+//! reported as replaced, so no array makes a diff slow). Matching is by hash lookup.
 
 use std::collections::{HashMap, HashSet};
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::core::json::canonical::cmp_utf16;
-use crate::core::json::{canonical, Node, Pointer, Value};
+use crate::core::json::{canonical, Member, Node, Pointer, Value};
 
 /// What happened at a pointer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -94,16 +96,20 @@ pub fn diff<'n, 'a>(
 ) {
     match (&before.value, &after.value) {
         (Value::Object(bm), Value::Object(am)) => {
+            // Hash lookups (keys are unique: the parser rejects duplicates), so an object with
+            // tens of thousands of keys is diffed in linear time.
+            let bmap: HashMap<&str, &Member<'a>> = bm.iter().map(|m| (m.key.as_ref(), m)).collect();
+            let amap: HashMap<&str, &Member<'a>> = am.iter().map(|m| (m.key.as_ref(), m)).collect();
             let mut keys: Vec<&str> = bm.iter().map(|m| m.key.as_ref()).collect();
             for m in am {
-                if !bm.iter().any(|b| b.key == m.key) {
+                if !bmap.contains_key(m.key.as_ref()) {
                     keys.push(&m.key);
                 }
             }
             keys.sort_by(|a, b| cmp_utf16(a, b));
             for key in keys {
-                let b = bm.iter().find(|m| m.key == key);
-                let a = am.iter().find(|m| m.key == key);
+                let b = bmap.get(key).copied();
+                let a = amap.get(key).copied();
                 at.push(key);
                 match (b, a) {
                     (Some(b), Some(a)) => diff(&b.node, &a.node, id_key, at, out),
@@ -124,7 +130,9 @@ pub fn diff<'n, 'a>(
                 at.pop();
             }
         }
-        (Value::Array(bi), Value::Array(ai)) => diff_arrays(bi, ai, id_key, at, out),
+        (Value::Array(bi), Value::Array(ai)) => {
+            diff_arrays((before, after), bi, ai, id_key, at, out)
+        }
         (b, a) => {
             if !canon_eq(b, a) {
                 out.push(RawChange {
@@ -148,7 +156,58 @@ pub fn unique_ids<'n>(items: &'n [Node<'_>], id_key: &str) -> Option<Vec<&'n str
     (set.len() == ids.len()).then_some(ids)
 }
 
+/// Above this many elements left to align (both sides together, common ends trimmed), arrays
+/// are not aligned with Myers (whose cost grows with the product of length and edit count):
+/// equal-length arrays are compared position by position if at most this many positions
+/// differ, and otherwise the array is reported as one replaced value.
+pub const ALIGN_LIMIT: usize = 4096;
+
+/// A diff operation over the trimmed middle, moved back to whole-array indices.
+fn shifted(op: DiffOp, by: usize) -> DiffOp {
+    match op {
+        DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } => DiffOp::Equal {
+            old_index: old_index + by,
+            new_index: new_index + by,
+            len,
+        },
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => DiffOp::Delete {
+            old_index: old_index + by,
+            old_len,
+            new_index: new_index + by,
+        },
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => DiffOp::Insert {
+            old_index: old_index + by,
+            new_index: new_index + by,
+            new_len,
+        },
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => DiffOp::Replace {
+            old_index: old_index + by,
+            old_len,
+            new_index: new_index + by,
+            new_len,
+        },
+    }
+}
+
 fn diff_arrays<'n, 'a>(
+    (parent_before, parent_after): (&'n Node<'a>, &'n Node<'a>),
     before: &'n [Node<'a>],
     after: &'n [Node<'a>],
     id_key: &str,
@@ -169,10 +228,46 @@ fn diff_arrays<'n, 'a>(
             return;
         }
     }
-    let bh: Vec<_> = before.iter().map(canonical::hash).collect();
-    let ah: Vec<_> = after.iter().map(canonical::hash).collect();
-    for op in capture_diff_slices(Algorithm::Myers, &bh, &ah) {
-        match op {
+    // Common ends cost nothing to align (compared in place, nothing hashed): only the middle
+    // is hashed and aligned, so one change in a long array costs one pass and no memory.
+    let same = |(b, a): &(&Node<'_>, &Node<'_>)| canon_eq(&b.value, &a.value);
+    let prefix = before.iter().zip(after).take_while(same).count();
+    let suffix = before[prefix..]
+        .iter()
+        .rev()
+        .zip(after[prefix..].iter().rev())
+        .take_while(same)
+        .count();
+    let bmid = &before[prefix..before.len() - suffix];
+    let amid = &after[prefix..after.len() - suffix];
+    let bh: Vec<_> = bmid.iter().map(canonical::hash).collect();
+    let ah: Vec<_> = amid.iter().map(canonical::hash).collect();
+    if bh.len() + ah.len() > ALIGN_LIMIT {
+        // Myers is O((N+M)·D): a reversed array of 50k numbers would take seconds.
+        let differing = bh.iter().zip(&ah).filter(|(b, a)| b != a).count();
+        if bh.len() == ah.len() && differing <= ALIGN_LIMIT {
+            // Same length, few positions differ: values edited in place, paired by position.
+            for (k, (b, a)) in bh.iter().zip(&ah).enumerate() {
+                if b != a {
+                    at.push((prefix + k).to_string());
+                    diff(&bmid[k], &amid[k], id_key, at, out);
+                    at.pop();
+                }
+            }
+        } else {
+            // Too much moved to align cheaply: the array is reported as replaced.
+            out.push(RawChange {
+                pointer: at.clone(),
+                op: Op::Changed,
+                before: Some(Before::Node(parent_before)),
+                after: Some(Before::Node(parent_after)),
+            });
+        }
+        return;
+    }
+    let ops = capture_diff_slices(Algorithm::Myers, &bh, &ah);
+    for op in ops {
+        match shifted(op, prefix) {
             DiffOp::Equal { .. } => {}
             DiffOp::Delete {
                 old_index, old_len, ..
@@ -339,6 +434,57 @@ mod tests {
         assert_eq!(
             changes(r#"["a","b","c"]"#, r#"["a","c"]"#),
             ["Removed /1 \"b\" -> -"]
+        );
+    }
+
+    fn numbers(v: impl Iterator<Item = usize>) -> String {
+        let items: Vec<String> = v.map(|n| n.to_string()).collect();
+        format!("[{}]", items.join(","))
+    }
+
+    #[test]
+    fn large_arrays_are_aligned_within_a_bound() {
+        let n = 50_000;
+        let forward = numbers(0..n);
+        // Reversed: far more to align than ALIGN_LIMIT, so reported as one replaced array.
+        let reversed = numbers((0..n).rev());
+        let c = changes(&forward, &reversed);
+        assert_eq!(c.len(), 1);
+        assert!(c[0].starts_with("Changed  [0,1,2,"), "{}", &c[0][..40]);
+        // One insertion in the middle: common ends are trimmed, the rest aligned.
+        let inserted = numbers((0..n / 2).chain([7_777_777]).chain(n / 2..n));
+        assert_eq!(
+            changes(&forward, &inserted),
+            [format!("Added /{} - -> 7777777", n / 2)]
+        );
+        // Two values edited in place far apart: more than ALIGN_LIMIT between them, paired
+        // by position.
+        let edited = numbers((0..n).map(|i| match i {
+            10 => 1_000_010,
+            49_990 => 1_049_990,
+            i => i,
+        }));
+        assert_eq!(
+            changes(&forward, &edited),
+            [
+                "Changed /10 10 -> 1000010",
+                "Changed /49990 49990 -> 1049990"
+            ]
+        );
+    }
+
+    #[test]
+    fn many_keys_are_matched_by_hash() {
+        let n = 50_000;
+        let object = |changed: usize| {
+            let members: Vec<String> = (0..n)
+                .map(|i| format!("\"k{i}\":{}", if i == changed { 0 } else { i }))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        };
+        assert_eq!(
+            changes(&object(usize::MAX), &object(31_337)),
+            ["Changed /k31337 31337 -> 0"]
         );
     }
 

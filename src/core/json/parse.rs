@@ -135,12 +135,101 @@ pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
     }
     let column = 1 + before[start.min(offset)..]
         .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
+        .filter(|&&b| !is_continuation(b))
         .count();
     (line, column)
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Line and column lookups for one document, built once (on the first lookup) and answered
+/// in O(log n): the offsets of every newline, and the count of UTF-8 continuation bytes
+/// before every `CHECKPOINT`-th byte. Callers that position many findings in one document use
+/// this instead of `line_col`, which scans from the start of the text each time.
+#[derive(Debug)]
+pub struct LineIndex<'t> {
+    text: &'t [u8],
+    tables: std::cell::OnceCell<Tables>,
+}
+
+#[derive(Debug)]
+struct Tables {
+    newlines: Vec<usize>,
+    /// `continuations[k]`: continuation bytes in `text[..k * CHECKPOINT]`.
+    continuations: Vec<usize>,
+}
+
+const CHECKPOINT: usize = 4096;
+
+impl<'t> LineIndex<'t> {
+    /// An index over `text`; nothing is computed until the first lookup.
+    pub fn new(text: &'t [u8]) -> LineIndex<'t> {
+        LineIndex {
+            text,
+            tables: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The text indexed.
+    pub fn text(&self) -> &'t [u8] {
+        self.text
+    }
+
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(|| {
+            let newlines = self
+                .text
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect();
+            let mut continuations = vec![0];
+            let mut total = 0;
+            for chunk in self.text.chunks(CHECKPOINT) {
+                total += chunk.iter().filter(|&&b| is_continuation(b)).count();
+                continuations.push(total);
+            }
+            Tables {
+                newlines,
+                continuations,
+            }
+        })
+    }
+
+    /// Continuation bytes in `text[..offset]`.
+    fn continuations_before(&self, offset: usize) -> usize {
+        let k = offset / CHECKPOINT;
+        self.tables().continuations[k]
+            + self.text[k * CHECKPOINT..offset]
+                .iter()
+                .filter(|&&b| is_continuation(b))
+                .count()
+    }
+
+    /// The 1-based line and character column of a byte offset: the same as `line_col`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let newlines = &self.tables().newlines;
+        let before = newlines.partition_point(|&nl| nl < offset);
+        let mut start = if before == 0 {
+            0
+        } else {
+            newlines[before - 1] + 1
+        };
+        if start == 0 && self.text[..offset].starts_with(BOM) {
+            start = BOM.len();
+        }
+        let start = start.min(offset);
+        let chars = (offset - start)
+            - (self.continuations_before(offset) - self.continuations_before(start));
+        (before + 1, chars + 1)
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    (b & 0xC0) == 0x80
+}
 
 /// Parses `bytes` as one JSON document.
 pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Node<'a>, Error> {
@@ -179,10 +268,15 @@ const SPLIT_DEPTH: usize = 2;
 /// element of the top-level array (nested arrays of objects are indented further). Only a
 /// guess: the main parser adopts the second thread's work only if it reaches exactly this
 /// offset as an element of an array at `SPLIT_DEPTH`.
+///
+/// A minified document has no indentation to go by: there a candidate is preferred when it
+/// begins like the first element of an array at `SPLIT_DEPTH` (`element_signature`), so a
+/// one-line registry is still parsed on two cores.
 fn find_split(bytes: &[u8]) -> Option<usize> {
     let mid = bytes.len() / 2;
     let window = &bytes[mid..bytes.len().min(mid + (1 << 20))];
     let is_ws = |b: u8| CLASS[b as usize] & WS != 0;
+    let signature = element_signature(bytes);
     let mut best: Option<(usize, usize)> = None; // (indentation, offset)
     for (i, &b) in window.iter().enumerate() {
         if b != b'{' {
@@ -203,15 +297,18 @@ fn find_split(bytes: &[u8]) -> Option<usize> {
         if j == 0 || before[j - 1] != b'}' {
             continue;
         }
-        let line_start = before
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1);
-        let indent = if before[line_start..]
-            .iter()
-            .all(|&c| c == b' ' || c == b'\t')
-        {
-            before.len() - line_start
+        // The indentation: the spaces and tabs right before the `{`, if a newline precedes
+        // them. Scanning back only over those keeps the search linear (a minified file has
+        // no newline, and a scan to the previous newline per candidate was quadratic).
+        let mut k = before.len();
+        while k > 0 && (before[k - 1] == b' ' || before[k - 1] == b'\t') {
+            k -= 1;
+        }
+        let indent = if k > 0 && before[k - 1] == b'\n' {
+            before.len() - k
+        } else if signature.is_some_and(|sig| bytes[mid + i..].starts_with(sig)) {
+            // No indentation, but it starts like an element of the array we look for.
+            usize::MAX - 1
         } else {
             usize::MAX
         };
@@ -223,6 +320,38 @@ fn find_split(bytes: &[u8]) -> Option<usize> {
         }
     }
     best.map(|(_, at)| at)
+}
+
+/// The first bytes (through the first `:`, at most 64) of the first object that is an element
+/// of an array at `SPLIT_DEPTH`, from a string-aware scan of the first 64 KiB: in a registry,
+/// `{"id":` of its first category or domain. `None` if there is no such object there.
+fn element_signature(bytes: &[u8]) -> Option<&[u8]> {
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    let mut stack: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < head.len() {
+        match head[i] {
+            b'"' => {
+                i += 1;
+                while i < head.len() && head[i] != b'"' {
+                    i += if head[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            // Inside the root object's array: an element at `SPLIT_DEPTH`.
+            b'{' if stack == [b'{', b'['] => {
+                let rest = &head[i..head.len().min(i + 64)];
+                let colon = rest.iter().position(|&b| b == b':')?;
+                return Some(&rest[..=colon]);
+            }
+            open @ (b'{' | b'[') => stack.push(open),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// What the second thread parsed: the elements from the split to the array's end, and the
@@ -943,6 +1072,67 @@ mod tests {
         let sneaky = big_registry("}, {\\\"id\\\": \\\"x\\\"}, {");
         let p = parse(sneaky.as_bytes(), &Limits::default()).unwrap();
         assert!(p == Parser::new(&sneaky, 0, 128).document().unwrap());
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let mut text = String::from("\u{feff}{\"é\": [1,\n  \"ü\u{1F600}\"],\r\n\"k\": \"");
+        text.push_str(&"aé".repeat(5000));
+        text.push_str("\"\n}\n");
+        let bytes = text.as_bytes();
+        let index = LineIndex::new(bytes);
+        for offset in (0..=bytes.len() + 2)
+            .step_by(7)
+            .chain([0, 1, 2, 3, bytes.len()])
+        {
+            assert_eq!(
+                index.line_col(offset),
+                line_col(bytes, offset),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn minified_parses_as_pretty_printed() {
+        // A minified document of at least PARALLEL_PARSE bytes (one line, so every `{` after
+        // `},` is a split candidate): the split search is linear and the tree is the
+        // pretty-printed one's.
+        let mut minified = String::from("{\"a\":[");
+        let mut pretty = String::from("{\n  \"a\": [\n");
+        let mut i = 0;
+        while minified.len() < PARALLEL_PARSE + 4096 {
+            if i > 0 {
+                minified.push(',');
+                pretty.push_str(",\n");
+            }
+            minified.push_str(&format!("{{\"id\":{i},\"b\":[{{}},{{}}]}}"));
+            pretty.push_str(&format!("    {{\"id\": {i}, \"b\": [{{}}, {{}}]}}"));
+            i += 1;
+        }
+        minified.push_str("]}");
+        pretty.push_str("\n  ]\n}\n");
+        let m = parse(minified.as_bytes(), &Limits::default()).unwrap();
+        let p = parse(pretty.as_bytes(), &Limits::default()).unwrap();
+        assert!(m.value.to_serde() == p.value.to_serde());
+        assert_eq!(
+            m.value
+                .get("a")
+                .and_then(|a| a.value.as_array())
+                .map(<[_]>::len),
+            Some(i)
+        );
+        // The split guess is an element of `a`, so the second thread's work is used.
+        let split = find_split(minified.as_bytes()).unwrap();
+        assert!(
+            minified[split..].starts_with("{\"id\":"),
+            "{}",
+            &minified[split..split + 20]
+        );
+        assert_eq!(
+            element_signature(minified.as_bytes()),
+            Some(&b"{\"id\":"[..])
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use regex::Regex;
 use crate::core::config::Artifact;
 pub use crate::core::config::DEFAULT_EVENT_PATTERN;
 use crate::core::finding::Finding;
+use crate::core::json::parse::LineIndex;
 use crate::core::json::{Node, Pointer, Value};
 use crate::core::rules::RuleId;
 
@@ -17,13 +18,14 @@ use crate::core::rules::RuleId;
 pub struct Doc<'d, 'a> {
     pub path: &'d str,
     pub artifact: &'d Artifact,
-    pub bytes: &'d [u8],
+    /// Line and column lookups over the document's bytes, built once per document.
+    pub lines: &'d LineIndex<'d>,
     pub root: &'d Node<'a>,
 }
 
 impl Doc<'_, '_> {
     fn finding(&self, rule: RuleId, at: Pointer, message: String, hint: &str) -> Finding {
-        Finding::new(rule, self.path, message, hint.to_string()).at(at, self.root, self.bytes)
+        Finding::new(rule, self.path, message, hint.to_string()).at(at, self.root, self.lines)
     }
 
     fn id(&self) -> Option<&str> {
@@ -532,7 +534,7 @@ pub fn schema_findings(
                 format!("{error} (schema {schema_path})"),
                 format!("make the document valid against {schema_path}"),
             )
-            .at(pointer, full, doc.bytes),
+            .at(pointer, full, doc.lines),
         );
     }
     out

@@ -7,6 +7,7 @@ use crate::core::artifact::Parsed;
 
 use crate::core::config::{Artifact, Kind};
 use crate::core::finding::Finding;
+use crate::core::json::parse::LineIndex;
 use crate::core::json::{self, Exclusions, Limits, Node, Pointer};
 use crate::core::lock::{self, Verdict};
 use crate::core::lockfile::Lockfile;
@@ -18,6 +19,8 @@ pub struct Subject<'s, 'a> {
     pub path: &'s str,
     pub artifact: &'s Artifact,
     pub bytes: &'a [u8],
+    /// Line and column lookups over `bytes`.
+    pub lines: &'s LineIndex<'a>,
     pub parsed: &'s Parsed<'a>,
     pub lockfile: Option<&'s Lockfile>,
     pub limits: &'s Limits,
@@ -81,7 +84,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                 "the registry has no `domains` array".into(),
                 "a registry lists its domains under a root `domains` array".into(),
             )
-            .at(Pointer::root(), root, s.bytes),
+            .at(Pointer::root(), root, s.lines),
         );
         return;
     };
@@ -93,7 +96,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                 format!("`domains` is a {}, not an array", domains.value.type_name()),
                 "a registry lists its domains under a root `domains` array".into(),
             )
-            .at(Pointer::root().child("domains"), root, s.bytes),
+            .at(Pointer::root().child("domains"), root, s.lines),
         );
         return;
     };
@@ -111,7 +114,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                     ),
                     "each entry of `domains` is an object describing one domain".into(),
                 )
-                .at(at, root, s.bytes),
+                .at(at, root, s.lines),
             );
             continue;
         }
@@ -127,7 +130,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                     format!("domain {at} has no string `{}`", s.artifact.id_key),
                     "give every domain a unique id; diffs, locks and the changelog match domains by it".into(),
                 )
-                .at(at.clone(), root, s.bytes),
+                .at(at.clone(), root, s.lines),
             ),
             Some(id) => {
                 if let Some(first) = seen.get(id) {
@@ -138,7 +141,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                             format!("domain id {id:?} is used again (first at /domains/{first})"),
                             "domain ids must be unique; rename or merge one of them in the generator's input".into(),
                         )
-                        .at(at.child(&s.artifact.id_key), root, s.bytes),
+                        .at(at.child(&s.artifact.id_key), root, s.lines),
                     );
                 } else {
                     seen.insert(id, i);
@@ -160,7 +163,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                 format!("a sequence is an object, not a {}", root.value.type_name()),
                 "check that this file is a sequence, or govern it as kind = \"json\"".into(),
             )
-            .at(Pointer::root(), root, s.bytes),
+            .at(Pointer::root(), root, s.lines),
         );
         return;
     }
@@ -177,7 +180,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                 format!("the sequence has no string `{}`", s.artifact.id_key),
                 "give the sequence a unique id; its registry domain refers to it".into(),
             )
-            .at(Pointer::root(), root, s.bytes),
+            .at(Pointer::root(), root, s.lines),
         );
     }
     required(s, root, &Pointer::root(), "the sequence", out);
@@ -204,7 +207,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                         format!("movement id {id:?} is used again (first at /movements/{first})"),
                         "movement ids must be unique within a sequence".into(),
                     )
-                    .at(at, root, s.bytes),
+                    .at(at, root, s.lines),
                 );
             } else {
                 seen.insert(id, i);
@@ -232,7 +235,7 @@ fn structure(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                 ),
                 "a sequence lists its movements under a root `movements` array".into(),
             )
-            .at(at, root, s.bytes),
+            .at(at, root, s.lines),
         );
         return;
     };
@@ -249,7 +252,7 @@ fn structure(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                     ),
                     "each entry of `movements` is an object with its `beats`".into(),
                 )
-                .at(here, root, s.bytes),
+                .at(here, root, s.lines),
             );
             continue;
         }
@@ -266,7 +269,7 @@ fn structure(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                         ),
                         "a movement lists its beats under a `beats` array".into(),
                     )
-                    .at(here.child("beats"), root, s.bytes),
+                    .at(here.child("beats"), root, s.lines),
                 );
             }
         }
@@ -311,7 +314,7 @@ fn required(
             "add the fields in the generator's input, or change `required-fields` in audit.toml"
                 .into(),
         )
-        .at(at.clone(), &s.parsed.root, s.bytes),
+        .at(at.clone(), &s.parsed.root, s.lines),
     );
 }
 
@@ -348,7 +351,7 @@ fn locks(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
             )),
         };
         if let Some(f) = finding {
-            out.push(f.at_offset(field_ptr, block.offset, s.bytes));
+            out.push(f.at_offset(field_ptr, block.offset, s.lines));
         }
     }
     if let Some(recorded) = s.lockfile.and_then(|l| l.locks.get(s.path)) {

@@ -45,7 +45,7 @@ fn clean_sequence_has_no_findings() {
     let doc = Doc {
         path: "seq/s.json",
         artifact: a,
-        bytes: SEQ.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(SEQ.as_bytes()),
         root: &root,
     };
     assert!(sequence_rules(&doc, a.event_pattern.as_ref()).is_empty());
@@ -63,7 +63,7 @@ fn beat_rules_trigger() {
     let doc = Doc {
         path: "seq/s.json",
         artifact: a,
-        bytes: text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(text.as_bytes()),
         root: &root,
     };
     let f = sequence_rules(&doc, a.event_pattern.as_ref());
@@ -90,7 +90,7 @@ fn handler_objects_name_their_handler() {
     let doc = Doc {
         path: "seq/s.json",
         artifact: a,
-        bytes: text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(text.as_bytes()),
         root: &root,
     };
     assert_eq!(
@@ -108,7 +108,7 @@ fn beats_without_numbers_are_not_misnumbered() {
     let doc = Doc {
         path: "seq/s.json",
         artifact: a,
-        bytes: text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(text.as_bytes()),
         root: &root,
     };
     assert!(sequence_rules(&doc, a.event_pattern.as_ref()).is_empty());
@@ -145,7 +145,7 @@ fn paths_with_backslashes_and_missing_targets() {
     let doc = Doc {
         path: "reg.json",
         artifact: a,
-        bytes: text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(text.as_bytes()),
         root: &root,
     };
     let exists = |p: &str| p == "seq/a.json" || p == "docs/a";
@@ -171,7 +171,10 @@ fn docs<'a>(
         let d = Doc {
             path,
             artifact: a,
-            bytes: text.as_bytes(),
+            // Leaked: a test helper returning documents that borrow their index.
+            lines: Box::leak(Box::new(crate::core::json::parse::LineIndex::new(
+                text.as_bytes(),
+            ))),
             root,
         };
         if a.kind == crate::core::config::Kind::Registry {
@@ -283,7 +286,7 @@ fn plan_ids_must_be_domains() {
     let plan = Doc {
         path: "plan.json",
         artifact: &plan_artifact,
-        bytes: plan_text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(plan_text.as_bytes()),
         root: &plan_root,
     };
     let pattern = vec![
@@ -314,7 +317,7 @@ fn schema_errors_map_to_pointers_and_lines() {
     let doc = Doc {
         path: "seq/s.json",
         artifact: a,
-        bytes: text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(text.as_bytes()),
         root: &root,
     };
     let f = schema_findings(&doc, &root, &validator, "schema.json");
@@ -329,7 +332,7 @@ fn schema_errors_map_to_pointers_and_lines() {
     let doc = Doc {
         path: "seq/s.json",
         artifact: a,
-        bytes: clean.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(clean.as_bytes()),
         root: &root,
     };
     assert!(schema_findings(&doc, &root, &validator, "schema.json").is_empty());

@@ -21,6 +21,7 @@ fn run_with(text: &str, path: &str, config: &Config, lockfile: Option<&Lockfile>
         path,
         artifact: art,
         bytes: text.as_bytes(),
+        lines: &crate::core::json::parse::LineIndex::new(text.as_bytes()),
         parsed: &parsed,
         lockfile,
         limits: &limits,

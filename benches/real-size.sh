@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Commit latency with git-audit's hooks against without them on the real-size repository: the
+# full renderx tree (4,409 files) with its registry, sequence folders, plan and schema governed
+# and a committed baseline, changing one sequence file per commit.
+#
+# Usage: benches/real-size.sh [TARBALL|DIR] [RUNS]
+#   TARBALL|DIR  default: $AUDIT_CORPUS/renderx-full-569c63d1.tar.gz (../shared/corpus)
+#   RUNS         commits each way, interleaved (default 30)
+# Needs: a release build (cargo build --release --locked; CARGO_TARGET_DIR is honoured, or
+# GIT_AUDIT_BIN names the binary), git,
+# python3 (to edit the sequence between commits, outside the timed part).
+# Prints a Markdown table (median and p90 of `git commit` wall time, the median overhead) and
+# the median of `git-audit check --staged` alone on the same kind of staged change.
+set -euo pipefail
+root="$(cd "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
+corpus="${AUDIT_CORPUS:-$root/../shared/corpus}"
+source="${1:-$corpus/renderx-full-569c63d1.tar.gz}"
+runs="${2:-30}"
+bin="${GIT_AUDIT_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/git-audit}"
+[ -e "$source" ] || { echo "no corpus at $source (pass a tarball or directory, or set AUDIT_CORPUS)" >&2; exit 2; }
+[ -x "$bin" ] || { echo "build first: cargo build --release --locked (no $bin)" >&2; exit 2; }
+
+scratch="$(mktemp -d)" # never inside the repository
+trap 'rm -rf "$scratch"' EXIT
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null HOME="$scratch"
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
+export PATH="$(dirname "$bin"):$PATH"
+unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+
+repo="$scratch/repo"
+mkdir -p "$repo"
+if [ -d "$source" ]; then
+	cp -r "$source/." "$repo"
+else
+	tar -xzf "$source" -C "$repo"
+fi
+chmod -R u+w "$repo"
+cd "$repo"
+rm -rf .git
+git init -q -b main
+git config gc.auto 0
+git config maintenance.auto false
+cat >audit.toml <<'EOF'
+[[plan]]
+path = "orchestration-audit-system-project-plan.json"
+ids = "/domainSequences/*/id"
+
+[[artifact]]
+path = "orchestration-domains.json"
+kind = "registry"
+
+[[artifact]]
+path = "{packages/*/json-sequences/**/*.json,packages/orchestration/json-sequences/**/*.json,catalog/json-sequences/**/*.json}"
+kind = "sequence"
+ignore = ["**/index.json", "**/package.json", "**/tsconfig.json"]
+schema = "docs/schemas/musical-sequence.schema.json"
+EOF
+git add -A
+git commit -q --no-verify -m "renderx"
+git-audit baseline >/dev/null
+git add -A
+git commit -q --no-verify -m "git-audit baseline"
+git-audit install >/dev/null
+files=$(git ls-files | wc -l)
+governed=$(git-audit hash --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["artifacts"]))')
+seq_file=$(git ls-files 'packages/*/json-sequences/*' | grep -v -E '/(index|package|tsconfig)\.json$' | grep '\.json$' | head -n 1)
+
+flip() { # a structural change to one sequence: its first beat's `dynamics`, else its `name`
+	python3 - "$seq_file" <<'EOF'
+import json, sys
+path = sys.argv[1]
+doc = json.load(open(path))
+def first_beat(d):
+    for m in d.get("movements", []):
+        for b in m.get("beats", []):
+            return b
+beat = first_beat(doc)
+target, key = (beat, "dynamics") if beat is not None else (doc, "name")
+value = target.get(key, "")
+target[key] = value[:-1] if isinstance(value, str) and value.endswith("!") else f"{value}!"
+open(path, "w").write(json.dumps(doc, indent=2) + "\n")
+EOF
+	git add "$seq_file"
+}
+now() { date +%s%N; }
+one() { # $1: "hooks" or "none"
+	flip
+	local t0 t1 hooks=()
+	[ "$1" = none ] && hooks=(-c core.hooksPath=/nonexistent)
+	t0=$(now)
+	git "${hooks[@]}" commit -q -m "change one sequence" >/dev/null 2>&1 || {
+		echo "commit failed:" >&2
+		git "${hooks[@]}" commit -m "change one sequence" >&2
+		exit 1
+	}
+	t1=$(now)
+	echo $(((t1 - t0) / 1000))
+}
+check_alone() {
+	flip
+	local t0 t1
+	t0=$(now)
+	git-audit check --staged >/dev/null 2>&1 || true
+	t1=$(now)
+	git -c core.hooksPath=/nonexistent commit -q -m "change one sequence" >/dev/null
+	echo $(((t1 - t0) / 1000))
+}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for _ in 1 2 3; do one hooks >/dev/null; one none >/dev/null; done
+with=() without=() alone=()
+for _ in $(seq "$runs"); do
+	with+=("$(one hooks)")
+	without+=("$(one none)")
+	alone+=("$(check_alone)")
+done
+stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.999)]; printf "%.1f %.1f", m/1000, p/1000}'; }
+read -r wm wp <<<"$(stats "${with[@]}")"
+read -r om op <<<"$(stats "${without[@]}")"
+read -r am ap <<<"$(stats "${alone[@]}")"
+entries=$(grep -c 'git-audit:entry' EVOLUTION.md || true)
+echo "Commit latency, $files-file repository (renderx, full tree; $governed governed artifacts, plan and schema, a committed baseline), one sequence changed per commit ($seq_file), $runs commits each way, interleaved; load $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after:"
+echo
+echo "| git commit | median ms | p90 ms |"
+echo "|---|---:|---:|"
+echo "| with git-audit's hooks (pre-commit: check + changelog entry; post-commit) | $wm | $wp |"
+echo "| without any hook | $om | $op |"
+echo "| \`git-audit check --staged\` alone (same change, no commit) | $am | $ap |"
+echo
+echo "Median overhead: $(awk -v a="$wm" -v b="$om" 'BEGIN {printf "%.1f", a-b}') ms ($entries changelog entries recorded)."
