@@ -129,8 +129,9 @@ pub fn gather<'r>(
     scope: Scope,
 ) -> Result<Facts<Content<'r>>> {
     let listed = |p: &str| gate::listed(config, p);
-    let before = repo.snapshot(&plan.before, &listed)?;
-    let after = repo.snapshot(&plan.after, &listed)?;
+    let descend = |dir: &str| gate::may_list(config, dir);
+    let before = repo.snapshot_within(&plan.before, &listed, &descend)?;
+    let after = repo.snapshot_within(&plan.after, &listed, &descend)?;
     let differs = |path: &str| match (before.entries.get(path), after.entries.get(path)) {
         (Some(b), Some(a)) => !git::same(b, a),
         (None, None) => false,

@@ -73,8 +73,9 @@ pub fn compare(
     after: &Source,
 ) -> Result<DiffReport> {
     let governed = |p: &str| config.governing(p).is_some();
-    let b = repo.snapshot(before, &governed)?;
-    let a = repo.snapshot(after, &governed)?;
+    let descend = |dir: &str| config.may_contain(dir);
+    let b = repo.snapshot_within(before, &governed, &descend)?;
+    let a = repo.snapshot_within(after, &governed, &descend)?;
     compare_snapshots(repo, config, &b, &a)
 }
 

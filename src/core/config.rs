@@ -155,6 +155,8 @@ pub struct Config {
     /// Repository path of the baseline file.
     pub baseline: String,
     set: GlobSet,
+    /// Where the artifact globs can match, segment by segment. See `may_contain`.
+    reach: Vec<Reach>,
 }
 
 /// Default waivers file.
@@ -194,6 +196,7 @@ impl Config {
         for a in &artifacts {
             builder.add(glob(&a.path)?);
         }
+        let reach = artifacts.iter().flat_map(|a| Reach::of(&a.path)).collect();
         Ok(Config {
             origin,
             limits,
@@ -204,6 +207,7 @@ impl Config {
             waivers: WAIVERS.to_string(),
             baseline: BASELINE.to_string(),
             set: builder.build()?,
+            reach,
         })
     }
 
@@ -417,6 +421,15 @@ impl Config {
     }
 
     /// The artifact settings governing `path`: the first `[[artifact]]` table whose glob matches.
+    /// Whether a governed path can lie under the directory `dir` (`""` for the root, otherwise
+    /// ending in `/`): a tree walk may skip a directory for which this is false. Each glob
+    /// (braces expanded) is matched against the directory segment by segment, as
+    /// `literal_separator` globs match (`*`, `?` and classes stay within a segment); a `**`
+    /// segment reaches everything below it.
+    pub fn may_contain(&self, dir: &str) -> bool {
+        self.reach.iter().any(|r| r.may_contain(dir))
+    }
+
     pub fn governing(&self, path: &str) -> Option<&Artifact> {
         let mut candidates = self.set.matches(path);
         candidates.sort_unstable();
@@ -444,6 +457,109 @@ fn builtin_artifacts() -> Vec<Artifact> {
 }
 
 /// Globs match repository-relative paths; `*` stays within one directory, `**` crosses them.
+/// Where one alternative of an `[[artifact]]` glob can match: its segments, or `None` for
+/// anywhere (braces that do not balance, a segment that does not compile alone).
+#[derive(Debug, Clone)]
+pub struct Reach(Option<Vec<Segment>>);
+
+#[derive(Debug, Clone)]
+enum Segment {
+    /// `**`: any number of directories.
+    Any,
+    One(globset::GlobMatcher),
+}
+
+impl Reach {
+    /// One `Reach` per alternative of the glob's braces.
+    pub fn of(glob_text: &str) -> Vec<Reach> {
+        let Some(alternatives) = expand_braces(glob_text) else {
+            return vec![Reach(None)];
+        };
+        alternatives
+            .iter()
+            .map(|alt| {
+                alt.split('/')
+                    .map(|seg| match seg {
+                        "**" => Some(Segment::Any),
+                        _ => glob(seg).ok().map(|g| Segment::One(g.compile_matcher())),
+                    })
+                    .collect::<Option<Vec<_>>>()
+            })
+            .map(Reach)
+            .collect()
+    }
+
+    /// Whether a path this alternative matches can lie under `dir` (`""` or ending in `/`).
+    pub fn may_contain(&self, dir: &str) -> bool {
+        let Some(segments) = &self.0 else {
+            return true;
+        };
+        let dir = dir.strip_suffix('/').unwrap_or(dir);
+        if dir.is_empty() {
+            return true;
+        }
+        // The last segment names the file: a directory must match one of those before it.
+        let dirs = &segments[..segments.len().saturating_sub(1)];
+        let mut parts = dir.split('/');
+        for segment in dirs {
+            let Some(part) = parts.next() else {
+                return true; // the glob goes deeper than `dir`
+            };
+            match segment {
+                Segment::Any => return true,
+                Segment::One(m) => {
+                    if !m.is_match(part) {
+                        return false;
+                    }
+                }
+            }
+        }
+        // Every directory part of the glob matched and `dir` is deeper still, unless a final
+        // `**` (as in `deep/**`) reaches below.
+        parts.next().is_none() || matches!(segments.last(), Some(Segment::Any))
+    }
+}
+
+/// `a/b/` of `a/b/c` (with its slash), `""` for a name at the root.
+pub fn dir_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..=i])
+}
+
+/// Every alternative of a glob's `{a,b}` groups (nested too); `None` when braces do not balance.
+fn expand_braces(glob: &str) -> Option<Vec<String>> {
+    let Some(open) = glob.find('{') else {
+        return glob.find('}').is_none().then(|| vec![glob.to_string()]);
+    };
+    let mut depth = 0usize;
+    let mut close = None;
+    let mut commas = Vec::new();
+    for (i, c) in glob[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(open + i);
+                    break;
+                }
+            }
+            ',' if depth == 1 => commas.push(open + i),
+            _ => {}
+        }
+    }
+    let close = close?;
+    let (head, tail) = (&glob[..open], &glob[close + 1..]);
+    let mut bounds = vec![open];
+    bounds.extend(commas);
+    bounds.push(close);
+    let mut out = Vec::new();
+    for w in bounds.windows(2) {
+        let inner = &glob[w[0] + 1..w[1]];
+        out.extend(expand_braces(&format!("{head}{inner}{tail}"))?);
+    }
+    Some(out)
+}
+
 fn glob(text: &str) -> Result<Glob, globset::Error> {
     GlobBuilder::new(text)
         .literal_separator(true)
@@ -912,5 +1028,124 @@ kind = "json"
     fn syntax_errors_have_positions() {
         let e = err("[[artifact]\n");
         assert_eq!(e.position.map(|p| p.0), Some(1));
+    }
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use super::*;
+
+    #[test]
+    fn braces_expand_and_directories_match_segment_by_segment() {
+        assert_eq!(
+            expand_braces("x/{a,b{c,d}}/e.json"),
+            Some(vec![
+                "x/a/e.json".into(),
+                "x/bc/e.json".into(),
+                "x/bd/e.json".into()
+            ])
+        );
+        assert_eq!(expand_braces("x/{a,b/e.json"), None);
+        let may = |glob: &str, dir: &str| Reach::of(glob).iter().any(|r| r.may_contain(dir));
+        assert!(may("orchestration-domains.json", ""));
+        assert!(!may("orchestration-domains.json", "docs/"));
+        assert!(may("a/b/c.json", "a/"));
+        assert!(may("a/b/c.json", "a/b/"));
+        assert!(!may("a/b/c.json", "a/b/d/"));
+        assert!(!may("a/b/c.json", "a/x/"));
+        assert!(may("**/json-sequences/**/*.json", "anything/at/all/"));
+        assert!(may("packages/*/json-sequences/**/*.json", "packages/p/"));
+        assert!(may(
+            "packages/*/json-sequences/**/*.json",
+            "packages/p/json-sequences/x/y/"
+        ));
+        assert!(!may(
+            "packages/*/json-sequences/**/*.json",
+            "packages/p/src/"
+        ));
+        assert!(!may(
+            "packages/*/json-sequences/*.json",
+            "packages/p/json-sequences/x/"
+        ));
+        assert!(may("x/[ab]/e.json", "x/a/"));
+        assert!(!may("x/[ab]/e.json", "x/c/"));
+        assert!(may("deep/**", "deep/a/b/"));
+        assert!(
+            may("x/{a,b/e.json", "anywhere/"),
+            "unbalanced braces reach everything"
+        );
+        assert!(may(
+            "{packages/*/seq/*.json,catalog/seq/*.json}",
+            "catalog/seq/"
+        ));
+        assert!(!may(
+            "{packages/*/seq/*.json,catalog/seq/*.json}",
+            "catalog/other/"
+        ));
+    }
+
+    /// Pruning never hides a governed path: every directory above a path the configuration
+    /// governs may contain one, for every glob shape (also the built-in defaults).
+    #[test]
+    fn every_directory_above_a_governed_path_may_contain_one() {
+        let text = r#"
+[[artifact]]
+path = "orchestration-domains.json"
+kind = "registry"
+
+[[artifact]]
+path = "{packages/*/json-sequences/**/*.json,catalog/json-sequences/*.json}"
+kind = "sequence"
+
+[[artifact]]
+path = "docs/[gs]chemas/?/x.json"
+kind = "json"
+
+[[artifact]]
+path = "deep/**"
+kind = "json"
+"#;
+        let configs = [Config::parse(text, "t").expect("valid"), Config::builtin()];
+        let paths = [
+            "orchestration-domains.json",
+            "packages/p/json-sequences/a.json",
+            "packages/p/json-sequences/x/y/a.json",
+            "catalog/json-sequences/a.json",
+            "docs/schemas/1/x.json",
+            "deep/a/b/c/d.json",
+            "src/json-sequences/a.json",
+            "a/b/json-sequences/c/d.json",
+            "other/orchestration-domains.json",
+        ];
+        let mut governed = 0;
+        for config in &configs {
+            for path in paths {
+                if config.governing(path).is_none() {
+                    continue;
+                }
+                governed += 1;
+                let mut dir = String::new();
+                assert!(config.may_contain(&dir), "{path}: the root");
+                for part in path
+                    .split('/')
+                    .collect::<Vec<_>>()
+                    .split_last()
+                    .map_or(&[][..], |(_, d)| d)
+                {
+                    dir.push_str(part);
+                    dir.push('/');
+                    assert!(config.may_contain(&dir), "{path}: {dir}");
+                }
+            }
+        }
+        assert!(
+            governed >= 8,
+            "the fixture governs what it means to: {governed}"
+        );
+        // …and it does prune: nothing of the first configuration lies under src/ or tests/.
+        assert!(!configs[0].may_contain("src/"));
+        assert!(!configs[0].may_contain("tests/"));
+        assert!(configs[0].may_contain("packages/"));
+        assert!(configs[0].may_contain("packages/p/"));
     }
 }

@@ -64,6 +64,23 @@ pub fn listed(config: &Config, path: &str) -> bool {
             .any(|a| a.schema.as_deref() == Some(path))
 }
 
+/// Whether a path `listed` takes can lie under the directory `dir` (`""` or ending in `/`), so a
+/// tree walk may skip the directories for which this is false.
+pub fn may_list(config: &Config, dir: &str) -> bool {
+    let exact = [
+        lockfile::FILE_NAME,
+        config::FILE_NAME,
+        config.waivers.as_str(),
+        config.baseline.as_str(),
+    ];
+    config.may_contain(dir)
+        || exact
+            .into_iter()
+            .chain(config.plans.iter().map(|p| p.path.as_str()))
+            .chain(config.artifacts.iter().filter_map(|a| a.schema.as_deref()))
+            .any(|p| config::dir_of(p).starts_with(dir))
+}
+
 /// What a check of one snapshot reads, decided before anything is read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {

@@ -394,13 +394,25 @@ impl Repo {
 
     /// Lists the paths of a snapshot for which `want` is true.
     pub fn snapshot(&self, source: &Source, want: &dyn Fn(&str) -> bool) -> Result<Snapshot> {
+        self.snapshot_within(source, want, &|_| true)
+    }
+
+    /// `snapshot`, where a revision's tree walk skips every directory (`""` or ending in `/`)
+    /// for which `descend` is false: it must be true for every directory above a path `want`
+    /// takes. The index and the working tree are listed in full (the index is flat).
+    pub fn snapshot_within(
+        &self,
+        source: &Source,
+        want: &dyn Fn(&str) -> bool,
+        descend: &dyn Fn(&str) -> bool,
+    ) -> Result<Snapshot> {
         let mut entries = BTreeMap::new();
         match source {
             Source::Empty => {}
             Source::Index => self.list_index(want, &mut entries)?,
             Source::Rev(rev) => {
                 if let Some(tree) = self.tree_of(rev)? {
-                    list_tree(&self.repo, &tree, b"", want, &mut entries)
+                    list_tree(&self.repo, &tree, b"", want, descend, &mut entries)
                         .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
                 }
             }
@@ -1027,6 +1039,7 @@ fn list_tree(
     tree: &git2::Tree<'_>,
     root: &[u8],
     want: &dyn Fn(&str) -> bool,
+    descend: &dyn Fn(&str) -> bool,
     out: &mut BTreeMap<String, Object>,
 ) -> std::result::Result<(), git2::Error> {
     for entry in tree.iter() {
@@ -1034,8 +1047,15 @@ fn list_tree(
         path.extend_from_slice(entry.name_bytes());
         if entry.kind() == Some(ObjectType::Tree) {
             path.push(b'/');
-            let sub = repo.find_tree(entry.id())?;
-            list_tree(repo, &sub, &path, want, out)?;
+            // A name that is not UTF-8 is asked about in both spellings a glob could match.
+            let wanted = match std::str::from_utf8(&path) {
+                Ok(p) => descend(p),
+                Err(_) => descend(&escape_path(&path)) || descend(&String::from_utf8_lossy(&path)),
+            };
+            if wanted {
+                let sub = repo.find_tree(entry.id())?;
+                list_tree(repo, &sub, &path, want, descend, out)?;
+            }
             continue;
         }
         match std::str::from_utf8(&path) {

@@ -386,3 +386,43 @@ fn findings_carry_the_commit_checked() {
         .iter()
         .all(|f| f.commit.as_deref() == Some("0123456789abcdef")));
 }
+
+#[test]
+fn the_tree_walk_reaches_every_listed_file_and_skips_the_rest() {
+    let config = Config::parse(
+        r#"
+[[plan]]
+path = "plans/project-plan.json"
+ids = "/domainSequences/*/id"
+
+[waivers]
+path = "governance/waivers.toml"
+
+[[artifact]]
+path = "registry/orchestration-domains.json"
+kind = "registry"
+
+[[artifact]]
+path = "packages/*/json-sequences/*.json"
+kind = "sequence"
+schema = "docs/schemas/sequence.schema.json"
+"#,
+        "audit.toml",
+    )
+    .expect("test configuration parses");
+    for dir in [
+        "",
+        "registry/",
+        "packages/",
+        "packages/p/json-sequences/",
+        "plans/",
+        "governance/",
+        "docs/",
+        "docs/schemas/",
+    ] {
+        assert!(may_list(&config, dir), "{dir:?} holds a listed path");
+    }
+    for dir in ["src/", "docs/generated/", "registry/old/", "plans/archive/"] {
+        assert!(!may_list(&config, dir), "{dir:?} holds nothing listed");
+    }
+}
