@@ -38,7 +38,11 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             let mut source = std::error::Error::source(&e);
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                // libgit2's own text, without its internal class and code numbers.
+                match cause.downcast_ref::<git2::Error>() {
+                    Some(git) => eprintln!("  caused by: {}", git.message()),
+                    None => eprintln!("  caused by: {cause}"),
+                }
                 source = cause.source();
             }
             if let Some(hint) = e.hint() {

@@ -285,7 +285,15 @@ fn dash_c_runs_as_if_started_in_dir() {
         [OsStr::new("-C"), elsewhere.as_os_str(), OsStr::new("hash")],
     )
     .code(2)
-    .stderr_has("not inside a git repository");
+    .stderr_has("not inside a git repository")
+    .stderr_has("caused by: could not find repository");
+    // libgit2's internals (`class=Repository (6); code=NotFound (-3)`) are not the user's.
+    let run = repo.audit_in(
+        &elsewhere,
+        [OsStr::new("-C"), elsewhere.as_os_str(), OsStr::new("hash")],
+    );
+    assert!(!run.stderr.contains("class="), "{}", run.stderr);
+    assert!(!run.stderr.contains("code="), "{}", run.stderr);
 }
 
 #[test]
