@@ -112,6 +112,17 @@ pub fn load<'r>(
             hint: hint.to_string(),
         })))
     };
+    // Never skipped: what the path holds cannot be hashed, diffed or committed as it is.
+    let refused_type = |message: String| {
+        Ok(Err(NotParsed::Refused(Refused {
+            path: path.to_string(),
+            snapshot: snapshot.to_string(),
+            rule: RuleId::ArtifactType,
+            line: 1,
+            column: 1,
+            message,
+        })))
+    };
     match object {
         Object::Symlink => {
             return skipped(
@@ -128,31 +139,17 @@ pub fn load<'r>(
         Object::Conflict { stages } => {
             // Never skipped: what is unmerged cannot be hashed, diffed or committed.
             let stages: Vec<String> = stages.iter().map(u8::to_string).collect();
-            return Ok(Err(NotParsed::Refused(Refused {
-                path: path.to_string(),
-                snapshot: snapshot.to_string(),
-                rule: RuleId::ArtifactType,
-                line: 1,
-                column: 1,
-                message: format!(
-                    "unmerged in the {snapshot} (conflict stages {}): resolve the conflict and `git add` the file",
-                    stages.join(",")
-                ),
-            })));
+            return refused_type(format!(
+                "unmerged in the {snapshot} (conflict stages {}): resolve the conflict and `git add` the file",
+                stages.join(",")
+            ));
         }
         Object::NotUtf8 { .. } => {
             // Never skipped: git stores names as bytes; one that is not UTF-8 cannot be named in
             // a finding, a lock or a changelog without colliding with another.
-            return Ok(Err(NotParsed::Refused(Refused {
-                path: path.to_string(),
-                snapshot: snapshot.to_string(),
-                rule: RuleId::ArtifactType,
-                line: 1,
-                column: 1,
-                message: format!(
-                    "the file name is not valid UTF-8 in the {snapshot} (shown with its bytes escaped): rename it to UTF-8 (`git mv`)"
-                ),
-            })));
+            return refused_type(format!(
+                "the file name is not valid UTF-8 in the {snapshot} (shown with its bytes escaped): rename it to UTF-8 (`git mv`)"
+            ));
         }
         Object::Blob { .. } | Object::File { .. } => {}
     }

@@ -49,36 +49,30 @@ impl Scope {
     };
 }
 
-/// Whether a check lists `path` in its snapshots: governed artifacts, audit.lock, audit.toml,
-/// the waivers and baseline files, plans and schemas. Only these are compared between snapshots.
+/// The files a check lists besides the governed artifacts: audit.lock, audit.toml, the waivers
+/// and baseline files, plans and schemas.
+fn named_files(config: &Config) -> impl Iterator<Item = &str> {
+    [
+        lockfile::FILE_NAME,
+        config::FILE_NAME,
+        config.waivers.as_str(),
+        config.baseline.as_str(),
+    ]
+    .into_iter()
+    .chain(config.plans.iter().map(|p| p.path.as_str()))
+    .chain(config.artifacts.iter().filter_map(|a| a.schema.as_deref()))
+}
+
+/// Whether a check lists `path` in its snapshots: governed artifacts and `named_files`. Only
+/// these are compared between snapshots.
 pub fn listed(config: &Config, path: &str) -> bool {
-    config.governing(path).is_some()
-        || path == lockfile::FILE_NAME
-        || path == config::FILE_NAME
-        || path == config.waivers
-        || path == config.baseline
-        || config.plans.iter().any(|p| p.path == path)
-        || config
-            .artifacts
-            .iter()
-            .any(|a| a.schema.as_deref() == Some(path))
+    config.governing(path).is_some() || named_files(config).any(|p| p == path)
 }
 
 /// Whether a path `listed` takes can lie under the directory `dir` (`""` or ending in `/`), so a
 /// tree walk may skip the directories for which this is false.
 pub fn may_list(config: &Config, dir: &str) -> bool {
-    let exact = [
-        lockfile::FILE_NAME,
-        config::FILE_NAME,
-        config.waivers.as_str(),
-        config.baseline.as_str(),
-    ];
-    config.may_contain(dir)
-        || exact
-            .into_iter()
-            .chain(config.plans.iter().map(|p| p.path.as_str()))
-            .chain(config.artifacts.iter().filter_map(|a| a.schema.as_deref()))
-            .any(|p| config::dir_of(p).starts_with(dir))
+    config.may_contain(dir) || named_files(config).any(|p| config::dir_of(p).starts_with(dir))
 }
 
 /// What a check of one snapshot reads, decided before anything is read.
