@@ -20,13 +20,8 @@ bin="${GIT_AUDIT_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/git-audit}"
 [ -e "$source" ] || { echo "no corpus at $source (pass a tarball or directory, or set AUDIT_CORPUS)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "build first: cargo build --release --locked (no $bin)" >&2; exit 2; }
 
-scratch="$(mktemp -d)" # never inside the repository
-trap 'rm -rf "$scratch"' EXIT
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null HOME="$scratch"
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
-export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
-export PATH="$(dirname "$bin"):$PATH"
-unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+. "$root/benches/lib.sh"
+bench_scratch "$bin"
 
 repo="$scratch/repo"
 mkdir -p "$repo"
@@ -83,19 +78,9 @@ open(path, "w").write(json.dumps(doc, indent=2) + "\n")
 EOF
 	git add "$seq_file"
 }
-now() { date +%s%N; }
 one() { # $1: "hooks" or "none"
 	flip
-	local t0 t1 hooks=()
-	[ "$1" = none ] && hooks=(-c core.hooksPath=/nonexistent)
-	t0=$(now)
-	git "${hooks[@]}" commit -q -m "change one sequence" >/dev/null 2>&1 || {
-		echo "commit failed:" >&2
-		git "${hooks[@]}" commit -m "change one sequence" >&2
-		exit 1
-	}
-	t1=$(now)
-	echo $(((t1 - t0) / 1000))
+	timed_commit "$1" "change one sequence"
 }
 check_alone() {
 	flip
@@ -114,7 +99,6 @@ for _ in $(seq "$runs"); do
 	without+=("$(one none)")
 	alone+=("$(check_alone)")
 done
-stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.999)]; printf "%.1f %.1f", m/1000, p/1000}'; }
 read -r wm wp <<<"$(stats "${with[@]}")"
 read -r om op <<<"$(stats "${without[@]}")"
 read -r am ap <<<"$(stats "${alone[@]}")"
