@@ -204,6 +204,7 @@ pub fn gather<'r>(
         present,
         changed,
         lockfile,
+        selection,
         documents,
         removed,
         plans,

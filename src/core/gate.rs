@@ -169,6 +169,8 @@ pub struct Facts<B = Vec<u8>> {
     pub changed: BTreeSet<String>,
     /// The snapshot's audit.lock.
     pub lockfile: Option<Lockfile>,
+    /// What `select` decided for these facts (and the gather followed), so it is decided once.
+    pub selection: Selection,
     /// The governed documents `Selection::reads`: their bytes, or why they were not read.
     pub documents: BTreeMap<String, Result<B, NotParsed>>,
     /// Governed artifacts the snapshot before held and this one does not, as they were before
@@ -259,13 +261,7 @@ pub fn check<B: AsRef<[u8]>>(
     facts: &Facts<B>,
     scope: Scope,
 ) -> Result<Outcome, Stop> {
-    let selection = select(
-        config,
-        &facts.present,
-        &facts.changed,
-        facts.lockfile.as_ref(),
-        scope,
-    );
+    let selection = &facts.selection;
     let everything = selection.everything;
     let changed = &facts.changed;
     let mut findings = Vec::new();

@@ -89,6 +89,7 @@ fn facts(config: &Config, before: &Files<'_>, after: &Files<'_>, scope: Scope) -
         present,
         changed,
         lockfile,
+        selection,
         today: TODAY.into(),
     }
 }
