@@ -54,6 +54,26 @@ fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<ExitStatus> {
 /// The marker (in the git directory) that tells the post-commit hook it has work to do.
 pub const POST_COMMIT_MARKER: &str = "git-audit-post-commit";
 
+/// The fingerprints (hex, one per line, newest last) of the entries the hook staged, in the git
+/// directory: an entry the hook wrote for a commit that was then aborted is the hook's to
+/// remove; an entry a person wrote is not.
+const WRITTEN_STATE: &str = "git-audit-written";
+
+/// How many fingerprints `WRITTEN_STATE` keeps.
+const WRITTEN_KEPT: usize = 256;
+
+fn remember_written(repo: &Repo, fingerprint: &Digest32) -> Result<()> {
+    let old = repo.read_state(WRITTEN_STATE)?.unwrap_or_default();
+    let mut lines: Vec<&str> = old.lines().filter(|l| !l.trim().is_empty()).collect();
+    let hex = fingerprint.hex();
+    lines.retain(|l| *l != hex);
+    lines.push(&hex);
+    let start = lines.len().saturating_sub(WRITTEN_KEPT);
+    let mut text = lines[start..].join("\n");
+    text.push('\n');
+    repo.write_state(WRITTEN_STATE, &text)
+}
+
 /// Whether the git command running this hook is `git commit --amend` (git does not say; its
 /// command line does).
 pub fn amending() -> bool {
@@ -183,13 +203,20 @@ pub fn record_as(
         changed,
         &mut said,
     )?;
+    if let (true, Some(e)) = (changed, &entry) {
+        remember_written(repo, &e.fingerprint)?;
+    }
     Ok(said)
 }
 
-/// The entries the staged changelog adds that a person put there, which the hook leaves alone:
-/// those recording a transition the base's history made (a rebuilt changelog). An entry the
-/// amended commit added is the hook's own and is never theirs. The history is read only when
-/// an added entry is not this commit's.
+/// The entries the staged changelog adds that a person put there, which the hook leaves alone.
+/// The hook removes only entries a hook wrote that no longer match: the amended commit's own,
+/// one it staged for a commit that was then aborted (`WRITTEN_STATE`), and one carried in from
+/// another line of history (`cherry-pick -n`, `merge --squash`), recognised by being in the
+/// changelog some reference points at; never one recording a transition the base's history
+/// made (a rebuilt changelog's). Every other added entry, hand-written ones included, is theirs
+/// and is committed as staged (`verify` reports an entry that records no transition).
+/// References and history are read only when an added entry is not this commit's.
 fn staged_by_a_person(
     repo: &Repo,
     base: &Source,
@@ -200,9 +227,6 @@ fn staged_by_a_person(
     entry: Option<&Entry>,
 ) -> Result<Vec<Digest32>> {
     let mut candidates = changelog::unexplained(base_text, index_text, entry);
-    let Source::Rev(base_rev) = base else {
-        return Ok(Vec::new());
-    };
     if amend && !candidates.is_empty() {
         let head_text = text_at(repo, &Source::head(), path)?;
         let amended = changelog::added(&changelog::parse(base_text), &changelog::parse(&head_text));
@@ -211,11 +235,34 @@ fn staged_by_a_person(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let history: Vec<Digest32> = history_entries(repo, repo.history(base_rev)?)?
-        .into_iter()
-        .map(|(_, e)| e.fingerprint)
+    let written = repo.read_state(WRITTEN_STATE)?.unwrap_or_default();
+    let mut hooks: Vec<Digest32> = candidates
+        .iter()
+        .filter(|c| written.lines().any(|l| l == c.hex()))
+        .copied()
         .collect();
-    candidates.retain(|c| history.contains(c));
+    for tip in repo.ref_tips()? {
+        // A reference whose changelog is not text carries nothing the hook wrote.
+        if let Ok(text) = text_at(repo, &Source::Rev(tip), path) {
+            hooks.extend(
+                changelog::parse(&text)
+                    .into_iter()
+                    .map(|f| f.fingerprint)
+                    .filter(|f| candidates.contains(f)),
+            );
+        }
+    }
+    if hooks.is_empty() {
+        return Ok(candidates);
+    }
+    let history: Vec<Digest32> = match base {
+        Source::Rev(base_rev) => history_entries(repo, repo.history(base_rev)?)?
+            .into_iter()
+            .map(|(_, e)| e.fingerprint)
+            .collect(),
+        _ => Vec::new(),
+    };
+    candidates.retain(|c| !hooks.contains(c) || history.contains(c));
     Ok(candidates)
 }
 

@@ -380,6 +380,23 @@ impl Repo {
         Ok(out)
     }
 
+    /// The commits every reference points at (branches, remote-tracking branches, tags, the
+    /// stash; peeled), deduplicated and sorted, as full ids. References that do not peel to a
+    /// commit (a tag of a blob) are skipped.
+    pub fn ref_tips(&self) -> Result<Vec<String>> {
+        let refs = self
+            .repo
+            .references()
+            .map_err(|e| Error::git("cannot list references", e))?;
+        let mut tips: Vec<String> = refs
+            .flatten()
+            .filter_map(|r| r.peel_to_commit().ok().map(|c| c.id().to_string()))
+            .collect();
+        tips.sort();
+        tips.dedup();
+        Ok(tips)
+    }
+
     /// The merge base of two revisions, for `A...B`.
     pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
         let a_id = Oid::from_str(&self.resolve_commit(a)?)
@@ -826,6 +843,24 @@ impl Repo {
             }
         };
         result.map_err(|e| Error::io(format!("cannot update {}", path.display()), e))
+    }
+
+    /// A small state file of git-audit's in the git directory (per worktree), if present.
+    pub fn read_state(&self, name: &str) -> Result<Option<String>> {
+        let path = self.repo.path().join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+        }
+    }
+
+    /// Replaces a state file of git-audit's in the git directory, atomically.
+    pub fn write_state(&self, name: &str, text: &str) -> Result<()> {
+        let path = self.repo.path().join(name);
+        crate::io::fs::remove_stale_temps_of(&path);
+        crate::io::fs::write_atomic(&path, text.as_bytes())
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
     }
 
     /// Whether a merge is in progress (`MERGE_HEAD` exists).

@@ -1531,7 +1531,10 @@ fn verify_reports_missing_extra_and_duplicate_entries() {
 }
 
 #[test]
-fn the_hook_removes_an_entry_written_by_hand_into_a_commit_without_a_change() {
+fn the_hook_keeps_an_entry_written_by_hand_and_verify_reports_it() {
+    // Issue 9 item 11: the hook removes only entries a hook wrote that no longer match; what a
+    // person staged is theirs and is committed as staged. `verify` then names the entry that
+    // records no transition, loudly, instead of the hook deleting someone's text.
     let fx = Fx::new("");
     let before = fx.log_at("HEAD");
     let mut t = fx.log_worktree();
@@ -1541,13 +1544,26 @@ fn the_hook_removes_an_entry_written_by_hand_into_a_commit_without_a_change() {
     let run = fx.commit(&["--allow-empty", "-m", "hand-written entry"]);
     run.code(0);
     assert!(
-        run.stderr.contains("removed a changelog entry"),
+        !run.stderr.contains("removed a changelog entry"),
         "{}",
         run.stderr
     );
-    assert_eq!(fx.added_in("HEAD"), []);
-    assert_eq!(entries(&fx.log_at("HEAD")), entries(&before));
-    fx.verify(&[]).code(0);
+    assert_eq!(fx.added_in("HEAD").len(), 1, "{}", run.stderr);
+    assert_eq!(fx.log_at("HEAD"), t);
+    assert_eq!(fx.log_worktree(), t);
+    assert_eq!(
+        entries(&fx.log_at("HEAD")).len(),
+        entries(&before).len() + 1
+    );
+    let run = fx.verify(&["--format", "json"]);
+    run.code(1);
+    let rules: BTreeSet<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rules, set(&["changelog-extra"]));
 }
 
 #[test]
