@@ -92,7 +92,57 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     report.scope = scope_label(args, &plans);
     report.title_commits(plans.iter().filter_map(|p| p.commit.as_ref()));
     super::emit_findings(env, &report, quiet)?;
+    let plain = args.rev.is_none() && args.range.is_none() && !args.worktree;
+    if let Some(key) = plain.then(|| verdict_key(&repo, env, args.all)).flatten() {
+        // A cache for the hook that follows in the same commit (pre-commit framework ids); a
+        // failure to write it only costs that hook a second check.
+        let _ = repo.write_state(VERDICT_STATE, &format!("{key}\n{}\n", verdict(report.ok)));
+    }
     Ok(ExitStatus::from_ok(report.ok))
+}
+
+/// The verdict of the last plain staged check, in the git directory: the key naming exactly
+/// what was checked, then `pass` or `fail`.
+const VERDICT_STATE: &str = "git-audit-verdict";
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "pass"
+    } else {
+        "fail"
+    }
+}
+
+/// What a plain staged check's verdict depends on: this build, the index (by its checksum; its
+/// path, as `git commit <paths>` uses a temporary one), HEAD (the base) and today's date (waivers
+/// expire). `None` with `--config` or when the index has no checksum.
+fn verdict_key(repo: &Repo, env: &Env<'_>, all: bool) -> Option<String> {
+    if env.config.is_some() {
+        return None;
+    }
+    let head = if repo.head_is_unborn() {
+        "unborn".to_string()
+    } else {
+        repo.resolve_commit("HEAD").ok()?
+    };
+    Some(format!(
+        "v1 {} {} {} {} {} all={}",
+        env!("CARGO_PKG_VERSION"),
+        repo.index_checksum()?,
+        repo.index_path().display(),
+        head,
+        crate::io::clock::today(),
+        all
+    ))
+}
+
+/// The verdict an earlier plain staged check reached on exactly this index, HEAD and day, if
+/// any: the pre-commit step of the changelog hook then does not check (and print) it again.
+pub fn earlier_verdict(repo: &Repo, env: &Env<'_>) -> Option<bool> {
+    let key = verdict_key(repo, env, false)?;
+    let state = repo.read_state(VERDICT_STATE).ok()??;
+    let (stored, verdict) = state.trim_end().split_once('\n')?;
+    (stored == key).then_some(verdict == "pass")
 }
 
 fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {

@@ -599,7 +599,23 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
         writeln!(env.out, "git-audit check").map_err(write_error)?;
         return Ok(ExitStatus::Ok);
     }
-    let code = run_check(env, &[])?;
+    let earlier = Repo::open()
+        .ok()
+        .and_then(|repo| super::check::earlier_verdict(&repo, env));
+    let code = match earlier {
+        // The `git-audit` id (or a `git audit check`) just checked this very index: its
+        // findings are on the screen already; this step only follows its verdict.
+        Some(true) => ExitStatus::Ok,
+        Some(false) => {
+            writeln!(
+                env.err,
+                "git-audit: the check of this index failed (above); nothing recorded"
+            )
+            .map_err(write_error)?;
+            ExitStatus::Findings
+        }
+        None => run_check(env, &[])?,
+    };
     if code == ExitStatus::Ok && !merge {
         // The gate passed: record the structural change in the same commit.
         let repo = Repo::open()?;

@@ -275,6 +275,20 @@ impl Repo {
         &self.index_path
     }
 
+    /// The index file's trailing SHA-1 checksum (hex), which names its whole content: `None`
+    /// when there is no index or git wrote it without a checksum (`index.skipHash`).
+    pub fn index_checksum(&self) -> Option<String> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = std::fs::File::open(&self.index_path).ok()?;
+        file.seek(SeekFrom::End(-20)).ok()?;
+        let mut sum = [0u8; 20];
+        file.read_exact(&mut sum).ok()?;
+        if sum.iter().all(|b| *b == 0) {
+            return None;
+        }
+        Some(sum.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     /// Turns a path given on the command line (relative to the current directory) into a
     /// repository-relative `/` path. Refuses paths outside the work tree.
     pub fn repo_path(&self, arg: &str) -> Result<String> {

@@ -236,6 +236,63 @@ fn item_12_the_framework_changelog_hook_records_nothing_the_gate_rejects() {
     }
 }
 
+/// Listing both the `git-audit` and the `git-audit-changelog` ids runs the check once: the
+/// changelog step follows the verdict the check just reached on this very index (and HEAD, and
+/// day), and checks again whenever the index is not the one checked (fail closed).
+#[test]
+fn item_12_both_framework_ids_check_the_index_once() {
+    let repo = TestRepo::new();
+    repo.write(
+        "audit.toml",
+        CONFIG.replace(r#"["id"]"#, r#"["id", "name"]"#),
+    );
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha", 1)]));
+    repo.commit_all("init");
+    let bad = r#"{"metadata": {"generated": "x"}, "domains": [{"id": "a", "name": "Alpha", "status": "active", "tempo": 1}, {"id": "b"}]}"#;
+    let said = |run: &Run| format!("{}{}", run.stdout, run.stderr);
+
+    // The `git-audit` id fails; the changelog id says so in one line, without the findings again.
+    repo.write(REG, bad);
+    repo.git(["add", REG]);
+    let first = repo.audit(["check"]);
+    first.code(1);
+    assert!(said(&first).contains("required-field"), "{}", said(&first));
+    let second = repo.audit(["hook", "pre-commit"]);
+    second.code(1);
+    assert!(
+        !said(&second).contains("required-field"),
+        "{}",
+        said(&second)
+    );
+    assert!(
+        said(&second).contains("failed (above)"),
+        "{}",
+        said(&second)
+    );
+    assert!(!repo.path(LOG).exists());
+
+    // A passing index checked first: the changelog step records without checking again.
+    let good = registry_of("2026-01-01", &[("a", "Alpha", 1), ("b", "Beta", 2)]);
+    repo.write(REG, &good);
+    repo.git(["add", REG]);
+    repo.audit(["check"]).code(0);
+    repo.audit(["hook", "pre-commit"]).code(0);
+    assert_eq!(markers(&repo.staged(LOG)), 1);
+
+    // The index changed after a passing check: the step checks again and blocks.
+    repo.git(["reset", "-q"]);
+    std::fs::remove_file(repo.path(LOG)).unwrap();
+    repo.write(REG, &good);
+    repo.git(["add", REG]);
+    repo.audit(["check"]).code(0);
+    repo.write(REG, bad);
+    repo.git(["add", REG]);
+    let run = repo.audit(["hook", "pre-commit"]);
+    run.code(1);
+    assert!(said(&run).contains("required-field"), "{}", said(&run));
+    assert!(!repo.path(LOG).exists());
+}
+
 // ---- 13: ids and paths escaped for every sink ------------------------------------------------
 
 /// An id that tries every sink: a line break with a fake marker and heading, raw HTML, an OSC
