@@ -113,6 +113,10 @@ pub struct RecordArgs {
     /// Record for an amend: against HEAD's parent, replacing the entry HEAD added.
     #[arg(long)]
     pub amend: bool,
+    /// Record without running the check first (by default the entry is written only when the
+    /// staged change passes, as in the hook).
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 #[derive(Debug, Args)]

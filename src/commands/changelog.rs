@@ -29,7 +29,7 @@ fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
     // Inside a hook git holds index.lock itself; run by hand, a lock means another git process
     // is writing the index (or died and left the lock), and staging now could lose its work.
-    if crate::io::process::invoking_git().is_none() {
+    if !crate::io::process::in_git_hook() {
         if let Some(lock) = repo.index_lock() {
             return Err(Error::refused(
                 format!(
@@ -41,6 +41,19 @@ fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<ExitStatus> {
                     lock.display()
                 ),
             ));
+        }
+    }
+    // As in the hook: never record a transition the gate rejects (a hand-written hook calling
+    // this is protected too; the installed hooks call `record` after their own check).
+    if !args.no_check {
+        let code = super::install::run_check(env, &[])?;
+        if code != ExitStatus::Ok {
+            writeln!(
+                env.err,
+                "git-audit: nothing recorded: the staged change does not pass the check (`git audit changelog record --no-check` records anyway)"
+            )
+            .map_err(render::write_error)?;
+            return Ok(code);
         }
     }
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;

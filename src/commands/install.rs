@@ -542,7 +542,7 @@ fn check_args(argv: &[String]) -> Result<CheckArgs> {
 
 /// Runs `git-audit check ARGV` in this process: the one call from the hooks into the gate.
 /// Quiet: a hook says nothing when all is well.
-fn run_check(env: &mut Env<'_>, argv: &[String]) -> Result<ExitStatus> {
+pub(super) fn run_check(env: &mut Env<'_>, argv: &[String]) -> Result<ExitStatus> {
     super::check::gate(env, &check_args(argv)?, true)
 }
 

@@ -106,6 +106,12 @@ fn subcommand(args: &[String]) -> Option<usize> {
     None
 }
 
+/// Whether git's command line (`args[0]` the program) runs `git audit` (this program, by hand)
+/// rather than a git command whose hook runs it.
+pub fn is_audit_command(args: &[String]) -> bool {
+    subcommand(args).is_some_and(|at| args[at] == "audit")
+}
+
 /// Whether git's command line (`args[0]` the program) is a `git commit --amend`, read as git
 /// parses it: `-m --amend` is a message, `--am`/`--amen` are abbreviations, `--` ends options.
 pub fn is_commit_amend(args: &[String]) -> bool {
@@ -160,6 +166,16 @@ mod tests {
     fn amend(s: &str) -> bool {
         let args: Vec<String> = s.split(' ').map(String::from).collect();
         is_commit_amend(&args)
+    }
+
+    #[test]
+    fn git_audit_by_hand_is_told_from_a_git_command_running_a_hook() {
+        let args = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+        assert!(is_audit_command(&args("git audit changelog record")));
+        assert!(is_audit_command(&args("git -C dir audit check")));
+        assert!(!is_audit_command(&args("git commit -m audit")));
+        assert!(!is_audit_command(&args("git -c core.x=audit commit")));
+        assert!(!is_audit_command(&args("git")));
     }
 
     #[test]

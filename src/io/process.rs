@@ -45,6 +45,12 @@ fn parent_of(pid: u32) -> Option<u32> {
     after.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Whether this process runs inside one of git's hooks: the nearest `git` ancestor is a git
+/// command (`git commit`), not `git audit` run by hand.
+pub fn in_git_hook() -> bool {
+    invoking_git().is_some_and(|args| !crate::core::gitargs::is_audit_command(&args))
+}
+
 /// Whether git's arguments are a `commit --amend` (parsed as git parses them:
 /// `core::gitargs`).
 pub fn is_amend(args: &[String]) -> bool {

@@ -293,6 +293,31 @@ fn item_12_both_framework_ids_check_the_index_once() {
     assert!(!repo.path(LOG).exists());
 }
 
+/// `git audit changelog record` run by hand (or from a hand-written hook) checks first, as the
+/// installed hooks do: a rejected change is never recorded unless `--no-check` says so.
+#[test]
+fn item_12_changelog_record_by_hand_records_nothing_the_gate_rejects() {
+    let repo = TestRepo::new();
+    repo.write(
+        "audit.toml",
+        CONFIG.replace(r#"["id"]"#, r#"["id", "name"]"#),
+    );
+    repo.write(REG, registry_of("2026-01-01", &[("a", "Alpha", 1)]));
+    repo.commit_all("init");
+    repo.write(
+        REG,
+        r#"{"metadata": {"generated": "x"}, "domains": [{"id": "a", "name": "Alpha", "status": "active", "tempo": 1}, {"id": "b"}]}"#,
+    );
+    repo.git(["add", REG]);
+    let run = repo.audit(["changelog", "record"]);
+    run.code(1);
+    run.stderr_has("nothing recorded");
+    assert!(!repo.path(LOG).exists());
+    assert_eq!(repo.git(["diff", "--cached", "--name-only"]).trim(), REG);
+    repo.audit(["changelog", "record", "--no-check"]).code(0);
+    assert_eq!(markers(&repo.staged(LOG)), 1);
+}
+
 // ---- 13: ids and paths escaped for every sink ------------------------------------------------
 
 /// An id that tries every sink: a line break with a fake marker and heading, raw HTML, an OSC
