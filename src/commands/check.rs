@@ -213,6 +213,7 @@ pub fn gather<'r>(
         waivers,
         baseline,
         today: crate::io::clock::today(),
+        impact: super::impact::findings(repo, config, plan)?,
     })
 }
 
