@@ -55,7 +55,12 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
         (None, Some(rev)) => {
             let info = repo.commit_info(rev)?;
             let plan = commit_plan(info);
-            (rev.clone(), false, (plan.before.clone(), plan.after.clone()), None)
+            (
+                rev.clone(),
+                false,
+                (plan.before.clone(), plan.after.clone()),
+                None,
+            )
         }
         (None, None) => {
             let before = if repo.head_is_unborn() {
@@ -85,10 +90,13 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
                 None => net_plan.clone(),
             };
             let config = super::load_config(&repo, &plan.after, explicit)?;
+            let touched = touched(&repo, &config, &plan)?;
             let (c, s, e) = assess(&repo, &config, &plan)?;
             skipped.extend(s);
             errors.extend(e);
-            assessed.push(c);
+            if touched || !c.unassessed.is_empty() {
+                assessed.push(c);
+            }
         }
         Some(list) => {
             // A merge's changes are its merged commits' (each assessed on its own).
@@ -112,9 +120,10 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
         errors.extend(e);
         c
     } else {
-        assessed.first().cloned().unwrap_or_else(|| {
-            impact::commit("", &[], &BTreeMap::new(), &Default::default())
-        })
+        assessed
+            .first()
+            .cloned()
+            .unwrap_or_else(|| impact::commit("", &[], &BTreeMap::new(), &Default::default()))
     };
     let report = ImpactReport {
         version: JSON_VERSION,

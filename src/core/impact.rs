@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::core::classify::Class;
 use crate::core::config::{Impact, Kind, Weights};
-use crate::core::diff::{ArtifactDiff, Change, FieldChange, Item, ItemKind, Status};
 use crate::core::diff::tree::Op;
+use crate::core::diff::{ArtifactDiff, Change, FieldChange, Item, ItemKind, Status};
 use crate::core::finding::Finding;
 use crate::core::json::{Node, Pointer, Value};
 use crate::core::rules::RuleId;
@@ -265,7 +265,10 @@ pub fn artifact(diff: &ArtifactDiff, categories: &Categories, config: &Impact) -
             };
             let (factor, category) = factor_of(category);
             for (semantic, reasons, fields) in classify_item(item, &config.version_pointer) {
-                let Some(top) = reasons.iter().copied().max_by_key(|r| (r.level(), r.weight(w)))
+                let Some(top) = reasons
+                    .iter()
+                    .copied()
+                    .max_by_key(|r| (r.level(), r.weight(w)))
                 else {
                     continue;
                 };
@@ -338,7 +341,11 @@ fn classify_item(item: &Item, version: &Pointer) -> Vec<(bool, Vec<Reason>, Vec<
         } else {
             &mut structural
         };
-        bucket.0.push(if is_semantic { Reason::Metadata } else { reason });
+        bucket.0.push(if is_semantic {
+            Reason::Metadata
+        } else {
+            reason
+        });
         if !bucket.1.contains(&field) {
             bucket.1.push(field);
         }

@@ -113,7 +113,13 @@ pub fn human(out: &mut dyn Write, report: &ImpactReport, paint: Paint) -> Result
                 )?;
             }
             if !semantic.is_empty() {
-                w(out, format!("    {}", paint.dim("semantic (name, description, purpose):")))?;
+                w(
+                    out,
+                    format!(
+                        "    {}",
+                        paint.dim("semantic (name, description, purpose):")
+                    ),
+                )?;
                 for i in semantic {
                     w(
                         out,
@@ -182,13 +188,14 @@ pub fn markdown(out: &mut dyn Write, report: &ImpactReport) -> Result<()> {
         out,
         format!(
             "**Total: {}**, score {} (net change); the commits' scores sum to {}.\n",
-            report.total.level,
-            report.total.score,
-            report.total.commit_score
+            report.total.level, report.total.score, report.total.commit_score
         ),
     )?;
     if report.trend || report.commits.len() > 1 {
-        w(out, "| Commit | Date | Level | Score | Running | Subject |".into())?;
+        w(
+            out,
+            "| Commit | Date | Level | Score | Running | Subject |".into(),
+        )?;
         w(out, "|---|---|---|---:|---:|---|".into())?;
         let mut running = 0u64;
         for c in &report.commits {

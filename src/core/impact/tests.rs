@@ -63,25 +63,40 @@ fn removal_is_major_addition_minor_and_orchestration_weighs_double() {
     ]}"#;
     let a = assess(Kind::Registry, REG, after);
     let gone = item(&a, "gone", false);
-    assert_eq!((gone.change, gone.level, gone.score), (Reason::Removal, Level::Major, 10));
+    assert_eq!(
+        (gone.change, gone.level, gone.score),
+        (Reason::Removal, Level::Major, 10)
+    );
     let new = item(&a, "new", false);
-    assert_eq!((new.change, new.level, new.score), (Reason::Addition, Level::Minor, 6));
+    assert_eq!(
+        (new.change, new.level, new.score),
+        (Reason::Addition, Level::Minor, 6)
+    );
     assert_eq!(new.category.as_deref(), Some("orchestration"));
     assert_eq!((a.level, a.score), (Level::Major, 16));
 }
 
 #[test]
 fn a_count_decrease_is_minor_even_when_the_domain_survives() {
-    let after = REG.replace(r#""movements": 3, "beats": 9"#, r#""movements": 1, "beats": 2"#);
+    let after = REG.replace(
+        r#""movements": 3, "beats": 9"#,
+        r#""movements": 1, "beats": 2"#,
+    );
     let a = assess(Kind::Registry, REG, &after);
     let d = item(&a, "a", false);
-    assert_eq!((d.change, d.level, d.score), (Reason::Decrease, Level::Minor, 10));
+    assert_eq!(
+        (d.change, d.level, d.score),
+        (Reason::Decrease, Level::Minor, 10)
+    );
     assert_eq!(d.fields, ["/beats", "/movements"]);
     // An increase is an ordinary structural change: a patch.
     let up = REG.replace(r#""movements": 3"#, r#""movements": 4"#);
     let a = assess(Kind::Registry, REG, &up);
     let d = item(&a, "a", false);
-    assert_eq!((d.change, d.level, d.score), (Reason::Structural, Level::Patch, 2));
+    assert_eq!(
+        (d.change, d.level, d.score),
+        (Reason::Structural, Level::Patch, 2)
+    );
 }
 
 #[test]
@@ -91,7 +106,10 @@ fn semantic_changes_are_listed_apart_from_structural_ones() {
         .replace(r#""tempo": 120"#, r#""tempo": 90"#);
     let a = assess(Kind::Registry, REG, &after);
     let s = item(&a, "a", true);
-    assert_eq!((s.change, s.level, s.score), (Reason::Metadata, Level::Patch, 1));
+    assert_eq!(
+        (s.change, s.level, s.score),
+        (Reason::Metadata, Level::Patch, 1)
+    );
     assert_eq!(s.fields, ["/name"]);
     let st = item(&a, "a", false);
     assert_eq!((st.change, st.level), (Reason::Structural, Level::Patch));
@@ -106,7 +124,10 @@ fn a_handler_or_event_rename_is_major_and_a_removed_beat_too() {
         {"beat": 1, "handler": "h2", "event": "a:b"}]}]}"#;
     let a = assess(Kind::Sequence, before, after);
     let r = item(&a, "m/1", false);
-    assert_eq!((r.change, r.level, r.score), (Reason::Rename, Level::Major, 8));
+    assert_eq!(
+        (r.change, r.level, r.score),
+        (Reason::Rename, Level::Major, 8)
+    );
     let gone = item(&a, "m/2", false);
     assert_eq!((gone.change, gone.level), (Reason::Removal, Level::Major));
     assert_eq!(a.level, Level::Major);
@@ -118,18 +139,31 @@ fn the_version_itself_is_no_change_and_metadata_is_a_patch() {
     let a = assess(Kind::Registry, REG, &after);
     assert!(a.items.is_empty(), "{a:#?}");
     assert_eq!(a.level, Level::None);
-    let after = REG.replace(r#"{"version": "1.0.0"}"#, r#"{"version": "1.0.0", "owner": "x"}"#);
+    let after = REG.replace(
+        r#"{"version": "1.0.0"}"#,
+        r#"{"version": "1.0.0", "owner": "x"}"#,
+    );
     let a = assess(Kind::Registry, REG, &after);
     let m = item(&a, "metadata", false);
-    assert_eq!((m.change, m.level, m.score), (Reason::Metadata, Level::Patch, 1));
+    assert_eq!(
+        (m.change, m.level, m.score),
+        (Reason::Metadata, Level::Patch, 1)
+    );
 }
 
 #[test]
 fn whole_artifacts_added_and_removed() {
-    let (d, c) = diff(Kind::Sequence, None, Some(r#"{"id": "s", "category": "orchestration", "movements": []}"#));
+    let (d, c) = diff(
+        Kind::Sequence,
+        None,
+        Some(r#"{"id": "s", "category": "orchestration", "movements": []}"#),
+    );
     let a = artifact(&d, &c, &Impact::default());
     assert_eq!(a.items.len(), 1);
-    assert_eq!((a.items[0].kind, a.level, a.score), ("artifact", Level::Minor, 6));
+    assert_eq!(
+        (a.items[0].kind, a.level, a.score),
+        ("artifact", Level::Minor, 6)
+    );
     let (d, c) = diff(Kind::Registry, Some(REG), None);
     let a = artifact(&d, &c, &Impact::default());
     assert_eq!((a.level, a.score), (Level::Major, 10));
@@ -140,8 +174,11 @@ fn weights_and_factors_are_configurable() {
     let mut config = Impact::default();
     config.weights.removal = 100;
     config.categories.insert("plugin".into(), 0.5);
-    let after = REG.replace(r#",
-  {"id": "gone", "category": "plugin"}"#, "");
+    let after = REG.replace(
+        r#",
+  {"id": "gone", "category": "plugin"}"#,
+        "",
+    );
     let (d, c) = diff(Kind::Registry, Some(REG), Some(&after));
     let a = artifact(&d, &c, &config);
     assert_eq!(item(&a, "gone", false).score, 50);
@@ -149,8 +186,11 @@ fn weights_and_factors_are_configurable() {
 
 fn commit_of(level_after: &str) -> (CommitImpact, Vec<Versions>) {
     let after = REG
-        .replace(r#",
-  {"id": "gone", "category": "plugin"}"#, "")
+        .replace(
+            r#",
+  {"id": "gone", "category": "plugin"}"#,
+            "",
+        )
         .replace("1.0.0", level_after);
     let (d, c) = diff(Kind::Registry, Some(REG), Some(&after));
     let cats = BTreeMap::from([("x.json".to_string(), c)]);
@@ -176,13 +216,21 @@ fn version_bump_missing_needs_enforcement_and_at_least_the_level() {
     let f = findings(&impact, &versions, &on);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule, RuleId::VersionBumpMissing);
-    assert!(f[0].message.contains("needs at least 2.0.0"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("needs at least 2.0.0"),
+        "{}",
+        f[0].message
+    );
     assert!(f[0].message.contains("(a minor step)"), "{}", f[0].message);
     let (impact, versions) = commit_of("2.0.0");
     assert!(findings(&impact, &versions, &on).is_empty());
     let (impact, versions) = commit_of("banana");
     let f = findings(&impact, &versions, &on);
-    assert!(f[0].message.contains("not a MAJOR.MINOR.PATCH"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("not a MAJOR.MINOR.PATCH"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
@@ -197,7 +245,11 @@ fn impact_threshold_fires_above_the_maximum_only() {
     let f = findings(&impact, &versions, &at(9));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule, RuleId::ImpactThreshold);
-    assert!(f[0].message.contains("removal gone (10)"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("removal gone (10)"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
