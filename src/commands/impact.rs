@@ -125,11 +125,15 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
             .cloned()
             .unwrap_or_else(|| impact::commit("", &[], &BTreeMap::new(), &Default::default()))
     };
+    let total = impact::total(&net, &assessed);
+    let net_config = super::load_config(&repo, &net_plan.after, explicit)?;
+    let (versions, _) = versions(&repo, &net_config, &net_plan)?;
     let report = ImpactReport {
         version: JSON_VERSION,
         range: label,
         trend,
-        total: impact::total(&net, &assessed),
+        versions: impact::bump_checks(total.level, &versions),
+        total,
         commits: assessed,
     };
     render::impact(env.format, env.out, &report, env.paint)?;
@@ -252,11 +256,59 @@ pub fn annotate(
     Ok(())
 }
 
+/// Each registry of `plan.after` with its version on both sides, and its bytes after (to
+/// position findings).
+fn versions(
+    repo: &Repo,
+    config: &Config,
+    plan: &Plan,
+) -> Result<(Vec<Versions>, BTreeMap<String, Vec<u8>>)> {
+    let pointer = &config.impact.version_pointer;
+    let registries = repo.snapshot(&plan.after, &|p| {
+        config
+            .governing(p)
+            .is_some_and(|a| a.kind == Kind::Registry)
+    })?;
+    let mut out = Vec::new();
+    let mut bytes_after = BTreeMap::new();
+    for path in registries.entries.keys() {
+        let Some(a) = config.governing(path) else {
+            continue;
+        };
+        let read = |source: &Source| -> Result<Option<(Option<String>, Vec<u8>)>> {
+            let Some(bytes) = repo.read_path(source, path)? else {
+                return Ok(None);
+            };
+            let version = artifact::tree(&bytes, a, &config.limits)
+                .ok()
+                .and_then(|root| impact::version_of(&root, pointer));
+            Ok(Some((version, bytes)))
+        };
+        let before = read(&plan.before)?.map(|(v, _)| v);
+        let after = read(&plan.after)?;
+        let after = after.map(|(v, b)| {
+            bytes_after.insert(path.clone(), b);
+            v
+        });
+        out.push(Versions {
+            path: path.clone(),
+            before,
+            after: after.flatten(),
+        });
+    }
+    Ok((out, bytes_after))
+}
+
 /// The `version-bump-missing` and `impact-threshold` findings of one plan (none unless
-/// `[impact]` turns them on, so the gate reads nothing more by default).
+/// `[impact]` turns them on, so the gate reads nothing more by default). A snapshot checked
+/// whole (`baseline`, release notes' status: the empty tree against a snapshot, no commit) has
+/// no change to assess.
 pub fn findings(repo: &Repo, config: &Config, plan: &Plan) -> Result<Vec<Finding>> {
     let rules = &config.impact;
     if !rules.enforce_version_bump && rules.max_score.is_none() {
+        return Ok(Vec::new());
+    }
+    if plan.before == Source::Empty && plan.commit.is_none() {
         return Ok(Vec::new());
     }
     let (commit, _, errors) = assess(repo, config, plan)?;
@@ -264,33 +316,20 @@ pub fn findings(repo: &Repo, config: &Config, plan: &Plan) -> Result<Vec<Finding
         // A document that does not parse is its own finding; its impact is unknown.
         return Ok(Vec::new());
     }
-    let mut versions = Vec::new();
-    if rules.enforce_version_bump {
-        let registries = repo.snapshot(&plan.after, &|p| {
-            config
-                .governing(p)
-                .is_some_and(|a| a.kind == Kind::Registry)
-        })?;
-        for path in registries.entries.keys() {
-            let Some(a) = config.governing(path) else {
-                continue;
-            };
-            let version_at = |source: &Source| -> Result<Option<Option<String>>> {
-                let Some(bytes) = repo.read_path(source, path)? else {
-                    return Ok(None);
-                };
-                Ok(Some(
-                    artifact::tree(&bytes, a, &config.limits)
-                        .ok()
-                        .and_then(|root| impact::version_of(&root, &rules.version_pointer)),
-                ))
-            };
-            versions.push(Versions {
-                path: path.clone(),
-                before: version_at(&plan.before)?,
-                after: version_at(&plan.after)?.flatten(),
-            });
+    let (versions, bytes) = if rules.enforce_version_bump {
+        versions(repo, config, plan)?
+    } else {
+        (Vec::new(), BTreeMap::new())
+    };
+    let mut found = impact::findings(&commit, &versions, rules);
+    for f in &mut found {
+        // Point at the version (or where it would be) in the registry after the change.
+        if let Some(b) = bytes.get(&f.path) {
+            if let Ok(root) = crate::core::json::parse(b, &config.limits) {
+                let lines = crate::core::json::parse::LineIndex::new(b);
+                *f = f.clone().at(f.pointer.clone(), &root, &lines);
+            }
         }
     }
-    Ok(impact::findings(&commit, &versions, rules))
+    Ok(found)
 }

@@ -176,6 +176,9 @@ pub struct ImpactReport {
     pub trend: bool,
     pub commits: Vec<CommitImpact>,
     pub total: Total,
+    /// Each registry's version from the first to the last snapshot, judged against
+    /// `total.level` (what `version-bump-missing` asks of a range).
+    pub versions: Vec<BumpCheck>,
 }
 
 /// The categories an artifact's items weigh by: a registry's domains by id, a sequence's own.
@@ -492,6 +495,71 @@ pub struct Versions {
     pub after: Option<String>,
 }
 
+/// How a registry's version moved against what a change calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Raised by at least the level (or nothing called for a raise).
+    Enough,
+    /// Not raised, or by a smaller step.
+    TooSmall,
+    /// The version after is missing or not `MAJOR.MINOR.PATCH`.
+    AfterNotSemver,
+    /// The version before is missing or not `MAJOR.MINOR.PATCH`: the bump cannot be judged.
+    BeforeNotSemver,
+}
+
+/// One registry's version judged against the level of a commit or range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BumpCheck {
+    pub path: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The level of the change: the least step the version must rise by.
+    pub required: Level,
+    /// The step it rose by.
+    pub raised: Level,
+    /// The least version that would do.
+    pub needed: Option<String>,
+    pub verdict: Verdict,
+}
+
+/// Every registry that existed before, judged against `level` (a new registry starts where it
+/// likes).
+pub fn bump_checks(level: Level, versions: &[Versions]) -> Vec<BumpCheck> {
+    let mut out = Vec::new();
+    for v in versions {
+        let Some(before) = &v.before else {
+            continue;
+        };
+        let (b, a) = (
+            before.as_deref().and_then(semver),
+            v.after.as_deref().and_then(semver),
+        );
+        let raised = match (b, a) {
+            (Some(b), Some(a)) => self::raised(b, a),
+            _ => Level::None,
+        };
+        let verdict = match (b, a) {
+            _ if level == Level::None => Verdict::Enough,
+            (_, None) => Verdict::AfterNotSemver,
+            (None, Some(_)) => Verdict::BeforeNotSemver,
+            (Some(_), Some(_)) if raised >= level => Verdict::Enough,
+            (Some(_), Some(_)) => Verdict::TooSmall,
+        };
+        out.push(BumpCheck {
+            path: v.path.clone(),
+            from: before.clone(),
+            to: v.after.clone(),
+            required: level,
+            raised,
+            needed: before.as_deref().and_then(|s| bump(s, level)),
+            verdict,
+        });
+    }
+    out
+}
+
 /// `version-bump-missing` and `impact-threshold` for one commit's impact.
 pub fn findings(impact: &CommitImpact, versions: &[Versions], config: &Impact) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -503,55 +571,40 @@ pub fn findings(impact: &CommitImpact, versions: &[Versions], config: &Impact) -
         )
     };
     if config.enforce_version_bump && level > Level::None {
-        for v in versions {
-            let Some(before) = &v.before else {
-                continue;
-            };
-            let at = |message: String| {
-                let mut f = Finding::new(
-                    RuleId::VersionBumpMissing,
-                    &v.path,
-                    message,
-                    hint_on(&v.path),
-                );
-                f.pointer = pointer.clone();
-                f
-            };
-            let shown = |s: &Option<String>| {
-                s.as_deref()
-                    .map_or_else(|| "missing".to_string(), |s| format!("{s:?}"))
-            };
-            match (
-                before.as_deref().and_then(semver),
-                v.after.as_deref().and_then(semver),
-            ) {
-                (Some(b), Some(a)) => {
-                    let by = raised(b, a);
-                    if by < level {
-                        let needed = before
-                            .as_deref()
-                            .and_then(|s| bump(s, level))
-                            .unwrap_or_default();
-                        out.push(at(format!(
-                            "the change is {level} (score {}) but `{pointer}` went {} → {}{}; it needs at least {needed}",
-                            impact.score,
-                            shown(before),
-                            shown(&v.after),
-                            if by == Level::None { String::new() } else { format!(" (a {by} step)") },
-                        )));
-                    }
-                }
-                (_, None) => out.push(at(format!(
+        let shown = |s: &Option<String>| {
+            s.as_deref()
+                .map_or_else(|| "missing".to_string(), |s| format!("{s:?}"))
+        };
+        for check in bump_checks(level, versions) {
+            let message = match check.verdict {
+                Verdict::Enough => continue,
+                Verdict::TooSmall => format!(
+                    "the change is {level} (score {}) but `{pointer}` went {} → {}{}; it needs at least {}",
+                    impact.score,
+                    shown(&check.from),
+                    shown(&check.to),
+                    if check.raised == Level::None { String::new() } else { format!(" (a {} step)", check.raised) },
+                    check.needed.as_deref().unwrap_or("a higher version"),
+                ),
+                Verdict::AfterNotSemver => format!(
                     "the change is {level} (score {}) but `{pointer}` is {} after it, not a MAJOR.MINOR.PATCH version",
                     impact.score,
-                    shown(&v.after)
-                ))),
-                (None, Some(_)) => out.push(at(format!(
+                    shown(&check.to)
+                ),
+                Verdict::BeforeNotSemver => format!(
                     "the change is {level} (score {}) but `{pointer}` was {} before it, not a MAJOR.MINOR.PATCH version, so the bump cannot be judged",
                     impact.score,
-                    shown(before)
-                ))),
-            }
+                    shown(&check.from)
+                ),
+            };
+            let mut f = Finding::new(
+                RuleId::VersionBumpMissing,
+                &check.path,
+                message,
+                hint_on(&check.path),
+            );
+            f.pointer = pointer.clone();
+            out.push(f);
         }
     }
     if let Some(max) = config.max_score {

@@ -5,7 +5,9 @@ use std::io::Write;
 
 use super::{write_error, Paint};
 use crate::core::escape;
-use crate::core::impact::{ArtifactImpact, CommitImpact, ImpactReport, ItemImpact, Level};
+use crate::core::impact::{
+    ArtifactImpact, BumpCheck, CommitImpact, ImpactReport, ItemImpact, Level, Verdict,
+};
 use crate::error::Result;
 
 fn short(commit: &str) -> &str {
@@ -52,6 +54,31 @@ fn ordered(a: &ArtifactImpact) -> (Vec<&ItemImpact>, Vec<&ItemImpact>) {
             .then_with(|| x.id.cmp(&y.id))
     });
     items.into_iter().partition(|i| !i.semantic)
+}
+
+/// `orchestration-domains.json: "1.0.0" → "1.0.0", a minor change needs at least 1.1.0`.
+fn version_text(v: &BumpCheck, code: &dyn Fn(&str) -> String) -> String {
+    let shown = |s: &Option<String>| {
+        s.as_deref()
+            .map_or_else(|| "missing".to_string(), |s| format!("{s:?}"))
+    };
+    let verdict = match v.verdict {
+        Verdict::Enough if v.required == Level::None => "nothing to raise".to_string(),
+        Verdict::Enough => format!("raised enough for a {} change", v.required),
+        Verdict::TooSmall => format!(
+            "a {} change needs at least {}",
+            v.required,
+            v.needed.as_deref().unwrap_or("a higher version")
+        ),
+        Verdict::AfterNotSemver => "not a MAJOR.MINOR.PATCH version after".to_string(),
+        Verdict::BeforeNotSemver => "not a MAJOR.MINOR.PATCH version before".to_string(),
+    };
+    format!(
+        "{}: {} → {}, {verdict}",
+        code(&v.path),
+        shown(&v.from),
+        shown(&v.to)
+    )
 }
 
 fn commit_title(c: &CommitImpact) -> String {
@@ -175,7 +202,16 @@ pub fn human(out: &mut dyn Write, report: &ImpactReport, paint: Paint) -> Result
             report.commits.len(),
             if report.commits.len() == 1 { "" } else { "s" }
         ),
-    )
+    )?;
+    for v in &report.versions {
+        let mark = if v.verdict == Verdict::Enough {
+            paint.green("version")
+        } else {
+            paint.red("version")
+        };
+        w(out, format!("{mark} {}", version_text(v, &code)))?;
+    }
+    Ok(())
 }
 
 /// A Markdown summary for a pull request or an evolution report.
@@ -191,6 +227,9 @@ pub fn markdown(out: &mut dyn Write, report: &ImpactReport) -> Result<()> {
             report.total.level, report.total.score, report.total.commit_score
         ),
     )?;
+    for v in &report.versions {
+        w(out, format!("- version of {}\n", version_text(v, &code)))?;
+    }
     if report.trend || report.commits.len() > 1 {
         w(
             out,

@@ -179,6 +179,24 @@ fn a_synthetic_history_scores_each_kind_of_change() {
     // The range's net change: a domain removed and a handler renamed.
     assert_eq!(report["total"]["level"], "major");
     assert_eq!(report["total"]["commitScore"], 6 + 10 + 8 + 10 + 2 + 2);
+    // The range raised the version by a major step: enough for its net change.
+    let v = &report["versions"][0];
+    assert_eq!(v["path"], REGISTRY);
+    assert_eq!((&v["from"], &v["to"]), (&"1.0.0".into(), &"2.0.0".into()));
+    assert_eq!(
+        (&v["required"], &v["raised"]),
+        (&"major".into(), &"major".into())
+    );
+    assert_eq!(v["verdict"], "enough");
+    // Without the last commit, the range's removal finds the version unmoved.
+    let report = repo
+        .audit(["impact", &format!("{first}..HEAD~1"), "--format", "json"])
+        .json();
+    let v = &report["versions"][0];
+    assert_eq!(
+        (&v["verdict"], &v["needed"]),
+        (&"too-small".into(), &"2.0.0".into())
+    );
 }
 
 #[test]
@@ -302,6 +320,17 @@ fn version_bump_missing_blocks_only_when_enforced_and_names_the_least_version() 
         .code(1)
         .stdout_has("version-bump-missing")
         .stdout_has("needs at least 2.0.0");
+    let report = repo.audit(["check", "--staged", "--format", "json"]).json();
+    let f = &report["findings"][0];
+    assert_eq!(f["rule"], "version-bump-missing");
+    assert_eq!(
+        (&f["pointer"], &f["line"]),
+        (&"/metadata/version".into(), &2.into()),
+        "{f:#}"
+    );
+    repo.audit(["impact", "--color", "never"])
+        .code(0)
+        .stdout_has("version orchestration-domains.json: \"1.0.0\" → \"1.1.0\", a major change needs at least 2.0.0");
     // Off by default: the same change without the [impact] table passes.
     repo.write("audit.toml", "");
     repo.git(["add", "-A"]);

@@ -263,3 +263,36 @@ fn raised_and_bumped() {
     assert_eq!(semver("v1.2.3-rc.1"), Some((1, 2, 3)));
     assert_eq!(semver("1.2"), None);
 }
+
+#[test]
+fn bump_checks_judge_each_registry_that_existed_before() {
+    let v = |before: Option<Option<&str>>, after: Option<&str>| Versions {
+        path: "r.json".into(),
+        before: before.map(|b| b.map(str::to_string)),
+        after: after.map(str::to_string),
+    };
+    let verdicts = |level| -> Vec<Verdict> {
+        bump_checks(
+            level,
+            &[
+                v(Some(Some("1.0.0")), Some("1.1.0")),
+                v(Some(Some("1.0.0")), Some("x")),
+                v(Some(None), Some("1.0.0")),
+                v(None, Some("9.9.9")),
+            ],
+        )
+        .iter()
+        .map(|c| c.verdict)
+        .collect()
+    };
+    assert_eq!(
+        verdicts(Level::Minor),
+        [
+            Verdict::Enough,
+            Verdict::AfterNotSemver,
+            Verdict::BeforeNotSemver
+        ]
+    );
+    assert_eq!(verdicts(Level::Major)[0], Verdict::TooSmall);
+    assert_eq!(verdicts(Level::None), [Verdict::Enough; 3]);
+}
