@@ -256,13 +256,12 @@ pub fn annotate(
     Ok(())
 }
 
+/// Documents' bytes by path.
+type Bytes = BTreeMap<String, Vec<u8>>;
+
 /// Each registry of `plan.after` with its version on both sides, and its bytes after (to
 /// position findings).
-fn versions(
-    repo: &Repo,
-    config: &Config,
-    plan: &Plan,
-) -> Result<(Vec<Versions>, BTreeMap<String, Vec<u8>>)> {
+fn versions(repo: &Repo, config: &Config, plan: &Plan) -> Result<(Vec<Versions>, Bytes)> {
     let pointer = &config.impact.version_pointer;
     let registries = repo.snapshot(&plan.after, &|p| {
         config
