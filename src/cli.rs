@@ -61,6 +61,8 @@ pub enum Command {
     Changelog(ChangelogCommand),
     /// Release notes for a range of commits: breaking, added, changed, metadata.
     ReleaseNotes(ReleaseNotesArgs),
+    /// The impact level and score of every structural change, per commit and for a range.
+    Impact(ImpactArgs),
     /// Write a commented audit.toml for this repository.
     Init(InitArgs),
     /// Run the whole story on a built-in example in a scratch repository.
@@ -143,6 +145,17 @@ pub struct RebuildArgs {
 pub struct ReleaseNotesArgs {
     /// The range: A..B.
     pub range: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// `REV` (that commit against its parent) or `A..B` (every commit in it, and the range's
+    /// net change). Default: the index against HEAD.
+    #[arg(conflicts_with = "since")]
+    pub range: Option<String>,
+    /// Every commit since REV (REV..HEAD), as a trend over history.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -143,6 +143,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Baseline(args) => commands::rules::baseline(&mut env, args)?,
         Command::Ci(args) => commands::ci::run(&mut env, args)?,
         Command::ReleaseNotes(args) => commands::release::run(&mut env, args)?,
+        Command::Impact(args) => commands::impact::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
     };

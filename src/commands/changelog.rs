@@ -162,7 +162,8 @@ pub fn record_as(
     let report = super::diff::compare(repo, config, &base, &Source::Index)?;
     // A document that does not parse on either side has no transition (the check reports it);
     // every other artifact's is recorded, exactly as `verify` expects (`verify_commit`).
-    let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
+    let mut parts = changelog::parts(&report.artifacts, config.changelog.metadata);
+    super::impact::annotate(repo, config, &base, &Source::Index, &mut parts)?;
     let entry = if parts.is_empty() {
         None
     } else {
@@ -491,10 +492,11 @@ fn history_entries(repo: &Repo, list: Vec<CommitInfo>) -> Result<Vec<(CommitInfo
         }
         let before = commit.parent.clone().map_or(Source::Empty, Source::Rev);
         let report = super::diff::compare(repo, &config, &before, &after)?;
-        let parts = changelog::parts(&report.artifacts, config.changelog.metadata);
+        let mut parts = changelog::parts(&report.artifacts, config.changelog.metadata);
         if parts.is_empty() {
             continue;
         }
+        super::impact::annotate(repo, &config, &before, &after, &mut parts)?;
         let entry = Entry::new(
             crate::core::date::date_of(commit.author_time, commit.author_offset),
             commit.author.clone(),

@@ -263,6 +263,7 @@ pub fn gather<'r>(
         waivers,
         baseline,
         today: crate::io::clock::today(),
+        impact: super::impact::findings(repo, config, plan)?,
     })
 }
 

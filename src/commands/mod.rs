@@ -7,6 +7,7 @@ pub mod ci;
 pub mod demo;
 pub mod diff;
 pub mod hash;
+pub mod impact;
 pub mod init;
 pub mod install;
 pub mod lock;

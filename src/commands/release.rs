@@ -75,7 +75,8 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
         },
         bump: Vec::new(),
     };
-    let level = release::level(&notes);
+    // The level `git audit impact A..B` reports as the range's total: the two never disagree.
+    let level = crate::core::impact::level(&diff.artifacts, &config.impact);
     let version_at = |source: &Source, path: &str| -> Result<Option<String>> {
         let Some(bytes) = repo.read_path(source, path)? else {
             return Ok(None);
@@ -83,12 +84,10 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
         let Ok(root) = json::parse(&bytes, &Limits::default()) else {
             return Ok(None);
         };
-        Ok(root
-            .value
-            .get("metadata")
-            .and_then(|m| m.value.get("version"))
-            .and_then(|v| v.value.as_str())
-            .map(str::to_string))
+        Ok(crate::core::impact::version_of(
+            &root,
+            &config.impact.version_pointer,
+        ))
     };
     let registries = repo.snapshot(&after, &|p| {
         config

@@ -11,6 +11,7 @@ use crate::core::classify::Class;
 pub use crate::core::config::Metadata;
 use crate::core::diff::{ArtifactDiff, Change, Item, ItemKind, Status};
 use crate::core::escape;
+use crate::core::impact::Level;
 use crate::core::json::canonical::sha256;
 use crate::core::json::Digest32;
 
@@ -57,6 +58,10 @@ pub struct Part {
     pub diff: ArtifactDiff,
     /// Whether any change is structural (else it is recorded as metadata only).
     pub structural: bool,
+    /// The artifact's impact level and score (`core::impact`), when assessed: the entry's
+    /// `- impact:` line. Not part of the fingerprint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<(Level, u64)>,
 }
 
 /// An entry about to be written.
@@ -95,6 +100,7 @@ pub fn parts(diffs: &[ArtifactDiff], metadata: Metadata) -> Vec<Part> {
             },
             diff,
             structural,
+            impact: None,
         });
     }
     out
@@ -142,6 +148,9 @@ impl Entry {
             let _ = writeln!(out, "- {}{status}", counts(&d.summary));
             if let Some(beats) = &d.beats {
                 let _ = writeln!(out, "- {}", counts(beats));
+            }
+            if let Some((level, score)) = part.impact {
+                let _ = writeln!(out, "- impact: {level} (score {score})");
             }
             // A movement added or removed whole speaks for its beats: list it, count them.
             let whole_movements: Vec<(&str, Change)> = d
@@ -231,6 +240,8 @@ fn item_line(item: &Item) -> String {
 pub struct Found {
     pub fingerprint: Digest32,
     pub transitions: Vec<Transition>,
+    /// The `- impact:` lines: path, level and score (entries written before impact have none).
+    pub impacts: Vec<(String, Level, u64)>,
     /// Byte range of the whole entry, heading to marker (and the blank line after it).
     pub span: Range<usize>,
 }
@@ -240,6 +251,7 @@ pub fn parse(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut transitions = Vec::new();
+    let mut impacts = Vec::new();
     let mut path: Option<String> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -249,6 +261,7 @@ pub fn parse(text: &str) -> Vec<Found> {
         if l.starts_with("## ") {
             start = Some(here);
             transitions.clear();
+            impacts.clear();
             path = None;
         } else if let Some(rest) = l.strip_prefix("### ").filter(|r| r.starts_with('`')) {
             path = escape::parse_markdown_code(rest)
@@ -261,6 +274,10 @@ pub fn parse(text: &str) -> Vec<Found> {
                     before,
                     after,
                 });
+            }
+        } else if let Some(rest) = l.strip_prefix("- impact: ") {
+            if let (Some(p), Some((level, score))) = (&path, parse_impact(rest)) {
+                impacts.push((p.clone(), level, score));
             }
         } else if let Some(hex) = l
             .strip_prefix("<!-- git-audit:entry ")
@@ -278,6 +295,7 @@ pub fn parse(text: &str) -> Vec<Found> {
             out.push(Found {
                 fingerprint: fp,
                 transitions: std::mem::take(&mut transitions),
+                impacts: std::mem::take(&mut impacts),
                 span: start.unwrap_or(here)..end,
             });
             start = None;
@@ -285,6 +303,13 @@ pub fn parse(text: &str) -> Vec<Found> {
         }
     }
     out
+}
+
+/// `major (score 12)`.
+fn parse_impact(rest: &str) -> Option<(Level, u64)> {
+    let (level, rest) = rest.split_once(" (score ")?;
+    let score = rest.strip_suffix(')')?.parse().ok()?;
+    Some((Level::parse(level)?, score))
 }
 
 fn parse_pair(rest: &str) -> Option<(Option<Digest32>, Option<Digest32>)> {

@@ -139,6 +139,58 @@ pub struct Plan {
     pub ids_text: String,
 }
 
+/// The `[impact]` table: the weights and category factors of impact scores, and the rules
+/// over them (`version-bump-missing` is off until `enforce-version-bump`, `impact-threshold`
+/// until `max-score`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Impact {
+    pub weights: Weights,
+    /// A score factor per domain (or sequence) `category`; 1 for any other.
+    pub categories: BTreeMap<String, f64>,
+    /// Whether a commit whose impact is above `none` must raise the registry's version.
+    pub enforce_version_bump: bool,
+    /// Where a registry holds its semantic version.
+    pub version_pointer: Pointer,
+    /// The score above which a commit earns `impact-threshold`.
+    pub max_score: Option<u64>,
+}
+
+/// Points per change of each kind (before the category factor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    pub removal: u64,
+    pub rename: u64,
+    pub decrease: u64,
+    pub addition: u64,
+    pub structural: u64,
+    pub metadata: u64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            removal: 10,
+            rename: 8,
+            decrease: 5,
+            addition: 3,
+            structural: 2,
+            metadata: 1,
+        }
+    }
+}
+
+impl Default for Impact {
+    fn default() -> Self {
+        Impact {
+            weights: Weights::default(),
+            categories: BTreeMap::from([("orchestration".to_string(), 2.0)]),
+            enforce_version_bump: false,
+            version_pointer: Pointer::root().child("metadata").child("version"),
+            max_score: None,
+        }
+    }
+}
+
 /// A validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -154,6 +206,7 @@ pub struct Config {
     pub waivers: String,
     /// Repository path of the baseline file.
     pub baseline: String,
+    pub impact: Impact,
     set: GlobSet,
     /// Where the artifact globs can match, segment by segment. See `may_contain`.
     reach: Vec<Reach>,
@@ -206,6 +259,7 @@ impl Config {
             plans: Vec::new(),
             waivers: WAIVERS.to_string(),
             baseline: BASELINE.to_string(),
+            impact: Impact::default(),
             set: builder.build()?,
             reach,
         })
@@ -417,6 +471,7 @@ impl Config {
         config.plans = plans;
         config.waivers = waivers;
         config.baseline = baseline;
+        config.impact = impact(raw.impact, &at)?;
         Ok(config)
     }
 
@@ -747,6 +802,98 @@ struct RawConfig {
     plan: Vec<RawPlan>,
     waivers: Option<RawFile>,
     baseline: Option<RawFile>,
+    impact: Option<RawImpact>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawImpact {
+    enforce_version_bump: Option<bool>,
+    version_pointer: Option<Spanned<String>>,
+    max_score: Option<Spanned<i64>>,
+    weights: Option<RawWeights>,
+    categories: Option<BTreeMap<String, Spanned<f64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawWeights {
+    removal: Option<Spanned<i64>>,
+    rename: Option<Spanned<i64>>,
+    decrease: Option<Spanned<i64>>,
+    addition: Option<Spanned<i64>>,
+    structural: Option<Spanned<i64>>,
+    metadata: Option<Spanned<i64>>,
+}
+
+/// The `[impact]` table validated over its defaults.
+fn impact(
+    raw: Option<RawImpact>,
+    at: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<Impact, ConfigError> {
+    let mut out = Impact::default();
+    let Some(raw) = raw else {
+        return Ok(out);
+    };
+    const CEILING: i64 = 1_000_000;
+    let points = |key: &str, v: Spanned<i64>| -> Result<u64, ConfigError> {
+        let span = v.span();
+        let n = v.into_inner();
+        if !(0..=CEILING).contains(&n) {
+            return Err(at(
+                span,
+                format!("key `{key}`: {n} is out of range; use 0 to {CEILING}"),
+            ));
+        }
+        Ok(n as u64)
+    };
+    if let Some(w) = raw.weights {
+        let slots = [
+            ("removal", w.removal, &mut out.weights.removal),
+            ("rename", w.rename, &mut out.weights.rename),
+            ("decrease", w.decrease, &mut out.weights.decrease),
+            ("addition", w.addition, &mut out.weights.addition),
+            ("structural", w.structural, &mut out.weights.structural),
+            ("metadata", w.metadata, &mut out.weights.metadata),
+        ];
+        for (key, value, slot) in slots {
+            if let Some(v) = value {
+                *slot = points(key, v)?;
+            }
+        }
+    }
+    for (category, factor) in raw.categories.unwrap_or_default() {
+        let span = factor.span();
+        let f = factor.into_inner();
+        if !f.is_finite() || !(0.0..=1000.0).contains(&f) {
+            return Err(at(
+                span,
+                format!("key `{category}`: factor {f} is out of range; use 0 to 1000"),
+            ));
+        }
+        out.categories.insert(category, f);
+    }
+    if let Some(e) = raw.enforce_version_bump {
+        out.enforce_version_bump = e;
+    }
+    if let Some(p) = raw.version_pointer {
+        let span = p.span();
+        let text = p.into_inner();
+        let pointer = Pointer::parse(&text)
+            .map_err(|e| at(span.clone(), format!("key `version-pointer`: {e}")))?;
+        if pointer.is_root() {
+            return Err(at(
+                span,
+                "key `version-pointer`: point at the version string, e.g. \"/metadata/version\""
+                    .into(),
+            ));
+        }
+        out.version_pointer = pointer;
+    }
+    if let Some(m) = raw.max_score {
+        out.max_score = Some(points("max-score", m)?);
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]

@@ -188,6 +188,9 @@ pub struct Facts<B = Vec<u8>> {
     pub baseline: Result<suppress::Baseline, ConfigError>,
     /// `YYYY-MM-DD`, for waiver expiry.
     pub today: String,
+    /// What `core::impact::findings` decided about the commit as a whole (`version-bump-missing`,
+    /// `impact-threshold`), settled with the rest.
+    pub impact: Vec<Finding>,
 }
 
 /// What one check found.
@@ -462,6 +465,8 @@ pub fn check<B: AsRef<[u8]>>(
             findings.extend(integrity::stale_locks(l, &|p| facts.present.contains(p)));
         }
     }
+
+    findings.extend(facts.impact.iter().cloned());
 
     let waivers = facts
         .waivers

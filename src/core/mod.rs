@@ -12,6 +12,7 @@ pub mod finding;
 pub mod gate;
 pub mod gitargs;
 pub mod hooks;
+pub mod impact;
 pub mod init;
 pub mod json;
 pub mod lock;

@@ -1,5 +1,6 @@
 //! Release notes from a structural diff: grouped into breaking, added, changed and metadata,
-//! with a suggested semantic version bump. Pure: diffs and counts in, notes out.
+//! with a suggested semantic version bump at `core::impact`'s level. Pure: diffs and counts in,
+//! notes out.
 
 use crate::core::escape;
 use serde::Serialize;
@@ -17,15 +18,8 @@ pub struct Note {
     pub text: String,
 }
 
-/// The semantic version level a change calls for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    None,
-    Patch,
-    Minor,
-    Major,
-}
+/// The semantic version level a change calls for: `impact`'s, so notes and impact agree.
+pub use crate::core::impact::Level;
 
 /// A suggested bump of the registry's `metadata.version`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -161,34 +155,9 @@ pub fn group(diffs: &[ArtifactDiff]) -> (Vec<Note>, Vec<Note>, Vec<Note>, Vec<No
     (breaking, added, changed, metadata)
 }
 
-/// The level the notes call for.
-pub fn level(notes: &ReleaseNotes) -> Level {
-    if !notes.breaking.is_empty() {
-        Level::Major
-    } else if !notes.added.is_empty() {
-        Level::Minor
-    } else if !notes.changed.is_empty() || !notes.metadata.is_empty() {
-        Level::Patch
-    } else {
-        Level::None
-    }
-}
-
 /// `version` bumped by `level`, when it is `MAJOR.MINOR.PATCH` (pre-release and build dropped).
 pub fn bump(version: &str, level: Level) -> Option<String> {
-    let core = version.trim().trim_start_matches('v');
-    let core = core.split(['-', '+']).next()?;
-    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(match level {
-        Level::None => format!("{major}.{minor}.{patch}"),
-        Level::Patch => format!("{major}.{minor}.{}", patch + 1),
-        Level::Minor => format!("{major}.{}.0", minor + 1),
-        Level::Major => format!("{}.0.0", major + 1),
-    })
+    crate::core::impact::bump(version, level)
 }
 
 #[cfg(test)]

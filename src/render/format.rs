@@ -58,6 +58,8 @@ pub enum ReportKind {
     Rules,
     /// `install` and `uninstall`: what was done to each hook.
     Install,
+    /// `impact`: an `ImpactReport`.
+    Impact,
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
@@ -74,7 +76,9 @@ impl ReportKind {
                 Format::Github,
                 Format::Junit,
             ],
-            ReportKind::Diff => &[Format::Human, Format::Json, Format::Markdown],
+            ReportKind::Diff | ReportKind::Impact => {
+                &[Format::Human, Format::Json, Format::Markdown]
+            }
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
             ReportKind::Verify | ReportKind::Hash | ReportKind::Rules | ReportKind::Install => {
                 &[Format::Human, Format::Json]
@@ -98,6 +102,7 @@ impl ReportKind {
             ReportKind::ReleaseNotes => "release notes",
             ReportKind::Rules => "rules",
             ReportKind::Install => "install reports",
+            ReportKind::Impact => "impact reports",
             ReportKind::Messages => "messages",
         }
     }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod findings;
 pub mod format;
 pub mod hash;
+pub mod impact;
 pub mod install;
 pub mod paint;
 pub mod release;
@@ -75,6 +76,21 @@ pub fn diff(format: Format, out: &mut dyn Write, report: &DiffReport, paint: Pai
         Format::Json => json(out, report),
         Format::Markdown => diff::markdown(out, report),
         _ => Err(ReportKind::Diff.unsupported()),
+    }
+}
+
+/// An impact report (`git audit impact`).
+pub fn impact(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::impact::ImpactReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => impact::human(out, report, paint),
+        Format::Json => json(out, report),
+        Format::Markdown => impact::markdown(out, report),
+        _ => Err(ReportKind::Impact.unsupported()),
     }
 }
 

@@ -16,6 +16,7 @@ mod diff;
 mod fixtures;
 mod governance;
 mod hash;
+mod impact;
 mod init_demo;
 mod install;
 mod lock;

@@ -135,6 +135,19 @@ const CASES: &[Case] = &[
         changelog_entry_twice,
         changelog_recorded,
     ),
+    // ---- impact (fixtures in impact.rs)
+    case(
+        RuleId::VersionBumpMissing,
+        Check,
+        crate::impact::bump_missing,
+        crate::impact::bump_made,
+    ),
+    case(
+        RuleId::ImpactThreshold,
+        Check,
+        crate::impact::over_threshold,
+        crate::impact::under_threshold,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------

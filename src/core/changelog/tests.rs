@@ -485,3 +485,29 @@ fn parse_changed_agrees_with_parsing_in_full() {
     assert_eq!((b.len(), n.len()), (0, 1));
     assert_eq!(n[0].span.start, history.len());
 }
+
+#[test]
+fn the_impact_line_round_trips_and_leaves_the_fingerprint_alone() {
+    use crate::core::impact::Level;
+    let d = diff("reg.json", Kind::Registry, Some(R1), Some(R2));
+    let plain = entry(std::slice::from_ref(&d), Metadata::Record).unwrap();
+    let mut with = plain.clone();
+    with.parts[0].impact = Some((Level::Minor, 7));
+    let text = with.render();
+    assert!(
+        text.contains(
+            "- domains: 2 → 3 (added 1, removed 0, changed 2)\n- impact: minor (score 7)\n"
+        ),
+        "{text}"
+    );
+    let found = parse(&text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].impacts,
+        [("reg.json".to_string(), Level::Minor, 7)]
+    );
+    assert_eq!(found[0].fingerprint, plain.fingerprint);
+    assert_eq!(found[0].transitions, plain.transitions());
+    // Entries written before impact lines existed parse with none.
+    assert!(parse(&plain.render())[0].impacts.is_empty());
+}

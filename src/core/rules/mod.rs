@@ -86,6 +86,8 @@ pub enum RuleId {
     ChangelogMissing,
     ChangelogExtra,
     ChangelogDuplicate,
+    VersionBumpMissing,
+    ImpactThreshold,
 }
 
 impl RuleId {
@@ -118,6 +120,8 @@ impl RuleId {
         RuleId::ChangelogMissing,
         RuleId::ChangelogExtra,
         RuleId::ChangelogDuplicate,
+        RuleId::VersionBumpMissing,
+        RuleId::ImpactThreshold,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -150,6 +154,8 @@ impl RuleId {
             RuleId::ChangelogMissing => "changelog-missing",
             RuleId::ChangelogExtra => "changelog-extra",
             RuleId::ChangelogDuplicate => "changelog-duplicate",
+            RuleId::VersionBumpMissing => "version-bump-missing",
+            RuleId::ImpactThreshold => "impact-threshold",
         }
     }
 
@@ -223,6 +229,8 @@ pub enum Family {
     Suppression,
     /// The evolution changelog.
     Changelog,
+    /// Impact scores and the version bumps they call for.
+    Impact,
 }
 
 /// One rule of the catalogue.
@@ -457,6 +465,22 @@ pub const RULES: &[Rule] = &[
         description: "A commit adds the same changelog entry more than once.",
         rationale: "Each structural change is recorded exactly once; duplicates make counts and release notes wrong.",
         example: "the same entry appended twice by two tools",
+    },
+    Rule {
+        id: RuleId::VersionBumpMissing,
+        family: Family::Impact,
+        severity: Severity::Error,
+        description: "A commit's impact is above none but the registry's version did not rise by at least that level (off unless `[impact] enforce-version-bump = true`).",
+        rationale: "A version that stays 1.0.0 through removals and renames tells consumers nothing; like cargo-semver-checks, the level of the change decides the least bump.",
+        example: "a domain removed while metadata.version stays \"1.0.0\" (needs 2.0.0)",
+    },
+    Rule {
+        id: RuleId::ImpactThreshold,
+        family: Family::Impact,
+        severity: Severity::Warning,
+        description: "A commit's impact score is above `[impact] max-score` (off until it is set).",
+        rationale: "A change that large is hard to review and to revert; split it, or raise the limit deliberately.",
+        example: "max-score = 20 and a commit that removes three domains (30)",
     },
 ];
 
