@@ -196,7 +196,20 @@ pub fn gather<'r>(
         .collect();
     let lockfile = read_lockfile(repo, &plan.after)?;
     let present: BTreeSet<String> = after.entries.keys().cloned().collect();
-    let selection = gate::select(config, &present, &changed, lockfile.as_ref(), scope);
+    // Only when audit.lock changed; one that does not read is as if absent (all re-checked).
+    let lock_before = if changed.contains(lockfile::FILE_NAME) {
+        read_lockfile(repo, &plan.before).ok().flatten()
+    } else {
+        None
+    };
+    let selection = gate::select(
+        config,
+        &present,
+        &changed,
+        lockfile.as_ref(),
+        lock_before.as_ref(),
+        scope,
+    );
 
     let read =
         |path: &str, object: &Object| -> Result<std::result::Result<Content<'r>, NotParsed>> {

@@ -102,12 +102,16 @@ impl Selection {
 }
 
 /// Decides what to read: `present` are the listed paths of the snapshot checked, `changed` the
-/// listed paths that differ from the snapshot before, `lockfile` the checked snapshot's.
+/// listed paths that differ from the snapshot before, `lockfile` the checked snapshot's and
+/// `lock_before` the one before (read only when audit.lock changed; `None` when absent or
+/// unreadable). When audit.lock changed, only the artifacts whose entry was added or changed
+/// are re-checked: an unchanged entry of an unchanged artifact was verified when it was made.
 pub fn select(
     config: &Config,
     present: &BTreeSet<String>,
     changed: &BTreeSet<String>,
     lockfile: Option<&Lockfile>,
+    lock_before: Option<&Lockfile>,
     scope: Scope,
 ) -> Selection {
     let lockfile_changed = changed.contains(lockfile::FILE_NAME);
@@ -131,7 +135,10 @@ pub fn select(
         };
         let target = everything
             || changed.contains(path)
-            || (lockfile_changed && lockfile.is_some_and(|l| l.locks.contains_key(path)));
+            || (lockfile_changed
+                && lockfile
+                    .and_then(|l| l.locks.get(path))
+                    .is_some_and(|now| lock_before.and_then(|l| l.locks.get(path)) != Some(now)));
         if target {
             selection.targets.insert(path.clone());
             if let Some(schema) = &artifact.schema {

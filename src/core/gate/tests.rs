@@ -60,7 +60,18 @@ fn facts(config: &Config, before: &Files<'_>, after: &Files<'_>, scope: Scope) -
     let present: BTreeSet<String> = a.keys().cloned().collect();
     let text = |path: &str| after.iter().find(|(p, _)| *p == path).map(|(_, t)| *t);
     let lockfile = text(lockfile::FILE_NAME).map(|t| Lockfile::parse(t, "audit.lock").unwrap());
-    let selection = select(config, &present, &changed, lockfile.as_ref(), scope);
+    let lock_before = before
+        .iter()
+        .find(|(p, _)| *p == lockfile::FILE_NAME)
+        .and_then(|(_, t)| Lockfile::parse(t, "audit.lock").ok());
+    let selection = select(
+        config,
+        &present,
+        &changed,
+        lockfile.as_ref(),
+        lock_before.as_ref(),
+        scope,
+    );
     let read = |p: &String| (p.clone(), Ok(a[p].clone()));
     Facts {
         source: Source::Index,
@@ -249,6 +260,54 @@ fn a_changed_lockfile_makes_its_locked_artifacts_targets() {
     let out = run(&c, &before, &after, Scope::CHANGES);
     assert_eq!(found(&out, RuleId::JsonSyntax), ["json-syntax reg.json"]);
     assert_eq!(out.checked, 1);
+}
+
+#[test]
+fn a_changed_lockfile_rechecks_only_the_entries_that_changed() {
+    // Issue 10: re-locking one file changes audit.lock; the other locked artifacts, unchanged
+    // with unchanged entries, were verified when their entries were made and are not re-read.
+    let c = config();
+    let mut old = Lockfile::default();
+    old.set_lock("reg.json", sha256(b"x"));
+    old.set_lock("seq/t.json", sha256(b"y"));
+    let mut new = old.clone();
+    new.set_lock("seq/t.json", sha256(b"z"));
+    let (old, new) = (old.render(), new.render());
+    let before = [
+        ("reg.json", BROKEN),
+        ("seq/t.json", SEQ_OTHER),
+        (lockfile::FILE_NAME, old.as_str()),
+    ];
+    let after = [
+        ("reg.json", BROKEN),
+        ("seq/t.json", SEQ_OTHER),
+        (lockfile::FILE_NAME, new.as_str()),
+    ];
+    let f = facts(&c, &before, &after, Scope::CHANGES);
+    assert!(
+        f.selection.targets.contains("seq/t.json"),
+        "{:?}",
+        f.selection
+    );
+    assert!(
+        !f.selection.targets.contains("reg.json"),
+        "{:?}",
+        f.selection
+    );
+    let out = run(&c, &before, &after, Scope::CHANGES);
+    assert!(found(&out, RuleId::JsonSyntax).is_empty(), "{out:?}");
+
+    // The same entry changed for the registry: it is re-checked.
+    let mut relocked = Lockfile::parse(&new, "audit.lock").unwrap();
+    relocked.set_lock("reg.json", sha256(b"w"));
+    let relocked = relocked.render();
+    let after = [
+        ("reg.json", BROKEN),
+        ("seq/t.json", SEQ_OTHER),
+        (lockfile::FILE_NAME, relocked.as_str()),
+    ];
+    let out = run(&c, &before, &after, Scope::CHANGES);
+    assert_eq!(found(&out, RuleId::JsonSyntax), ["json-syntax reg.json"]);
 }
 
 #[test]
