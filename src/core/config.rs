@@ -839,7 +839,10 @@ impl Bdd {
                     }
                 }
                 if let Err(e) = glob(&g) {
-                    return Err(at(span, format!("key `{key}`: invalid glob {g:?}: {}", e.kind())));
+                    return Err(at(
+                        span,
+                        format!("key `{key}`: invalid glob {g:?}: {}", e.kind()),
+                    ));
                 }
                 out.push(g);
             }
@@ -867,7 +870,10 @@ impl Bdd {
             let span = m.span();
             let m = m.into_inner();
             if m.trim().is_empty() {
-                return Err(at(span, "key `stub-marker`: must not be empty (every file would be a stub)".into()));
+                return Err(at(
+                    span,
+                    "key `stub-marker`: must not be empty (every file would be a stub)".into(),
+                ));
             }
             b.stub_marker = m;
         }
@@ -878,7 +884,10 @@ impl Bdd {
             let span = t.span();
             let t = *t.get_ref();
             if !(0.0..=1.0).contains(&t) {
-                return Err(at(span, format!("key `target`: {t} is not a ratio from 0 to 1 (0.9 is 90%)")));
+                return Err(at(
+                    span,
+                    format!("key `target`: {t} is not a ratio from 0 to 1 (0.9 is 90%)"),
+                ));
             }
             b.target = t;
         }
@@ -888,7 +897,13 @@ impl Bdd {
                 let span = k.span();
                 let k = k.into_inner();
                 if !BDD_KINDS.contains(&k.as_str()) {
-                    return Err(at(span, format!("key `count`: unknown kind {k:?}; use {}", BDD_KINDS.join(", "))));
+                    return Err(at(
+                        span,
+                        format!(
+                            "key `count`: unknown kind {k:?}; use {}",
+                            BDD_KINDS.join(", ")
+                        ),
+                    ));
                 }
                 kinds.push(k);
             }
@@ -908,9 +923,13 @@ impl Bdd {
         }
         if let Some(e) = raw.plan_entries {
             let span = e.span();
-            let pointer = Pointer::parse(e.get_ref()).map_err(|err| at(span.clone(), format!("key `plan-entries`: {err}")))?;
+            let pointer = Pointer::parse(e.get_ref())
+                .map_err(|err| at(span.clone(), format!("key `plan-entries`: {err}")))?;
             if pointer.is_root() {
-                return Err(at(span, "key `plan-entries`: point at the entries, e.g. \"/domainSequences/*\"".into()));
+                return Err(at(
+                    span,
+                    "key `plan-entries`: point at the entries, e.g. \"/domainSequences/*\"".into(),
+                ));
             }
             b.plan_entries = pointer.tokens().to_vec();
         }

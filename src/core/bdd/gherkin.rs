@@ -101,7 +101,12 @@ const LANGUAGES: &[Keywords] = &[
     Keywords {
         code: "de",
         feature: &["Funktionalität", "Funktion"],
-        background: &["Grundlage", "Hintergrund", "Voraussetzungen", "Vorbedingungen"],
+        background: &[
+            "Grundlage",
+            "Hintergrund",
+            "Voraussetzungen",
+            "Vorbedingungen",
+        ],
         rule: &["Rule", "Regel"],
         scenario: &["Szenario", "Beispiel"],
         outline: &["Szenariogrundriss", "Szenarien"],
@@ -157,7 +162,15 @@ const LANGUAGES: &[Keywords] = &[
         outline: &["Esquema del escenario"],
         examples: &["Ejemplos"],
         steps: &[
-            "Dado ", "Dada ", "Dados ", "Dadas ", "Cuando ", "Entonces ", "Y ", "E ", "Pero ",
+            "Dado ",
+            "Dada ",
+            "Dados ",
+            "Dadas ",
+            "Cuando ",
+            "Entonces ",
+            "Y ",
+            "E ",
+            "Pero ",
         ],
     },
     Keywords {
@@ -187,9 +200,17 @@ enum Token {
     Feature(String),
     Background,
     Rule,
-    Scenario { keyword: String, name: String, outline: bool },
+    Scenario {
+        keyword: String,
+        name: String,
+        outline: bool,
+    },
     Examples,
-    Step { keyword: String, text: String, column: usize },
+    Step {
+        keyword: String,
+        text: String,
+        column: usize,
+    },
     Fence(String),
     Row(Vec<String>),
     Other,
@@ -316,7 +337,9 @@ fn tags(t: &str, indent: usize, line: usize) -> Result<Vec<Tag>, ParseError> {
                 return Err(ParseError {
                     line,
                     column,
-                    message: format!("{word:?} is not a tag: tags start with `@` and contain no whitespace"),
+                    message: format!(
+                        "{word:?} is not a tag: tags start with `@` and contain no whitespace"
+                    ),
                 })
             }
         }
@@ -632,7 +655,11 @@ fn clip(s: &str) -> String {
 
 fn need_feature(at: At, line: usize, indent: usize, what: &str) -> Result<(), ParseError> {
     if at == At::Start {
-        return Err(error(line, indent + 1, format!("`{what}` before any `Feature:` line")));
+        return Err(error(
+            line,
+            indent + 1,
+            format!("`{what}` before any `Feature:` line"),
+        ));
     }
     Ok(())
 }
@@ -649,7 +676,10 @@ fn tags_before(pending: &[Tag], what: &str) -> ParseError {
 fn current_step(feature: &mut Feature, at: At) -> Option<&mut Step> {
     match at {
         At::Steps(Block::Background) => feature.background.last_mut(),
-        At::Steps(Block::Scenario) => feature.scenarios.last_mut().and_then(|s| s.steps.last_mut()),
+        At::Steps(Block::Scenario) => feature
+            .scenarios
+            .last_mut()
+            .and_then(|s| s.steps.last_mut()),
         _ => None,
     }
 }
@@ -728,17 +758,37 @@ Feature: Copy things
         let cases: &[(&str, (usize, usize), &str)] = &[
             ("Given a step\n", (1, 1), "expected `Feature:`"),
             ("Feature: a\n  Given a step\n", (2, 3), "outside a scenario"),
-            ("Feature: a\n  Scenario: b\n    Given x\n    free text\n", (4, 5), "expected a step"),
+            (
+                "Feature: a\n  Scenario: b\n    Given x\n    free text\n",
+                (4, 5),
+                "expected a step",
+            ),
             (
                 "Feature: a\n  desc\n  # comment\n  more desc\n",
                 (4, 3),
                 "free text is allowed only",
             ),
-            ("Feature: a\n  Scenario: b\n    Given x\n      | a | b |\n      | 1 |\n", (5, 7), "inconsistent cell count"),
-            ("Feature: a\n  Scenario: b\n    Given x\n      \"\"\"\n      never closed\n", (4, 7), "never closed"),
-            ("Feature: a\n  @tag\n  Background:\n", (2, 3), "tags must precede"),
+            (
+                "Feature: a\n  Scenario: b\n    Given x\n      | a | b |\n      | 1 |\n",
+                (5, 7),
+                "inconsistent cell count",
+            ),
+            (
+                "Feature: a\n  Scenario: b\n    Given x\n      \"\"\"\n      never closed\n",
+                (4, 7),
+                "never closed",
+            ),
+            (
+                "Feature: a\n  @tag\n  Background:\n",
+                (2, 3),
+                "tags must precede",
+            ),
             ("Feature: a\nFeature: b\n", (2, 1), "second"),
-            ("Feature: a\n  Scenario: b\n    Given x\n      | a | b\n", (4, 14), "must end with"),
+            (
+                "Feature: a\n  Scenario: b\n    Given x\n      | a | b\n",
+                (4, 14),
+                "must end with",
+            ),
             ("Feature: a\n  @ bad\n  Scenario: b\n", (2, 3), "not a tag"),
         ];
         for (text, pos, needle) in cases {
@@ -752,6 +802,9 @@ Feature: Copy things
     fn empty_and_comment_only_files_have_no_feature() {
         assert_eq!(parse("").unwrap().name, None);
         assert_eq!(parse("# just a note\n\n").unwrap().name, None);
-        assert_eq!(parse("\u{feff}Feature: x\n").unwrap().name.as_deref(), Some("x"));
+        assert_eq!(
+            parse("\u{feff}Feature: x\n").unwrap().name.as_deref(),
+            Some("x")
+        );
     }
 }

@@ -23,7 +23,8 @@ pub const JSON_VERSION: u32 = 1;
 /// One `.feature` file of the snapshot.
 pub struct FeatureFile<'t> {
     pub path: &'t str,
-    pub text: &'t str,
+    /// `None` when the bytes are not UTF-8.
+    pub text: Option<&'t str>,
 }
 
 /// Everything an alignment reads.
@@ -116,7 +117,16 @@ struct Domain<'s, 'd, 'a> {
     registry: &'s Doc<'d, 'a>,
     index: usize,
     sequence: Option<&'s Doc<'d, 'a>>,
-    specs: BTreeSet<SpecRow>,
+    /// One row per file and kind (the first link found names `via`).
+    specs: BTreeMap<(String, &'static str), SpecRow>,
+}
+
+impl Domain<'_, '_, '_> {
+    fn add(&mut self, row: SpecRow) {
+        self.specs
+            .entry((row.path.clone(), row.kind))
+            .or_insert(row);
+    }
 }
 
 fn str_at<'n>(node: &'n Node<'_>, key: &str) -> Option<&'n str> {
@@ -256,7 +266,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
                 registry: reg,
                 index: i,
                 sequence,
-                specs: BTreeSet::new(),
+                specs: BTreeMap::new(),
             });
         }
     }
@@ -275,8 +285,23 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
     }
     let mut parsed: Vec<Parsed<'_>> = Vec::new();
     for f in src.features {
-        let stub = is_stub(f.text, &config.stub_marker);
-        let feature = match gherkin::parse(f.text) {
+        let Some(text) = f.text else {
+            findings.push(Finding::new(
+                RuleId::BddFeatureInvalid,
+                f.path,
+                "not valid UTF-8; Gherkin files are UTF-8 text".into(),
+                "re-save the file as UTF-8".into(),
+            ));
+            parsed.push(Parsed {
+                path: f.path,
+                feature: None,
+                stub: false,
+                links: BTreeSet::new(),
+            });
+            continue;
+        };
+        let stub = is_stub(text, &config.stub_marker);
+        let feature = match gherkin::parse(text) {
             Ok(feature) => Some(feature),
             Err(e) => {
                 let mut finding = Finding::new(
@@ -314,7 +339,10 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
                             let mut finding = Finding::new(
                                 RuleId::BddLinkBroken,
                                 f.path,
-                                format!("tag @{} names domain {id:?}, which no registry has", tag.name),
+                                format!(
+                                    "tag @{} names domain {id:?}, which no registry has",
+                                    tag.name
+                                ),
                                 "fix the tag, or add the domain to the registry's sources".into(),
                             );
                             finding.line = tag.line;
@@ -336,7 +364,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
             } else {
                 "tag"
             };
-            domains[k].specs.insert(SpecRow {
+            domains[k].add(SpecRow {
                 path: f.path.to_string(),
                 kind: "feature",
                 via,
@@ -370,7 +398,9 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
             if let (Some(id), None) = (id, domain) {
                 broken(
                     at.child(&config.plan_id_key),
-                    format!("the plan links {id:?} to {spec:?}, but no registry has a domain {id:?}"),
+                    format!(
+                        "the plan links {id:?} to {spec:?}, but no registry has a domain {id:?}"
+                    ),
                     "fix the id, or add the domain to the registry's sources",
                 );
             }
@@ -386,7 +416,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
                 continue;
             }
             let Some(k) = domain else { continue };
-            domains[k].specs.insert(SpecRow {
+            domains[k].add(SpecRow {
                 path: plan.path.to_string(),
                 kind: "plan",
                 via: "plan",
@@ -396,7 +426,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
             if let Some(p) = parsed.iter_mut().find(|p| p.path == spec_path) {
                 if p.feature.is_some() {
                     p.links.insert(k);
-                    domains[k].specs.insert(SpecRow {
+                    domains[k].add(SpecRow {
                         path: p.path.to_string(),
                         kind: "feature",
                         via: "plan",
@@ -475,15 +505,26 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
     for spec in src.specs {
         let stub = str_at(spec.root, "generator")
             .is_some_and(|g| config.stub_generators.iter().any(|s| s == g));
-        json_spec(spec, stub, &mut domains, &by_key, &seq_by_id, &domain_of_sequence, &mut findings);
+        json_spec(
+            spec,
+            stub,
+            &mut domains,
+            &by_key,
+            &seq_by_id,
+            &domain_of_sequence,
+            &mut findings,
+        );
     }
 
     // Acceptance criteria in the beats.
     for d in &mut domains {
         let Some(seq) = d.sequence else { continue };
-        let n = beats(seq.root).into_iter().filter(|b| has_criteria(b)).count();
+        let n = beats(seq.root)
+            .into_iter()
+            .filter(|b| has_criteria(b))
+            .count();
         if n > 0 {
-            d.specs.insert(SpecRow {
+            d.add(SpecRow {
                 path: seq.path.to_string(),
                 kind: "beats",
                 via: "sequence",
@@ -500,9 +541,9 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
     for d in &domains {
         let is_excluded = config.excluded(&d.id);
         let counts = |s: &SpecRow| config.counts(if s.stub { "stub" } else { s.kind });
-        let is_covered = !is_excluded && d.specs.iter().any(counts);
-        let real = d.specs.iter().any(|s| !s.stub && s.kind != "plan");
-        let stubs = d.specs.iter().any(|s| s.stub);
+        let is_covered = !is_excluded && d.specs.values().any(counts);
+        let real = d.specs.values().any(|s| !s.stub && s.kind != "plan");
+        let stubs = d.specs.values().any(|s| s.stub);
         if is_excluded {
             excluded += 1;
         } else {
@@ -522,7 +563,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
                             "domain {:?} has only stub specs ({})",
                             d.id,
                             d.specs
-                                .iter()
+                                .values()
                                 .filter(|s| s.stub)
                                 .map(|s| s.path.as_str())
                                 .collect::<Vec<_>>()
@@ -543,7 +584,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
             covered: is_covered,
             excluded: is_excluded,
             sequence: d.sequence.map(|s| s.path.to_string()),
-            specs: d.specs.iter().cloned().collect(),
+            specs: d.specs.values().cloned().collect(),
         });
     }
     let ratio = if total == 0 {
@@ -621,7 +662,12 @@ fn json_spec(
     let finding = |rule: RuleId, at: Pointer, message: String, hint: &str| {
         Finding::new(rule, spec.path, message, hint.into()).at(at, spec.root, spec.lines)
     };
-    if let Some(list) = spec.root.value.get("domains").and_then(|n| n.value.as_array()) {
+    if let Some(list) = spec
+        .root
+        .value
+        .get("domains")
+        .and_then(|n| n.value.as_array())
+    {
         for (i, entry) in list.iter().enumerate() {
             let at = Pointer::root().child("domains").child(i.to_string());
             let (key, id) = match str_at(entry, "domainId") {
@@ -645,14 +691,16 @@ fn json_spec(
                 .get("scenarios")
                 .and_then(|n| n.value.as_array())
                 .map_or(0, <[_]>::len);
-            domains[k].specs.insert(SpecRow {
+            domains[k].add(SpecRow {
                 path: spec.path.to_string(),
                 kind: "spec",
                 via: "domain-id",
                 scenarios,
                 stub,
             });
-            let Some(seq) = domains[k].sequence else { continue };
+            let Some(seq) = domains[k].sequence else {
+                continue;
+            };
             let actual = handlers(seq.root);
             if let Some(named) = entry.value.get("handlers").and_then(|n| n.value.as_array()) {
                 let named: BTreeSet<String> = named
@@ -693,7 +741,11 @@ fn json_spec(
     let Some(trace) = spec.root.value.get("traceability") else {
         return;
     };
-    let Some(seqs) = trace.value.get("sequences").and_then(|n| n.value.as_array()) else {
+    let Some(seqs) = trace
+        .value
+        .get("sequences")
+        .and_then(|n| n.value.as_array())
+    else {
         return;
     };
     let scenarios = spec
@@ -723,7 +775,7 @@ fn json_spec(
             Some(seq) => {
                 actual.extend(handlers(seq.root));
                 if let Some(&k) = domain_of_sequence.get(seq.path) {
-                    domains[k].specs.insert(SpecRow {
+                    domains[k].add(SpecRow {
                         path: spec.path.to_string(),
                         kind: "spec",
                         via: "sequence",
@@ -747,24 +799,40 @@ fn json_spec(
             findings.push(finding(
                 RuleId::BddSpecHandlerMismatch,
                 Pointer::root().child("traceability").child("handlers"),
-                difference("the traced sequences", "their sequence files", &named, &actual),
+                difference(
+                    "the traced sequences",
+                    "their sequence files",
+                    &named,
+                    &actual,
+                ),
                 "regenerate the spec from the sequences, or fix them",
             ));
         }
     }
 }
 
-fn difference(what: &str, seq: &str, named: &BTreeSet<String>, actual: &BTreeSet<String>) -> String {
+fn difference(
+    what: &str,
+    seq: &str,
+    named: &BTreeSet<String>,
+    actual: &BTreeSet<String>,
+) -> String {
     let extra: Vec<&str> = named.difference(actual).map(String::as_str).collect();
     let missing: Vec<&str> = actual.difference(named).map(String::as_str).collect();
     let mut parts = Vec::new();
     if !extra.is_empty() {
-        parts.push(format!("names {} that {seq} does not have", extra.join(", ")));
+        parts.push(format!(
+            "names {} that {seq} does not have",
+            extra.join(", ")
+        ));
     }
     if !missing.is_empty() {
         parts.push(format!("lacks {} that {seq} has", missing.join(", ")));
     }
-    format!("the spec's handlers for {what:?} differ: it {}", parts.join("; it "))
+    format!(
+        "the spec's handlers for {what:?} differ: it {}",
+        parts.join("; it ")
+    )
 }
 
 #[cfg(test)]

@@ -126,6 +126,87 @@ pub fn generate(input: &StubInput<'_, '_>) -> String {
     out
 }
 
+/// What `git audit bdd stub` does for one domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Generate a stub at this path (a new file, or over a stub already there).
+    Write {
+        domain: String,
+        target: String,
+        /// The sequence file it is generated from.
+        sequence: String,
+    },
+    /// Leave the domain alone, and say why.
+    Skip { domain: String, reason: String },
+}
+
+/// Which domains get a stub, and where: the named ones (every governed domain without a
+/// feature when none is named). A domain with a real feature keeps it; one with only a stub
+/// feature gets it regenerated in place; otherwise `<stub-dir>/<id>.feature`. Unknown names are
+/// returned apart.
+pub fn plan(
+    report: &super::BddReport,
+    requested: &[String],
+    stub_dir: &str,
+) -> (Vec<Plan>, Vec<String>) {
+    let mut unknown = Vec::new();
+    let rows: Vec<&super::DomainRow> = if requested.is_empty() {
+        report
+            .domains
+            .iter()
+            .filter(|d| !d.excluded && !d.specs.iter().any(|s| s.kind == "feature"))
+            .collect()
+    } else {
+        let mut rows = Vec::new();
+        for name in requested {
+            match report.domains.iter().find(|d| &d.id == name) {
+                Some(d) => rows.push(d),
+                None => unknown.push(name.clone()),
+            }
+        }
+        rows
+    };
+    let plans = rows
+        .into_iter()
+        .map(|d| {
+            let features: Vec<&super::SpecRow> =
+                d.specs.iter().filter(|s| s.kind == "feature").collect();
+            if let Some(real) = features.iter().find(|s| !s.stub) {
+                return Plan::Skip {
+                    domain: d.id.clone(),
+                    reason: format!("it has a feature that is not a stub: {}", real.path),
+                };
+            }
+            let Some(sequence) = d.sequence.clone() else {
+                return Plan::Skip {
+                    domain: d.id.clone(),
+                    reason: "no sequence file was found for it (a stub is written from its beats)"
+                        .into(),
+                };
+            };
+            let target = match features.first() {
+                Some(stub) => stub.path.clone(),
+                None if stub_dir.is_empty() => format!("{}.feature", d.id),
+                None => format!("{stub_dir}/{}.feature", d.id),
+            };
+            Plan::Write {
+                domain: d.id.clone(),
+                target,
+                sequence,
+            }
+        })
+        .collect();
+    (plans, unknown)
+}
+
+/// Whether a file may be replaced by a stub: it does not exist, or it is itself a stub.
+pub fn may_replace(existing: Option<&[u8]>, marker: &str) -> bool {
+    match existing {
+        None => true,
+        Some(bytes) => std::str::from_utf8(bytes).is_ok_and(|t| super::is_stub(t, marker)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,7 +235,11 @@ mod tests {
         assert_eq!(f.tags[0].name, "domain:copy");
         assert_eq!(f.name.as_deref(), Some("Copy things"));
         assert_eq!(f.scenarios.len(), 2);
-        let steps: Vec<&str> = f.scenarios[0].steps.iter().map(|s| s.text.as_str()).collect();
+        let steps: Vec<&str> = f.scenarios[0]
+            .steps
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
         assert_eq!(
             steps,
             [
@@ -168,6 +253,12 @@ mod tests {
             ]
         );
         assert_eq!(f.scenarios[1].name, "Movement 2 - empty");
+        assert!(may_replace(None, "AUTO-GENERATED STUB"));
+        assert!(may_replace(Some(text.as_bytes()), "AUTO-GENERATED STUB"));
+        assert!(!may_replace(
+            Some(b"Feature: hand written\n"),
+            "AUTO-GENERATED STUB"
+        ));
         // Deterministic.
         assert_eq!(
             text,

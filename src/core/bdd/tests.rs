@@ -47,8 +47,16 @@ impl World {
         self
     }
     fn run(&self) -> BddReport {
-        let plain: Vec<Artifact> = self.texts.iter().map(|(p, _)| Artifact::plain_json(p)).collect();
-        let lines: Vec<LineIndex<'_>> = self.texts.iter().map(|(_, t)| LineIndex::new(t.as_bytes())).collect();
+        let plain: Vec<Artifact> = self
+            .texts
+            .iter()
+            .map(|(p, _)| Artifact::plain_json(p))
+            .collect();
+        let lines: Vec<LineIndex<'_>> = self
+            .texts
+            .iter()
+            .map(|(_, t)| LineIndex::new(t.as_bytes()))
+            .collect();
         let roots: Vec<_> = self
             .texts
             .iter()
@@ -76,9 +84,17 @@ impl World {
         let features: Vec<FeatureFile<'_>> = self
             .features
             .iter()
-            .map(|(p, t)| FeatureFile { path: p, text: t })
+            .map(|(p, t)| FeatureFile {
+                path: p,
+                text: Some(t),
+            })
             .collect();
-        let all: Vec<&str> = self.texts.iter().chain(&self.features).map(|(p, _)| p.as_str()).collect();
+        let all: Vec<&str> = self
+            .texts
+            .iter()
+            .chain(&self.features)
+            .map(|(p, _)| p.as_str())
+            .collect();
         let exists = |p: &str| all.contains(&p);
         let severity = |r: RuleId, p: &str| self.config.severity(r, p);
         align(
@@ -108,8 +124,14 @@ fn domain<'r>(r: &'r BddReport, id: &str) -> &'r DomainRow {
 #[test]
 fn links_by_tag_file_name_and_beats_and_counts_coverage() {
     let r = World::new()
-        .with("features/any.feature", "@domain:copy\nFeature: c\n  Scenario: s\n    Then \"app:copy:notify\" is emitted\n")
-        .with("features/Paste-It.feature", "Feature: p\n  Scenario: s\n    Given x\n")
+        .with(
+            "features/any.feature",
+            "@domain:copy\nFeature: c\n  Scenario: s\n    Then \"app:copy:notify\" is emitted\n",
+        )
+        .with(
+            "features/Paste-It.feature",
+            "Feature: p\n  Scenario: s\n    Given x\n",
+        )
         .run();
     let copy = domain(&r, "copy");
     assert!(copy.covered);
@@ -131,7 +153,10 @@ fn exclusions_and_target_decide_bdd_coverage() {
         .with("features/copy.feature", "Feature: c\n")
         .run();
     // copy by its file name, paste_it by its beats' acceptance criteria.
-    assert_eq!((r.coverage.covered, r.coverage.total, r.coverage.excluded), (2, 2, 1));
+    assert_eq!(
+        (r.coverage.covered, r.coverage.total, r.coverage.excluded),
+        (2, 2, 1)
+    );
     assert!(domain(&r, "placeholder-1").excluded);
     assert!(rules(&r).is_empty(), "{:?}", r.findings);
     let r = World::new()
@@ -176,10 +201,22 @@ fn orphans_broken_tags_and_invalid_features() {
         .iter()
         .map(|f| (f.rule.as_str(), f.path.as_str(), f.line, f.column))
         .collect();
-    assert!(got.contains(&("bdd-feature-orphan", "f/nothing.feature", 1, 1)), "{got:?}");
-    assert!(got.contains(&("bdd-link-broken", "f/x.feature", 1, 1)), "{got:?}");
-    assert!(got.contains(&("bdd-feature-orphan", "f/x.feature", 2, 1)), "{got:?}");
-    assert!(got.contains(&("bdd-feature-invalid", "f/bad.feature", 4, 3)), "{got:?}");
+    assert!(
+        got.contains(&("bdd-feature-orphan", "f/nothing.feature", 1, 1)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("bdd-link-broken", "f/x.feature", 1, 1)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("bdd-feature-orphan", "f/x.feature", 2, 1)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("bdd-feature-invalid", "f/bad.feature", 4, 3)),
+        "{got:?}"
+    );
     // An invalid feature is not also an orphan.
     assert!(!got.contains(&("bdd-feature-orphan", "f/bad.feature", 1, 1)));
 }
@@ -192,7 +229,11 @@ fn unknown_events_are_found_at_their_column() {
             "Feature: c\n  Scenario: s\n    Then \"app:copy:done\" and app:copy:notify at 10:30 via http://x:y\n",
         )
         .run();
-    let f: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == RuleId::BddEventUnknown).collect();
+    let f: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::BddEventUnknown)
+        .collect();
     assert_eq!(f.len(), 1, "{:?}", r.findings);
     assert_eq!((f[0].line, f[0].column), (3, 11));
     assert!(f[0].message.contains("\"app:copy:done\""));
@@ -216,9 +257,15 @@ fn plan_links_are_checked_and_do_not_count_alone() {
         .filter(|f| f.rule == RuleId::BddLinkBroken)
         .map(|f| f.pointer.to_string())
         .collect();
-    assert_eq!(broken, ["/domainSequences/1/id", "/domainSequences/2/bddSpec"]);
+    assert_eq!(
+        broken,
+        ["/domainSequences/1/id", "/domainSequences/2/bddSpec"]
+    );
     let copy = domain(&r, "copy");
-    assert!(copy.specs.iter().any(|s| s.kind == "feature" && s.via == "plan"));
+    assert!(copy
+        .specs
+        .iter()
+        .any(|s| s.kind == "feature" && s.via == "plan"));
     assert!(copy.covered);
     // The plan row alone does not cover (kind `plan` is not counted by default).
     let r = World::new()
@@ -235,15 +282,29 @@ fn json_specs_link_by_domain_id_and_compare_handlers() {
       {"domainId":"copy","scenarios":[{"id":"a"}],"complexity":{"handlerCount":0}},
       {"domainId":"paste_it","scenarios":[],"handlers":["read"]},
       {"domainId":"nope","scenarios":[]}]}"#;
-    let r = World::new().with("p/__tests__/business-bdd/s.json", spec).run();
+    let r = World::new()
+        .with("p/__tests__/business-bdd/s.json", spec)
+        .run();
     let got: Vec<(&str, String)> = r
         .findings
         .iter()
         .map(|f| (f.rule.as_str(), f.pointer.to_string()))
         .collect();
-    assert!(got.contains(&("bdd-spec-handler-mismatch", "/domains/0/complexity/handlerCount".into())), "{got:?}");
-    assert!(got.contains(&("bdd-link-broken", "/domains/2/domainId".into())), "{got:?}");
-    assert!(!got.iter().any(|(_, p)| p == "/domains/1/handlers"), "{got:?}");
+    assert!(
+        got.contains(&(
+            "bdd-spec-handler-mismatch",
+            "/domains/0/complexity/handlerCount".into()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("bdd-link-broken", "/domains/2/domainId".into())),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|(_, p)| p == "/domains/1/handlers"),
+        "{got:?}"
+    );
     assert_eq!(domain(&r, "copy").specs[0].scenarios, 1);
     let r = World::new()
         .config("[bdd]\nstub-generators = [\"scaffold\"]\n")
@@ -255,13 +316,25 @@ fn json_specs_link_by_domain_id_and_compare_handlers() {
 #[test]
 fn traceability_specs_compare_the_union_of_their_sequences_handlers() {
     let spec = r#"{"traceability":{"sequences":["copy"],"handlers":["serialize","extra"]},"scenarios":[{},{}]}"#;
-    let r = World::new().with("p/.generated/x-business-bdd.json", spec).run();
-    let m: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == RuleId::BddSpecHandlerMismatch).collect();
+    let r = World::new()
+        .with("p/.generated/x-business-bdd.json", spec)
+        .run();
+    let m: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::BddSpecHandlerMismatch)
+        .collect();
     assert_eq!(m.len(), 1);
-    assert!(m[0].message.contains("names extra") && m[0].message.contains("lacks notify"), "{}", m[0].message);
+    assert!(
+        m[0].message.contains("names extra") && m[0].message.contains("lacks notify"),
+        "{}",
+        m[0].message
+    );
     assert_eq!(domain(&r, "copy").specs[0].scenarios, 2);
     let spec = r#"{"traceability":{"sequences":["gone"],"handlers":[]}}"#;
-    let r = World::new().with("p/.generated/x-business-bdd.json", spec).run();
+    let r = World::new()
+        .with("p/.generated/x-business-bdd.json", spec)
+        .run();
     assert!(rules(&r).contains(&"bdd-link-broken"));
 }
 
@@ -271,7 +344,10 @@ fn config_rejects_bad_bdd_keys() {
         ("[bdd]\ntarget = 1.5\n", "not a ratio"),
         ("[bdd]\ncount = [\"features\"]\n", "unknown kind"),
         ("[bdd]\nstub-marker = \" \"\n", "must not be empty"),
-        ("[bdd]\nfeatures = [\"../x/*.feature\"]\n", "leaves the repository"),
+        (
+            "[bdd]\nfeatures = [\"../x/*.feature\"]\n",
+            "leaves the repository",
+        ),
         ("[bdd]\nplan-entries = \"\"\n", "point at the entries"),
         ("[bdd]\nunknown = 1\n", "unknown field"),
     ] {
