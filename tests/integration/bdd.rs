@@ -114,7 +114,7 @@ pub fn bdd_broken_tag(repo: &TestRepo) {
     bdd_world(repo);
     repo.write(
         "features/copy-spec.feature",
-        &COPY_FEATURE.replace("@domain:copy", "@domain:copy @domain:ghost"),
+        COPY_FEATURE.replace("@domain:copy", "@domain:copy @domain:ghost"),
     );
 }
 
@@ -123,7 +123,7 @@ pub fn bdd_unknown_event(repo: &TestRepo) {
     bdd_world(repo);
     repo.write(
         "features/copy-spec.feature",
-        &COPY_FEATURE.replace("app:copy:notify", "app:copy:done"),
+        COPY_FEATURE.replace("app:copy:notify", "app:copy:done"),
     );
 }
 
@@ -249,7 +249,9 @@ fn a_malformed_feature_is_a_finding_with_line_and_column_not_a_crash() {
 
 #[test]
 fn each_rule_fires_with_its_position() {
-    let cases: &[(fn(&TestRepo), &str, &str, u64, u64)] = &[
+    // A fixture, the rule it triggers, and where: path, line, column.
+    type Case = (fn(&TestRepo), &'static str, &'static str, u64, u64);
+    let cases: &[Case] = &[
         (
             bdd_orphan_feature,
             "bdd-feature-orphan",
