@@ -701,6 +701,17 @@ fn json_spec(
             let Some(seq) = domains[k].sequence else {
                 continue;
             };
+            if let Some(list) = entry.value.get("scenarios") {
+                let known = events(seq.root);
+                spec_events(
+                    spec,
+                    at.child("scenarios"),
+                    list,
+                    &known,
+                    &domains[k].id,
+                    findings,
+                );
+            }
             let actual = handlers(seq.root);
             if let Some(named) = entry.value.get("handlers").and_then(|n| n.value.as_array()) {
                 let named: BTreeSet<String> = named
@@ -755,6 +766,7 @@ fn json_spec(
         .and_then(|n| n.value.as_array())
         .map_or(0, <[_]>::len);
     let mut actual = BTreeSet::new();
+    let mut emitted = BTreeSet::new();
     let mut all_found = true;
     for (i, s) in seqs.iter().enumerate() {
         let Some(id) = s.value.as_str() else { continue };
@@ -774,6 +786,7 @@ fn json_spec(
             }
             Some(seq) => {
                 actual.extend(handlers(seq.root));
+                emitted.extend(events(seq.root));
                 if let Some(&k) = domain_of_sequence.get(seq.path) {
                     domains[k].add(SpecRow {
                         path: spec.path.to_string(),
@@ -785,6 +798,17 @@ fn json_spec(
                 }
             }
         }
+    }
+    if let (true, Some(list)) = (all_found, spec.root.value.get("scenarios")) {
+        let traced: Vec<&str> = seqs.iter().filter_map(|s| s.value.as_str()).collect();
+        spec_events(
+            spec,
+            Pointer::root().child("scenarios"),
+            list,
+            &emitted,
+            &traced.join(", "),
+            findings,
+        );
     }
     if let (true, Some(named)) = (
         all_found,
@@ -807,6 +831,56 @@ fn json_spec(
                 ),
                 "regenerate the spec from the sequences, or fix them",
             ));
+        }
+    }
+}
+
+/// `bdd-event-unknown` in a JSON spec's scenarios: every string under their `given`, `when`
+/// and `then` (a string or a list of them).
+fn spec_events(
+    spec: &Doc<'_, '_>,
+    at: Pointer,
+    scenarios: &Node<'_>,
+    known: &BTreeSet<String>,
+    whose: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(list) = scenarios.value.as_array() else {
+        return;
+    };
+    for (i, scenario) in list.iter().enumerate() {
+        for key in ["given", "when", "then"] {
+            let Some(node) = scenario.value.get(key) else {
+                continue;
+            };
+            let here = at.child(i.to_string()).child(key);
+            let texts: Vec<(Pointer, &str)> = match (node.value.as_str(), node.value.as_array()) {
+                (Some(t), _) => vec![(here, t)],
+                (None, Some(items)) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, n)| n.value.as_str().map(|t| (here.child(j.to_string()), t)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (pointer, text) in texts {
+                for (_, token) in event_tokens(text) {
+                    if known.contains(token) {
+                        continue;
+                    }
+                    findings.push(
+                        Finding::new(
+                            RuleId::BddEventUnknown,
+                            spec.path,
+                            format!(
+                                "scenario step names event {token:?}, which the sequence of {whose} does not emit"
+                            ),
+                            "use an event a beat of the sequence emits, or add the beat".into(),
+                        )
+                        .at(pointer.clone(), spec.root, spec.lines),
+                    );
+                }
+            }
         }
     }
 }

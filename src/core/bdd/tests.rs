@@ -314,6 +314,33 @@ fn json_specs_link_by_domain_id_and_compare_handlers() {
 }
 
 #[test]
+fn json_spec_scenarios_name_only_emitted_events() {
+    let spec = r#"{"domains":[{"domainId":"copy","handlers":["serialize","notify"],"scenarios":[
+      {"given":"ready","when":"app:copy:serialize fires","then":["app:copy:gone is emitted"]}]}]}"#;
+    let r = World::new()
+        .with("p/__tests__/business-bdd/s.json", spec)
+        .run();
+    let f: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::BddEventUnknown)
+        .collect();
+    assert_eq!(f.len(), 1, "{:?}", r.findings);
+    assert_eq!(f[0].pointer.to_string(), "/domains/0/scenarios/0/then/0");
+    let spec = r#"{"traceability":{"sequences":["copy"],"handlers":["serialize","notify"]},
+      "scenarios":[{"title":"t","given":"x","when":"y","then":"app:copy:nope"}]}"#;
+    let r = World::new()
+        .with("p/.generated/x-business-bdd.json", spec)
+        .run();
+    assert_eq!(
+        rules(&r),
+        ["bdd-coverage", "bdd-event-unknown"],
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
 fn traceability_specs_compare_the_union_of_their_sequences_handlers() {
     let spec = r#"{"traceability":{"sequences":["copy"],"handlers":["serialize","extra"]},"scenarios":[{},{}]}"#;
     let r = World::new()
