@@ -222,12 +222,16 @@ fn run_stub(env: &mut Env<'_>, args: &BddStubArgs) -> Result<ExitStatus> {
         return Ok(status);
     }
     for (target, text) in &texts {
-        let existing = repo.read_worktree(target)?;
-        if !stub::may_replace(existing.as_deref(), &config.bdd.stub_marker) {
+        // Neither the file on disk nor what the index holds at that path may be hand-written.
+        let on_disk = repo.read_worktree(target)?;
+        let staged = repo.read_path(&Source::Index, target)?;
+        let marker = &config.bdd.stub_marker;
+        if !stub::may_replace(on_disk.as_deref(), marker)
+            || !stub::may_replace(staged.as_deref(), marker)
+        {
             writeln!(
                 env.err,
-                "error: {target} exists and is not a stub (it lacks {:?}); it was left as it is\n  hint: delete or rename it to have a stub written, or edit it by hand",
-                config.bdd.stub_marker
+                "error: {target} exists (on disk or in the index) and is not a stub (it lacks {marker:?}); it was left as it is\n  hint: delete or rename it to have a stub written, or edit it by hand"
             )
             .map_err(render::write_error)?;
             status = ExitStatus::Error;

@@ -427,6 +427,7 @@ fn stub_prints_writes_stages_and_never_overwrites_a_real_feature() {
     let repo = TestRepo::new();
     bdd_uncovered(&repo);
     repo.git(["add", "-A"]);
+    repo.commit_all("base");
     // Printed by default, for the uncovered domain only.
     let run = repo.audit(["bdd", "stub"]);
     run.code(0)
@@ -460,8 +461,20 @@ fn stub_prints_writes_stages_and_never_overwrites_a_real_feature() {
     let before = repo.read("features/paste_it.feature");
     repo.audit(["bdd", "stub", "paste_it", "--write"])
         .code(2)
-        .stderr_has("features/paste_it.feature exists and is not a stub");
+        .stderr_has("features/paste_it.feature exists (on disk or in the index) and is not a stub");
     assert_eq!(repo.read("features/paste_it.feature"), before);
+    // A hand-written version in the index counts too, even when the file on disk is gone
+    // (reading HEAD, where paste_it has no feature, so a stub is planned at that path).
+    repo.git(["add", "features/paste_it.feature"]);
+    std::fs::remove_file(repo.path("features/paste_it.feature")).unwrap();
+    repo.audit([
+        "bdd", "stub", "paste_it", "--rev", "HEAD", "--write", "--stage",
+    ])
+    .code(2)
+    .stderr_has("is not a stub");
+    assert!(!repo.path("features/paste_it.feature").exists());
+    let staged = repo.git(["show", ":features/paste_it.feature"]);
+    assert_eq!(staged, before);
 }
 
 #[test]
