@@ -508,6 +508,9 @@ fn corpus_bdd_alignment() {
     assert_eq!(count("bdd-feature-orphan"), 2);
     assert_eq!(count("bdd-stub-only"), 5);
     assert_eq!(count("bdd-spec-handler-mismatch"), 45);
+    // The scaffold copied canvas-component-create's topics into three other domains' specs.
+    assert_eq!(count("bdd-event-unknown"), 9);
+    assert_eq!(count("bdd-link-broken"), 0);
     // The scaffold generator's specs as stubs: only one domain has a real spec.
     std::fs::write(
         &config,
