@@ -208,13 +208,14 @@ pub fn is_stub(text: &str, marker: &str) -> bool {
     text.contains(marker)
 }
 
-/// Tokens of a step's text that look like an event name (`a:b`, `a.b:c-d`).
-fn event_tokens(text: &str) -> Vec<(usize, &str)> {
-    // Lowercase segments joined by `:`, words inside by `.`, `-` or `_`; at least one `:`.
-    static PATTERN: &str = r"[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*(?::[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)+";
-    let Ok(re) = Regex::new(PATTERN) else {
-        return Vec::new();
-    };
+/// What looks like an event name in a step: segments joined by `:` (at least one), words inside
+/// by `.`, `-` or `_`, starting with a lowercase letter (so `Note:x` and `10:30` are not events,
+/// `app:rules:setAll` is).
+pub const EVENT_TOKEN: &str =
+    r"[a-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?::[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)+";
+
+/// Tokens of a step's text that look like an event name, with their byte offsets.
+fn event_tokens<'t>(re: &Regex, text: &'t str) -> Vec<(usize, &'t str)> {
     re.find_iter(text)
         .filter(|m| {
             // Not part of a longer word, path or URL.
@@ -230,6 +231,8 @@ fn event_tokens(text: &str) -> Vec<(usize, &str)> {
 /// Aligns the snapshot's specs with its registry domains.
 pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddReport {
     let mut findings: Vec<Finding> = Vec::new();
+    // A constant pattern: compiling it cannot fail but for a bug, caught by the unit tests.
+    let events_re = Regex::new(EVENT_TOKEN).unwrap_or_else(|e| unreachable!("{e}"));
     let seq_by_path: BTreeMap<&str, &Doc<'_, '_>> =
         src.sequences.iter().map(|s| (s.path, s)).collect();
     let mut seq_by_id: BTreeMap<&str, &Doc<'_, '_>> = BTreeMap::new();
@@ -467,7 +470,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
                 let any_sequence = p.links.iter().any(|&k| domains[k].sequence.is_some());
                 if any_sequence {
                     for step in feature.steps() {
-                        for (offset, token) in event_tokens(&step.text) {
+                        for (offset, token) in event_tokens(&events_re, &step.text) {
                             if known.contains(token) {
                                 continue;
                             }
@@ -506,6 +509,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
         let stub = str_at(spec.root, "generator")
             .is_some_and(|g| config.stub_generators.iter().any(|s| s == g));
         json_spec(
+            &events_re,
             spec,
             stub,
             &mut domains,
@@ -651,6 +655,7 @@ pub fn align(config: &Bdd, src: &Sources<'_, '_, '_>, snapshot: &str) -> BddRepo
 /// `complexity.handlerCount`), or a `traceability` block (`sequences`, `handlers`).
 #[allow(clippy::too_many_arguments)]
 fn json_spec(
+    re: &Regex,
     spec: &Doc<'_, '_>,
     stub: bool,
     domains: &mut [Domain<'_, '_, '_>],
@@ -704,6 +709,7 @@ fn json_spec(
             if let Some(list) = entry.value.get("scenarios") {
                 let known = events(seq.root);
                 spec_events(
+                    re,
                     spec,
                     at.child("scenarios"),
                     list,
@@ -802,6 +808,7 @@ fn json_spec(
     if let (true, Some(list)) = (all_found, spec.root.value.get("scenarios")) {
         let traced: Vec<&str> = seqs.iter().filter_map(|s| s.value.as_str()).collect();
         spec_events(
+            re,
             spec,
             Pointer::root().child("scenarios"),
             list,
@@ -838,6 +845,7 @@ fn json_spec(
 /// `bdd-event-unknown` in a JSON spec's scenarios: every string under their `given`, `when`
 /// and `then` (a string or a list of them).
 fn spec_events(
+    re: &Regex,
     spec: &Doc<'_, '_>,
     at: Pointer,
     scenarios: &Node<'_>,
@@ -864,7 +872,7 @@ fn spec_events(
                 _ => Vec::new(),
             };
             for (pointer, text) in texts {
-                for (_, token) in event_tokens(text) {
+                for (_, token) in event_tokens(re, text) {
                     if known.contains(token) {
                         continue;
                     }

@@ -240,6 +240,22 @@ fn unknown_events_are_found_at_their_column() {
 }
 
 #[test]
+fn event_tokens_are_lowercase_led_colon_joined_words() {
+    let re = Regex::new(EVENT_TOKEN).unwrap();
+    let tokens = |t: &str| -> Vec<String> {
+        event_tokens(&re, t)
+            .into_iter()
+            .map(|(_, s)| s.to_string())
+            .collect()
+    };
+    assert_eq!(
+        tokens("emits app:rules:setAll, then \"a.b:c-d\" (x:y_z)."),
+        ["app:rules:setAll", "a.b:c-d", "x:y_z"]
+    );
+    assert!(tokens("Note:x at 10:30 via http://h:80/p or user@mail:x, Given: y").is_empty());
+}
+
+#[test]
 fn plan_links_are_checked_and_do_not_count_alone() {
     let plan = r#"{"domainSequences":[
       {"id":"copy","bddSpec":"bdd/copy-spec.feature"},
