@@ -287,7 +287,7 @@ pub enum BddCommand {
 
 #[derive(Debug, Args)]
 pub struct BddStubArgs {
-    /// Domain ids (default: every governed domain without a feature).
+    /// Domain ids (default: every governed domain that is not covered).
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<String>,
     /// Write the stubs into the work tree instead of printing them.

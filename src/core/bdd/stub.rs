@@ -140,8 +140,8 @@ pub enum Plan {
     Skip { domain: String, reason: String },
 }
 
-/// Which domains get a stub, and where: the named ones (every governed domain without a
-/// feature when none is named). A domain with a real feature keeps it; one with only a stub
+/// Which domains get a stub, and where: the named ones (every governed domain that is not
+/// covered when none is named). A domain with a real feature keeps it; one with only a stub
 /// feature gets it regenerated in place; otherwise `<stub-dir>/<id>.feature`. Unknown names are
 /// returned apart.
 pub fn plan(
@@ -154,7 +154,7 @@ pub fn plan(
         report
             .domains
             .iter()
-            .filter(|d| !d.excluded && !d.specs.iter().any(|s| s.kind == "feature"))
+            .filter(|d| !d.excluded && !d.covered)
             .collect()
     } else {
         let mut rows = Vec::new();
@@ -271,5 +271,77 @@ mod tests {
                 marker: "AUTO-GENERATED STUB",
             })
         );
+    }
+
+    #[test]
+    fn the_plan_takes_uncovered_domains_and_keeps_real_features() {
+        use crate::core::bdd::{BddReport, Coverage, DomainRow, SpecRow};
+        let row = |id: &str, covered: bool, seq: bool, specs: Vec<SpecRow>| DomainRow {
+            id: id.into(),
+            covered,
+            excluded: false,
+            sequence: seq.then(|| format!("s/{id}.json")),
+            specs,
+        };
+        let spec = |path: &str, kind: &'static str, stub: bool| SpecRow {
+            path: path.into(),
+            kind,
+            via: "tag",
+            scenarios: 1,
+            stub,
+        };
+        let report = BddReport {
+            version: 1,
+            snapshot: "index".into(),
+            domains: vec![
+                row("by-json", true, true, vec![spec("x.json", "spec", false)]),
+                row("bare", false, true, Vec::new()),
+                row(
+                    "stubbed",
+                    false,
+                    true,
+                    vec![spec("f/old.feature", "feature", true)],
+                ),
+                row(
+                    "real",
+                    true,
+                    true,
+                    vec![spec("f/real.feature", "feature", false)],
+                ),
+                row("no-seq", false, false, Vec::new()),
+            ],
+            features: Vec::new(),
+            coverage: Coverage {
+                covered: 2,
+                total: 5,
+                ratio: 0.4,
+                target: 0.9,
+                excluded: 0,
+                stub_only: 1,
+                counted: Vec::new(),
+            },
+            findings: Vec::new(),
+        };
+        let (plans, unknown) = plan(&report, &[], "features");
+        assert!(unknown.is_empty());
+        let write = |d: &str, t: &str| Plan::Write {
+            domain: d.into(),
+            target: t.into(),
+            sequence: format!("s/{d}.json"),
+        };
+        assert_eq!(plans.len(), 3, "{plans:?}");
+        assert_eq!(plans[0], write("bare", "features/bare.feature"));
+        assert_eq!(plans[1], write("stubbed", "f/old.feature"));
+        assert!(matches!(&plans[2], Plan::Skip { domain, .. } if domain == "no-seq"));
+        let (plans, unknown) = plan(
+            &report,
+            &["real".into(), "by-json".into(), "ghost".into()],
+            "",
+        );
+        assert_eq!(unknown, ["ghost"]);
+        assert!(
+            matches!(&plans[0], Plan::Skip { reason, .. } if reason.contains("f/real.feature"))
+        );
+        assert_eq!(plans[1], write("by-json", "by-json.feature"));
     }
 }
