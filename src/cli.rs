@@ -76,6 +76,9 @@ pub enum Command {
     /// The pull-request gate: finds base and head on GitHub Actions or GitLab CI, then checks
     /// every commit in between and their changelog entries.
     Ci(CiArgs),
+    /// BDD alignment: which registry domains have specs (features, business-BDD JSON, beat
+    /// acceptance criteria), coverage against `[bdd] target`, and broken links.
+    Bdd(BddArgs),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -283,4 +286,33 @@ pub struct DiffArgs {
     /// Compare against the files on disk instead of the index.
     #[arg(long)]
     pub worktree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BddArgs {
+    #[command(subcommand)]
+    pub command: Option<BddCommand>,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BddCommand {
+    /// Generate a stub feature from a domain's sequence (never over a feature that is not a stub).
+    Stub(BddStubArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BddStubArgs {
+    /// Domain ids (default: every governed domain that is not covered).
+    #[arg(value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Write the stubs into the work tree instead of printing them.
+    #[arg(long)]
+    pub write: bool,
+    /// Also stage what was written.
+    #[arg(long, requires = "write")]
+    pub stage: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
 }

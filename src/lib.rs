@@ -146,6 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Impact(args) => commands::impact::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
+        Command::Bdd(args) => commands::bdd::run(&mut env, args)?,
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)

@@ -207,6 +207,8 @@ pub struct Config {
     /// Repository path of the baseline file.
     pub baseline: String,
     pub impact: Impact,
+    /// The `[bdd]` table (`git audit bdd`).
+    pub bdd: Bdd,
     set: GlobSet,
     /// Where the artifact globs can match, segment by segment. See `may_contain`.
     reach: Vec<Reach>,
@@ -260,6 +262,7 @@ impl Config {
             waivers: WAIVERS.to_string(),
             baseline: BASELINE.to_string(),
             impact: Impact::default(),
+            bdd: Bdd::default(),
             set: builder.build()?,
             reach,
         })
@@ -472,6 +475,9 @@ impl Config {
         config.waivers = waivers;
         config.baseline = baseline;
         config.impact = impact(raw.impact, &at)?;
+        if let Some(b) = raw.bdd {
+            config.bdd = Bdd::from_raw(b, &at)?;
+        }
         Ok(config)
     }
 
@@ -771,6 +777,255 @@ fn position(text: &str, span: Range<usize>) -> (usize, usize) {
     crate::core::json::parse::line_col(text.as_bytes(), span.start)
 }
 
+/// The `[bdd]` table: where BDD specs are, how they link to registry domains, and what counts
+/// as coverage (`git audit bdd`).
+#[derive(Debug, Clone)]
+pub struct Bdd {
+    /// Globs of Gherkin feature files.
+    pub features: Vec<String>,
+    features_set: GlobSet,
+    /// Globs of business-BDD JSON specs.
+    pub specs: Vec<String>,
+    specs_set: GlobSet,
+    /// A feature or scenario tag `@<tag-prefix><domain id>` links it to a domain; `""` turns
+    /// tag links off.
+    pub tag_prefix: String,
+    /// Whether a feature whose file name is a domain id (`_` and `-` alike, any case) links to it.
+    pub file_names: bool,
+    /// Text that marks a generated stub feature.
+    pub stub_marker: String,
+    /// `generator` values that mark a JSON spec as a generated scaffold (counted as a stub).
+    pub stub_generators: Vec<String>,
+    /// Coverage below this ratio is a `bdd-coverage` finding.
+    pub target: f64,
+    /// Globs of domain ids that are not governed (placeholders).
+    pub exclude: Vec<String>,
+    exclude_set: GlobSet,
+    /// Which kinds of spec count as covering a domain: `feature`, `stub`, `spec`, `beats`, `plan`.
+    pub count: Vec<String>,
+    /// Plans whose entries link domains to feature files; `None`: the `[[plan]]` paths.
+    pub plans: Option<Vec<String>>,
+    /// Pointer pattern to a plan's entries.
+    pub plan_entries: Vec<String>,
+    /// The member of an entry holding the domain id, and the one naming its feature file.
+    pub plan_id_key: String,
+    pub plan_spec_key: String,
+    /// Where `git audit bdd stub --write` writes `<domain id>.feature`.
+    pub stub_dir: String,
+}
+
+/// The kinds of spec `[bdd] count` may name.
+pub const BDD_KINDS: &[&str] = &["feature", "stub", "spec", "beats", "plan"];
+
+impl Default for Bdd {
+    fn default() -> Self {
+        let features = vec!["**/*.feature".to_string()];
+        let specs = vec![
+            "**/__tests__/business-bdd/*.json".to_string(),
+            "**/.generated/*business-bdd*.json".to_string(),
+        ];
+        Bdd {
+            features_set: glob_set(&features),
+            features,
+            specs_set: glob_set(&specs),
+            specs,
+            tag_prefix: "domain:".into(),
+            file_names: true,
+            stub_marker: "AUTO-GENERATED STUB".into(),
+            stub_generators: Vec::new(),
+            target: 0.9,
+            exclude: Vec::new(),
+            exclude_set: GlobSet::empty(),
+            count: ["feature", "spec", "beats"].map(String::from).to_vec(),
+            plans: None,
+            plan_entries: vec!["domainSequences".into(), "*".into()],
+            plan_id_key: "id".into(),
+            plan_spec_key: "bddSpec".into(),
+            stub_dir: "features".into(),
+        }
+    }
+}
+
+/// Globs already validated (a bad one could only come from a bug: it then matches nothing).
+fn glob_set(globs: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(g) = glob(g) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+impl Bdd {
+    /// Whether `path` is a feature file to read.
+    pub fn is_feature(&self, path: &str) -> bool {
+        self.features_set.is_match(path)
+    }
+
+    /// Whether `path` is a business-BDD JSON spec to read.
+    pub fn is_spec(&self, path: &str) -> bool {
+        self.specs_set.is_match(path)
+    }
+
+    /// Whether a domain id is excluded from coverage.
+    pub fn excluded(&self, id: &str) -> bool {
+        self.exclude_set.is_match(id)
+    }
+
+    /// Whether specs of `kind` count as coverage.
+    pub fn counts(&self, kind: &str) -> bool {
+        self.count.iter().any(|k| k == kind)
+    }
+
+    fn from_raw(
+        raw: RawBdd,
+        at: &dyn Fn(Range<usize>, String) -> ConfigError,
+    ) -> Result<Bdd, ConfigError> {
+        let mut b = Bdd::default();
+        let globs = |list: Vec<Spanned<String>>, key: &str, path: bool| {
+            let mut out = Vec::new();
+            for g in list {
+                let span = g.span();
+                let g = g.into_inner();
+                if path {
+                    if let Some(problem) = leaves_repo(&g) {
+                        return Err(at(span, format!("key `{key}`: {g:?} {problem}")));
+                    }
+                }
+                if let Err(e) = glob(&g) {
+                    return Err(at(
+                        span,
+                        format!("key `{key}`: invalid glob {g:?}: {}", e.kind()),
+                    ));
+                }
+                out.push(g);
+            }
+            Ok(out)
+        };
+        if let Some(f) = raw.features {
+            b.features = globs(f, "features", true)?;
+            b.features_set = glob_set(&b.features);
+        }
+        if let Some(f) = raw.specs {
+            b.specs = globs(f, "specs", true)?;
+            b.specs_set = glob_set(&b.specs);
+        }
+        if let Some(f) = raw.exclude {
+            b.exclude = globs(f, "exclude", false)?;
+            b.exclude_set = glob_set(&b.exclude);
+        }
+        if let Some(t) = raw.tag_prefix {
+            b.tag_prefix = t;
+        }
+        if let Some(f) = raw.file_names {
+            b.file_names = f;
+        }
+        if let Some(m) = raw.stub_marker {
+            let span = m.span();
+            let m = m.into_inner();
+            if m.trim().is_empty() {
+                return Err(at(
+                    span,
+                    "key `stub-marker`: must not be empty (every file would be a stub)".into(),
+                ));
+            }
+            b.stub_marker = m;
+        }
+        if let Some(g) = raw.stub_generators {
+            b.stub_generators = g;
+        }
+        if let Some(t) = raw.target {
+            let span = t.span();
+            let t = *t.get_ref();
+            if !(0.0..=1.0).contains(&t) {
+                return Err(at(
+                    span,
+                    format!("key `target`: {t} is not a ratio from 0 to 1 (0.9 is 90%)"),
+                ));
+            }
+            b.target = t;
+        }
+        if let Some(c) = raw.count {
+            let mut kinds = Vec::new();
+            for k in c {
+                let span = k.span();
+                let k = k.into_inner();
+                if !BDD_KINDS.contains(&k.as_str()) {
+                    return Err(at(
+                        span,
+                        format!(
+                            "key `count`: unknown kind {k:?}; use {}",
+                            BDD_KINDS.join(", ")
+                        ),
+                    ));
+                }
+                kinds.push(k);
+            }
+            b.count = kinds;
+        }
+        if let Some(p) = raw.plans {
+            let mut out = Vec::new();
+            for path in p {
+                let span = path.span();
+                let path = path.into_inner();
+                if let Some(problem) = leaves_repo(&path) {
+                    return Err(at(span, format!("key `plans`: {path:?} {problem}")));
+                }
+                out.push(path);
+            }
+            b.plans = Some(out);
+        }
+        if let Some(e) = raw.plan_entries {
+            let span = e.span();
+            let pointer = Pointer::parse(e.get_ref())
+                .map_err(|err| at(span.clone(), format!("key `plan-entries`: {err}")))?;
+            if pointer.is_root() {
+                return Err(at(
+                    span,
+                    "key `plan-entries`: point at the entries, e.g. \"/domainSequences/*\"".into(),
+                ));
+            }
+            b.plan_entries = pointer.tokens().to_vec();
+        }
+        if let Some(k) = raw.plan_id_key {
+            b.plan_id_key = k;
+        }
+        if let Some(k) = raw.plan_spec_key {
+            b.plan_spec_key = k;
+        }
+        if let Some(d) = raw.stub_dir {
+            let span = d.span();
+            let d = d.into_inner();
+            let d = d.trim_end_matches('/').to_string();
+            if let Some(problem) = leaves_repo(&d) {
+                return Err(at(span, format!("key `stub-dir`: {d:?} {problem}")));
+            }
+            b.stub_dir = d;
+        }
+        Ok(b)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBdd {
+    features: Option<Vec<Spanned<String>>>,
+    specs: Option<Vec<Spanned<String>>>,
+    tag_prefix: Option<String>,
+    file_names: Option<bool>,
+    stub_marker: Option<Spanned<String>>,
+    stub_generators: Option<Vec<String>>,
+    target: Option<Spanned<f64>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    count: Option<Vec<Spanned<String>>>,
+    plans: Option<Vec<Spanned<String>>>,
+    plan_entries: Option<Spanned<String>>,
+    plan_id_key: Option<String>,
+    plan_spec_key: Option<String>,
+    stub_dir: Option<Spanned<String>>,
+}
+
 /// An invalid configuration: where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -803,6 +1058,7 @@ struct RawConfig {
     waivers: Option<RawFile>,
     baseline: Option<RawFile>,
     impact: Option<RawImpact>,
+    bdd: Option<RawBdd>,
 }
 
 #[derive(Deserialize)]

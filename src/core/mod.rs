@@ -2,6 +2,7 @@
 //! git, the file system, the environment, the clock or other processes.
 
 pub mod artifact;
+pub mod bdd;
 pub mod changelog;
 pub mod classify;
 pub mod config;

@@ -60,6 +60,8 @@ pub enum ReportKind {
     Install,
     /// `impact`: an `ImpactReport`.
     Impact,
+    /// `bdd`: a `BddReport`.
+    Bdd,
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
@@ -76,7 +78,7 @@ impl ReportKind {
                 Format::Github,
                 Format::Junit,
             ],
-            ReportKind::Diff | ReportKind::Impact => {
+            ReportKind::Diff | ReportKind::Impact | ReportKind::Bdd => {
                 &[Format::Human, Format::Json, Format::Markdown]
             }
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
@@ -104,6 +106,7 @@ impl ReportKind {
             ReportKind::Install => "install reports",
             ReportKind::Impact => "impact reports",
             ReportKind::Messages => "messages",
+            ReportKind::Bdd => "BDD reports",
         }
     }
 

@@ -2,6 +2,7 @@
 //! below are the one place a format is mapped to a printer, per kind of report
 //! ([`ReportKind`] lists the formats each is written in).
 
+pub mod bdd;
 pub mod ci;
 pub mod diff;
 pub mod findings;
@@ -91,6 +92,21 @@ pub fn impact(
         Format::Json => json(out, report),
         Format::Markdown => impact::markdown(out, report),
         _ => Err(ReportKind::Impact.unsupported()),
+    }
+}
+
+/// A `bdd` report.
+pub fn bdd(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::bdd::BddReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => bdd::human(out, report, paint),
+        Format::Json => json(out, report),
+        Format::Markdown => bdd::markdown(out, report),
+        _ => Err(ReportKind::Bdd.unsupported()),
     }
 }
 

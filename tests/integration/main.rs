@@ -8,6 +8,7 @@ mod support;
 
 mod adversarial;
 mod architecture;
+mod bdd;
 mod changelog;
 mod check;
 mod ci;

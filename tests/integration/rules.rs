@@ -12,6 +12,7 @@ use std::time::Instant;
 use git_audit::core::rules::RuleId;
 use serde_json::Value;
 
+use crate::bdd;
 use crate::fixtures::{
     domain, good_registry, registry, sequence, syntax_error_registry, Layout, REGISTRY, SEQ_A,
 };
@@ -27,6 +28,8 @@ enum Via {
     CheckStaged,
     /// The fixture made its own commits; `changelog verify --format json`.
     ChangelogVerify,
+    /// `git add -A`, then `bdd --format json`.
+    Bdd,
 }
 
 /// Writes (and for `ChangelogVerify`, commits) a fixture in a fresh repository.
@@ -147,6 +150,49 @@ const CASES: &[Case] = &[
         Check,
         crate::impact::over_threshold,
         crate::impact::under_threshold,
+    ),
+    // ---- bdd (the bdd tests' clean world, one edit away)
+    case(
+        RuleId::BddCoverage,
+        Via::Bdd,
+        bdd::bdd_uncovered,
+        bdd::bdd_world,
+    ),
+    case(
+        RuleId::BddFeatureInvalid,
+        Via::Bdd,
+        bdd::bdd_invalid_feature,
+        bdd::bdd_world,
+    ),
+    case(
+        RuleId::BddFeatureOrphan,
+        Via::Bdd,
+        bdd::bdd_orphan_feature,
+        bdd::bdd_world,
+    ),
+    case(
+        RuleId::BddLinkBroken,
+        Via::Bdd,
+        bdd::bdd_broken_tag,
+        bdd::bdd_world,
+    ),
+    case(
+        RuleId::BddEventUnknown,
+        Via::Bdd,
+        bdd::bdd_unknown_event,
+        bdd::bdd_world,
+    ),
+    case(
+        RuleId::BddSpecHandlerMismatch,
+        Via::Bdd,
+        bdd::bdd_spec_mismatch,
+        bdd::bdd_spec_matching,
+    ),
+    case(
+        RuleId::BddStubOnly,
+        Via::Bdd,
+        bdd::bdd_stub_only,
+        bdd::bdd_world,
     ),
 ];
 
@@ -436,6 +482,10 @@ fn outcome(via: Via, fixture: Fixture) -> Outcome {
             run(&repo, &["check", "--staged", "--format", "json"])
         }
         Via::ChangelogVerify => run(&repo, &["changelog", "verify", "--format", "json"]),
+        Via::Bdd => {
+            repo.git(["add", "-A"]);
+            run(&repo, &["bdd", "--format", "json"])
+        }
     };
     let rules = match serde_json::from_str::<Value>(&run.stdout) {
         Ok(report) => report["findings"]

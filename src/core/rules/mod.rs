@@ -88,6 +88,13 @@ pub enum RuleId {
     ChangelogDuplicate,
     VersionBumpMissing,
     ImpactThreshold,
+    BddCoverage,
+    BddFeatureInvalid,
+    BddFeatureOrphan,
+    BddLinkBroken,
+    BddEventUnknown,
+    BddSpecHandlerMismatch,
+    BddStubOnly,
 }
 
 impl RuleId {
@@ -122,6 +129,13 @@ impl RuleId {
         RuleId::ChangelogDuplicate,
         RuleId::VersionBumpMissing,
         RuleId::ImpactThreshold,
+        RuleId::BddCoverage,
+        RuleId::BddFeatureInvalid,
+        RuleId::BddFeatureOrphan,
+        RuleId::BddLinkBroken,
+        RuleId::BddEventUnknown,
+        RuleId::BddSpecHandlerMismatch,
+        RuleId::BddStubOnly,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -156,6 +170,13 @@ impl RuleId {
             RuleId::ChangelogDuplicate => "changelog-duplicate",
             RuleId::VersionBumpMissing => "version-bump-missing",
             RuleId::ImpactThreshold => "impact-threshold",
+            RuleId::BddCoverage => "bdd-coverage",
+            RuleId::BddFeatureInvalid => "bdd-feature-invalid",
+            RuleId::BddFeatureOrphan => "bdd-feature-orphan",
+            RuleId::BddLinkBroken => "bdd-link-broken",
+            RuleId::BddEventUnknown => "bdd-event-unknown",
+            RuleId::BddSpecHandlerMismatch => "bdd-spec-handler-mismatch",
+            RuleId::BddStubOnly => "bdd-stub-only",
         }
     }
 
@@ -231,6 +252,8 @@ pub enum Family {
     Changelog,
     /// Impact scores and the version bumps they call for.
     Impact,
+    /// BDD specs against the registry (`git audit bdd`).
+    Bdd,
 }
 
 /// One rule of the catalogue.
@@ -481,6 +504,62 @@ pub const RULES: &[Rule] = &[
         description: "A commit's impact score is above `[impact] max-score` (off until it is set).",
         rationale: "A change that large is hard to review and to revert; split it, or raise the limit deliberately.",
         example: "max-score = 20 and a commit that removes three domains (30)",
+    },
+    Rule {
+        id: RuleId::BddCoverage,
+        family: Family::Bdd,
+        severity: Severity::Warning,
+        description: "Fewer registry domains have a BDD spec than the `[bdd] target` ratio asks.",
+        rationale: "The plan's demo criterion is BDD specs aligned with the domain registry; counting plan entries that merely name a file overstates it.",
+        example: r#"74 governed domains, 10 covered, target 0.9"#,
+    },
+    Rule {
+        id: RuleId::BddFeatureInvalid,
+        family: Family::Bdd,
+        severity: Severity::Error,
+        description: "A `.feature` file is not valid Gherkin (reported with its line and column).",
+        rationale: "A feature Cucumber cannot parse runs no scenario, so it covers nothing however many it lists.",
+        example: r#"Feature: a / desc / # note / more desc   (free text after a comment)"#,
+    },
+    Rule {
+        id: RuleId::BddFeatureOrphan,
+        family: Family::Bdd,
+        severity: Severity::Warning,
+        description: "A feature file links to no registry domain (no domain tag, file name or plan entry).",
+        rationale: "A spec that specifies no domain is either misnamed or tests something the registry does not know.",
+        example: r#"features/build-pipeline.feature with no @domain: tag and no domain of that name"#,
+    },
+    Rule {
+        id: RuleId::BddLinkBroken,
+        family: Family::Bdd,
+        severity: Severity::Error,
+        description: "A plan entry, tag or JSON spec names a domain, sequence or feature file that does not exist.",
+        rationale: "A link to nothing is how a plan reports coverage that is not there.",
+        example: r#""bddSpec": "bdd/missing.feature" in the plan"#,
+    },
+    Rule {
+        id: RuleId::BddEventUnknown,
+        family: Family::Bdd,
+        severity: Severity::Error,
+        description: "A scenario step names an event the linked domain's sequence does not emit.",
+        rationale: "A scenario that waits for an event the sequence never emits tests a flow that does not exist.",
+        example: r#"Then "canvas:component:copy:done" is emitted   (the sequence emits canvas:component:copy:notify)"#,
+    },
+    Rule {
+        id: RuleId::BddSpecHandlerMismatch,
+        family: Family::Bdd,
+        severity: Severity::Warning,
+        description: "A business-BDD JSON spec's handlers differ from the handlers of the sequence it specifies.",
+        rationale: "Specs generated once and never regenerated drift from the sequences they describe.",
+        example: r#""handlerCount": 0 for a domain whose sequence has 3 handlers"#,
+    },
+    Rule {
+        id: RuleId::BddStubOnly,
+        family: Family::Bdd,
+        severity: Severity::Info,
+        description: "A domain's only BDD specs are generated stubs.",
+        rationale: "A stub is a placeholder, not a specification; it is counted apart from real specs.",
+        example: r##"bdd/copy.feature carrying "# AUTO-GENERATED STUB" and nothing else for domain copy"##,
     },
 ];
 
