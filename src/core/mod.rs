@@ -11,6 +11,7 @@ pub mod escape;
 pub mod finding;
 pub mod gate;
 pub mod gitargs;
+pub mod handlers;
 pub mod hooks;
 pub mod init;
 pub mod json;
