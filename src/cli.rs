@@ -74,6 +74,9 @@ pub enum Command {
     /// The pull-request gate: finds base and head on GitHub Actions or GitLab CI, then checks
     /// every commit in between and their changelog entries.
     Ci(CiArgs),
+    /// The handler test flow: each beat's handler, its definition, its declared test, and
+    /// (given CI reports) its coverage and test results.
+    Handlers(HandlersArgs),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -266,4 +269,47 @@ pub struct DiffArgs {
     /// Compare against the files on disk instead of the index.
     #[arg(long)]
     pub worktree: bool,
+}
+
+/// CI reports read from files (never from the snapshot): coverage and test results.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReportArgs {
+    /// LCOV tracefiles (jest, vitest, c8, node --test, cargo-llvm-cov); may be repeated.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub lcov: Vec<PathBuf>,
+    /// Cobertura XML coverage reports (pytest-cov, c8, cargo-llvm-cov); may be repeated.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub cobertura: Vec<PathBuf>,
+    /// JUnit XML test reports (jest-junit, vitest, pytest, node --test); may be repeated.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub junit: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HandlersArgs {
+    #[command(subcommand)]
+    pub action: Option<HandlersAction>,
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HandlersAction {
+    /// A test stub per handler without a test, from the repository's template (never overwrites).
+    Scaffold(ScaffoldArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScaffoldArgs {
+    /// Only beats that declare no testFile (not those whose testFile does not resolve).
+    #[arg(long)]
+    pub missing: bool,
+    /// Write the stubs into the work tree (default: list them).
+    #[arg(long)]
+    pub write: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
 }

@@ -61,6 +61,8 @@ pub enum ReportKind {
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
+    /// `git audit handlers` and its `scaffold`.
+    Handlers,
 }
 
 impl ReportKind {
@@ -80,6 +82,7 @@ impl ReportKind {
                 &[Format::Human, Format::Json]
             }
             ReportKind::Messages => &[Format::Human],
+            ReportKind::Handlers => &[Format::Human, Format::Json],
         }
     }
 
@@ -99,6 +102,7 @@ impl ReportKind {
             ReportKind::Rules => "rules",
             ReportKind::Install => "install reports",
             ReportKind::Messages => "messages",
+            ReportKind::Handlers => "handler reports",
         }
     }
 

@@ -6,6 +6,7 @@ pub mod ci;
 pub mod diff;
 pub mod findings;
 pub mod format;
+pub mod handlers;
 pub mod hash;
 pub mod install;
 pub mod paint;

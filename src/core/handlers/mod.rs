@@ -746,3 +746,38 @@ fn coverage_of(files: &[CoveredFile], d: &Located, name: &str) -> HandlerCoverag
 
 #[cfg(test)]
 mod tests;
+
+/// A sequence file the flow could not read (invalid JSON: `check` reports it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unread {
+    pub path: String,
+    pub message: String,
+}
+
+/// What `git audit handlers` reports; its `Serialize` is the `--format json` contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HandlersReport {
+    pub version: u32,
+    /// The snapshot read: `index`, a revision, or `worktree`.
+    pub snapshot: String,
+    pub beats: Vec<BeatRow>,
+    pub summary: Summary,
+    /// Settled findings (severities, waivers, baseline applied), sorted.
+    pub findings: Vec<Finding>,
+    /// Governed sequence files that were not parsed.
+    pub unread: Vec<Unread>,
+    /// The reports read, as named on the command line.
+    pub reports: Vec<String>,
+    /// No finding blocks.
+    pub ok: bool,
+}
+
+/// What `git audit handlers scaffold` did or would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScaffoldReport {
+    pub version: u32,
+    pub template: String,
+    pub stubs: Vec<scaffold::Stub>,
+    /// Whether the stubs were written (`--write`) or only listed.
+    pub written: bool,
+}
