@@ -40,8 +40,8 @@ fn report_error(e: ReportError) -> Error {
 pub fn read_reports(args: &ReportArgs) -> Result<Reports> {
     let read = |path: &Path| -> Result<(String, String)> {
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::io(format!("cannot read the report {name}"), e))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::io(format!("cannot read the report {name}"), e))?;
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::refused(
                 format!("cannot read the report {name}: not valid UTF-8"),
@@ -175,19 +175,26 @@ pub fn gather(repo: &Repo, config: &Config, source: &Source) -> Result<Gathered>
 }
 
 /// Settles findings as `check` does: configured severities, waivers, the baseline.
-pub fn settle(repo: &Repo, config: &Config, source: &Source, findings: Vec<Finding>) -> Result<Vec<Finding>> {
+pub fn settle(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+    findings: Vec<Finding>,
+) -> Result<Vec<Finding>> {
     let waivers = match repo.read_path(source, &config.waivers)? {
         None => Vec::new(),
         Some(bytes) => {
             let origin = format!("{} ({source})", config.waivers);
-            suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin).map_err(Error::Waivers)?
+            suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin)
+                .map_err(Error::Waivers)?
         }
     };
     let baseline = match repo.read_path(source, &config.baseline)? {
         None => suppress::Baseline::default(),
         Some(bytes) => {
             let origin = format!("{} ({source})", config.baseline);
-            suppress::parse_baseline(&String::from_utf8_lossy(&bytes), &origin).map_err(Error::Waivers)?
+            suppress::parse_baseline(&String::from_utf8_lossy(&bytes), &origin)
+                .map_err(Error::Waivers)?
         }
     };
     let today = crate::io::clock::today();

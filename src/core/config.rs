@@ -849,7 +849,10 @@ fn handlers_section(
                 return Err(at(span, format!("key `sources`: {g:?} {problem}")));
             }
             if let Err(e) = self::glob(&g) {
-                return Err(at(span, format!("key `sources`: invalid glob {g:?}: {}", e.kind())));
+                return Err(at(
+                    span,
+                    format!("key `sources`: invalid glob {g:?}: {}", e.kind()),
+                ));
             }
             out.sources.push(g);
         }
@@ -858,7 +861,10 @@ fn handlers_section(
         let span = r.from.span();
         let from = r.from.into_inner().replace('\\', "/");
         if from.is_empty() {
-            return Err(at(span, "key `from`: an empty prefix would rewrite every path".into()));
+            return Err(at(
+                span,
+                "key `from`: an empty prefix would rewrite every path".into(),
+            ));
         }
         out.rewrites.push((from, r.to.replace('\\', "/")));
     }
@@ -866,7 +872,10 @@ fn handlers_section(
         let span = t.span();
         let t = *t.get_ref();
         if !(0.0..=1.0).contains(&t) {
-            return Err(at(span, format!("key `coverage-target`: {t} is not between 0 and 1 (0.85 is 85%)")));
+            return Err(at(
+                span,
+                format!("key `coverage-target`: {t} is not between 0 and 1 (0.85 is 85%)"),
+            ));
         }
         out.coverage_target = t;
     }

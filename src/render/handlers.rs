@@ -10,7 +10,12 @@ use crate::core::rules::Severity;
 use crate::error::Result;
 
 /// A `handlers` report.
-pub fn report(format: Format, out: &mut dyn Write, report: &HandlersReport, paint: Paint) -> Result<()> {
+pub fn report(
+    format: Format,
+    out: &mut dyn Write,
+    report: &HandlersReport,
+    paint: Paint,
+) -> Result<()> {
     match format {
         Format::Human => human(out, report, paint),
         Format::Json => super::json(out, report),
@@ -19,7 +24,12 @@ pub fn report(format: Format, out: &mut dyn Write, report: &HandlersReport, pain
 }
 
 /// A `handlers scaffold` report.
-pub fn scaffold(format: Format, out: &mut dyn Write, report: &ScaffoldReport, paint: Paint) -> Result<()> {
+pub fn scaffold(
+    format: Format,
+    out: &mut dyn Write,
+    report: &ScaffoldReport,
+    paint: Paint,
+) -> Result<()> {
     match format {
         Format::Human => scaffold_human(out, report, paint),
         Format::Json => super::json(out, report),
@@ -85,8 +95,14 @@ fn human(out: &mut dyn Write, report: &HandlersReport, paint: Paint) -> Result<(
         writeln!(out).map_err(write_error)?;
     }
     for u in &report.unread {
-        writeln!(out, "{}: {}: not read: {}", paint.yellow("warning"), t(&u.path), t(&u.message))
-            .map_err(write_error)?;
+        writeln!(
+            out,
+            "{}: {}: not read: {}",
+            paint.yellow("warning"),
+            t(&u.path),
+            t(&u.message)
+        )
+        .map_err(write_error)?;
     }
     for f in &report.findings {
         let sev = match (f.severity, &f.suppressed) {
@@ -168,8 +184,12 @@ fn scaffold_human(out: &mut dyn Write, report: &ScaffoldReport, paint: Paint) ->
     if report.stubs.is_empty() {
         writeln!(out, "every handler has a test file; nothing to scaffold").map_err(write_error)?;
     } else if !report.written {
-        writeln!(out, "{}", paint.dim("(pass --write to write them; existing files are never overwritten)"))
-            .map_err(write_error)?;
+        writeln!(
+            out,
+            "{}",
+            paint.dim("(pass --write to write them; existing files are never overwritten)")
+        )
+        .map_err(write_error)?;
     }
     Ok(())
 }

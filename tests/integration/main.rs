@@ -15,6 +15,7 @@ mod corpus;
 mod diff;
 mod fixtures;
 mod governance;
+mod handlers;
 mod hash;
 mod init_demo;
 mod install;

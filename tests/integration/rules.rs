@@ -18,6 +18,7 @@ use crate::fixtures::{
 use crate::governance::{
     edit, run, write_world, COPY, COPY_SEQ, PLAN, REG as WORLD_REG, TODAY, WAIVERS,
 };
+use crate::handlers;
 use crate::support::{Run, TestRepo};
 
 /// How a rule is reached once a fixture has been written.
@@ -27,6 +28,9 @@ enum Via {
     CheckStaged,
     /// The fixture made its own commits; `changelog verify --format json`.
     ChangelogVerify,
+    /// `git add -A`, then `handlers --format json` with the fixture's `lcov.info` and
+    /// `junit.xml` when it wrote them.
+    Handlers,
 }
 
 /// Writes (and for `ChangelogVerify`, commits) a fixture in a fresh repository.
@@ -134,6 +138,43 @@ const CASES: &[Case] = &[
         Changelog,
         changelog_entry_twice,
         changelog_recorded,
+    ),
+    // ---- handlers (tests/integration/handlers.rs: a cart plugin with real node reports)
+    case(
+        RuleId::HandlerUndefined,
+        Via::Handlers,
+        handlers::undefined,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerTestMissing,
+        Via::Handlers,
+        handlers::test_missing,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerTestPath,
+        Via::Handlers,
+        handlers::test_path,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerTestUnrelated,
+        Via::Handlers,
+        handlers::test_unrelated,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerCoverage,
+        Via::Handlers,
+        handlers::coverage_low,
+        handlers::world,
+    ),
+    case(
+        RuleId::TestsFailing,
+        Via::Handlers,
+        handlers::tests_failing,
+        handlers::world,
     ),
 ];
 
@@ -423,6 +464,7 @@ fn outcome(via: Via, fixture: Fixture) -> Outcome {
             run(&repo, &["check", "--staged", "--format", "json"])
         }
         Via::ChangelogVerify => run(&repo, &["changelog", "verify", "--format", "json"]),
+        Via::Handlers => crate::handlers::run_handlers(&repo, &[]),
     };
     let rules = match serde_json::from_str::<Value>(&run.stdout) {
         Ok(report) => report["findings"]

@@ -123,9 +123,7 @@ fn beats_of(path: &str, root: &Node<'_>, lines: &LineIndex<'_>) -> Vec<Beat> {
                 event: text_of(beat.value.get("event")),
                 kind: text_of(beat.value.get("kind")),
                 acceptance,
-                test_at: test_file
-                    .as_ref()
-                    .map(|_| at(here.child("testFile"))),
+                test_at: test_file.as_ref().map(|_| at(here.child("testFile"))),
                 test_file,
                 handler_at: at(pointer),
             });
@@ -212,7 +210,9 @@ fn patterns() -> Patterns {
             "property",
         ),
         (
-            format!(r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?fn\s+{ID}"),
+            format!(
+                r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?fn\s+{ID}"
+            ),
             "function",
         ),
         (format!(r"^\s*(?:async\s+)?def\s+{ID}\s*\("), "function"),
@@ -227,8 +227,22 @@ fn patterns() -> Patterns {
 
 /// Words a method pattern must not take for a name (control flow that looks like a call).
 const KEYWORDS: &[&str] = &[
-    "if", "for", "while", "switch", "catch", "return", "function", "await", "typeof", "new",
-    "else", "do", "try", "with", "super", "constructor",
+    "if",
+    "for",
+    "while",
+    "switch",
+    "catch",
+    "return",
+    "function",
+    "await",
+    "typeof",
+    "new",
+    "else",
+    "do",
+    "try",
+    "with",
+    "super",
+    "constructor",
 ];
 
 impl Definitions {
@@ -239,7 +253,11 @@ impl Definitions {
         for (path, text) in sources {
             for (i, line) in text.lines().enumerate() {
                 let t = line.trim_start();
-                if t.starts_with("//") || t.starts_with('*') || t.starts_with("/*") || t.starts_with('#') {
+                if t.starts_with("//")
+                    || t.starts_with('*')
+                    || t.starts_with("/*")
+                    || t.starts_with('#')
+                {
                     continue;
                 }
                 for (re, kind) in &patterns.list {
@@ -250,11 +268,14 @@ impl Definitions {
                         if KEYWORDS.contains(&name) {
                             continue;
                         }
-                        by_name.entry(name.to_string()).or_default().push(Definition {
-                            path: path.to_string(),
-                            line: i + 1,
-                            kind,
-                        });
+                        by_name
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(Definition {
+                                path: path.to_string(),
+                                line: i + 1,
+                                kind,
+                            });
                         break;
                     }
                 }
@@ -271,7 +292,13 @@ impl Definitions {
     /// directory prefix, then path order) first.
     pub fn find(&self, name: &str, near: &str) -> Vec<Definition> {
         let mut list = self.by_name.get(name).cloned().unwrap_or_default();
-        list.sort_by_key(|d| (std::cmp::Reverse(shared_dirs(&d.path, near)), d.path.clone(), d.line));
+        list.sort_by_key(|d| {
+            (
+                std::cmp::Reverse(shared_dirs(&d.path, near)),
+                d.path.clone(),
+                d.line,
+            )
+        });
         list
     }
 }
@@ -288,7 +315,11 @@ fn shared_dirs(a: &str, b: &str) -> usize {
 
 /// The repository path a declared `testFile` stands for: `\` → `/`, the first matching
 /// rewrite applied, `./` and `../` resolved against the sequence file's directory.
-pub fn rewrite_test_path(declared: &str, sequence_path: &str, rewrites: &[(String, String)]) -> String {
+pub fn rewrite_test_path(
+    declared: &str,
+    sequence_path: &str,
+    rewrites: &[(String, String)],
+) -> String {
     let mut p = declared.trim().replace('\\', "/");
     for (from, to) in rewrites {
         if let Some(rest) = p.strip_prefix(from.as_str()) {
@@ -338,7 +369,9 @@ pub fn path_match(repo_path: &str, reported: &str) -> Option<usize> {
         return Some(r.len() + 1);
     }
     let suffix = |long: &str, short: &str| {
-        long.len() > short.len() && long.ends_with(short) && long.as_bytes()[long.len() - short.len() - 1] == b'/'
+        long.len() > short.len()
+            && long.ends_with(short)
+            && long.as_bytes()[long.len() - short.len() - 1] == b'/'
     };
     if suffix(r, repo_path) {
         return Some(repo_path.len());
@@ -522,7 +555,10 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
                 &b.handler_at,
             ));
         }
-        let resolved = b.test_file.as_deref().map(|d| rewrite_test_path(d, &b.path, &config.rewrites));
+        let resolved = b
+            .test_file
+            .as_deref()
+            .map(|d| rewrite_test_path(d, &b.path, &config.rewrites));
         let resolved_present = resolved.clone().filter(|r| inputs.present.contains(r));
         let mention = resolved_present
             .as_ref()
@@ -541,7 +577,7 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
                 Finding::new(
                     RuleId::HandlerTestPath,
                     &b.path,
-                    if declared.replace('\\', "/") == *r {
+                    if declared == r {
                         format!("testFile {declared:?} of handler `{}` is not in the snapshot", b.handler)
                     } else {
                         format!(
@@ -622,7 +658,11 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
             measured: measured_handlers.len(),
             covered,
             total,
-            ratio: if total == 0 { 1.0 } else { covered as f64 / total as f64 },
+            ratio: if total == 0 {
+                1.0
+            } else {
+                covered as f64 / total as f64
+            },
             target: config.coverage_target,
         }
     });
@@ -658,16 +698,30 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
             if !is_linked && config.failing_tests == FailingTests::Linked {
                 continue;
             }
-            let what = if c.outcome == Outcome::Error { "errored" } else { "failed" };
+            let what = if c.outcome == Outcome::Error {
+                "errored"
+            } else {
+                "failed"
+            };
             findings.push(Finding::new(
                 RuleId::TestsFailing,
                 &c.report,
                 format!(
                     "test {:?}{} {what}{}{}",
                     c.name,
-                    c.file.as_ref().map(|f| format!(" ({f})")).unwrap_or_default(),
-                    if is_linked { "" } else { " (linked to no handler)" },
-                    c.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+                    c.file
+                        .as_ref()
+                        .map(|f| format!(" ({f})"))
+                        .unwrap_or_default(),
+                    if is_linked {
+                        ""
+                    } else {
+                        " (linked to no handler)"
+                    },
+                    c.message
+                        .as_ref()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default()
                 ),
                 "fix the handler or its test; the gate needs handler tests passing".into(),
             ));
@@ -685,9 +739,18 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
         beats: rows.len(),
         handlers: handlers.len(),
         defined: defined.len(),
-        with_test_file: rows.iter().filter(|r| r.test_file.declared.is_some()).count(),
-        test_file_resolved: rows.iter().filter(|r| r.test_file.resolved.is_some()).count(),
-        test_file_mentions: rows.iter().filter(|r| r.test_file.mentions == Some(true)).count(),
+        with_test_file: rows
+            .iter()
+            .filter(|r| r.test_file.declared.is_some())
+            .count(),
+        test_file_resolved: rows
+            .iter()
+            .filter(|r| r.test_file.resolved.is_some())
+            .count(),
+        test_file_mentions: rows
+            .iter()
+            .filter(|r| r.test_file.mentions == Some(true))
+            .count(),
         coverage,
         tests,
     };
@@ -719,9 +782,10 @@ fn coverage_of(files: &[CoveredFile], d: &Located, name: &str) -> HandlerCoverag
     let mut report = None;
     for (_, f) in &best {
         let line = d.line as u32;
-        let by_name = f.functions.iter().filter(|x| {
-            x.name == name || x.name.rsplit(['.', ':', '#']).next() == Some(name)
-        });
+        let by_name = f
+            .functions
+            .iter()
+            .filter(|x| x.name == name || x.name.rsplit(['.', ':', '#']).next() == Some(name));
         let by_line = f.functions.iter().filter(|x| x.line == Some(line));
         let found: Vec<u64> = by_name.chain(by_line).map(|x| x.hits).collect();
         let h = if let Some(max) = found.iter().max() {

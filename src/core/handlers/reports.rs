@@ -178,7 +178,11 @@ fn walk(
     let mut seen_root = false;
     let line_of = |pos: u64| {
         let pos = (pos as usize).min(text.len());
-        text.as_bytes()[..pos].iter().filter(|b| **b == b'\n').count() + 1
+        text.as_bytes()[..pos]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     };
     loop {
         let event = reader.read_event().map_err(|e| ReportError {
@@ -192,7 +196,8 @@ fn walk(
             line: Some(line_of(at)),
             message,
         };
-        let name = |e: &BytesStart<'_>| String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+        let name =
+            |e: &BytesStart<'_>| String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
         match event {
             Event::Start(e) => {
                 depth += 1;
@@ -497,8 +502,16 @@ mod tests {
         assert_eq!(
             files[0].functions,
             vec![
-                Function { name: "addItem".into(), line: Some(1), hits: 1 },
-                Function { name: "clearCart".into(), line: Some(11), hits: 0 },
+                Function {
+                    name: "addItem".into(),
+                    line: Some(1),
+                    hits: 1
+                },
+                Function {
+                    name: "clearCart".into(),
+                    line: Some(11),
+                    hits: 0
+                },
             ]
         );
         assert_eq!(files[0].lines.get(&12), Some(&0));
@@ -540,7 +553,11 @@ mod tests {
 
     #[test]
     fn malformed_junit_says_where() {
-        let e = parse_junit("j.xml", "<testsuites>\n<testcase name=\"a\">\n</testsuites>").unwrap_err();
+        let e = parse_junit(
+            "j.xml",
+            "<testsuites>\n<testcase name=\"a\">\n</testsuites>",
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
         let e = parse_junit("j.xml", "<testsuites><testcase name=\"a\">").unwrap_err();
         assert!(e.message.contains("truncated"), "{e}");

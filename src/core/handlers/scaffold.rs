@@ -63,7 +63,9 @@ fn package(row: &BeatRow) -> String {
     if let Some((p, _)) = row.path.split_once("/json-sequences/") {
         return p.to_string();
     }
-    crate::core::config::dir_of(&row.path).trim_end_matches('/').to_string()
+    crate::core::config::dir_of(&row.path)
+        .trim_end_matches('/')
+        .to_string()
 }
 
 fn fill(template: &str, beat: &Beat) -> String {

@@ -20,7 +20,8 @@ const SEQ: &str = r#"{
 
 const SRC: &str = "export function addItem(cart, item) {\n  return cart;\n}\n\nexport const removeItem = (cart, id) => cart;\n\nexport const handlers = {\n  clearCart(cart) {\n    return cart;\n  },\n};\n// export function undoCart() {}\n";
 
-const TEST: &str = "import { addItem } from '../src/cart';\ntest('addItem', () => addItem({}, 1));\n";
+const TEST: &str =
+    "import { addItem } from '../src/cart';\ntest('addItem', () => addItem({}, 1));\n";
 
 fn rewrite() -> Handlers {
     Handlers {
@@ -30,11 +31,19 @@ fn rewrite() -> Handlers {
 }
 
 fn run(coverage: Option<&[CoveredFile]>, junit: Option<&[TestCase]>) -> Analysis {
-    let beats = beats("packages/cart/json-sequences/cart.json", SEQ.as_bytes(), &Limits::default()).unwrap();
+    let beats = beats(
+        "packages/cart/json-sequences/cart.json",
+        SEQ.as_bytes(),
+        &Limits::default(),
+    )
+    .unwrap();
     let defs = Definitions::index([("packages/cart/src/cart.ts", SRC)]);
     let present: BTreeSet<String> = ["packages/cart/__tests__/cart.spec.ts".to_string()].into();
-    let tests: BTreeMap<String, String> =
-        [("packages/cart/__tests__/cart.spec.ts".to_string(), TEST.to_string())].into();
+    let tests: BTreeMap<String, String> = [(
+        "packages/cart/__tests__/cart.spec.ts".to_string(),
+        TEST.to_string(),
+    )]
+    .into();
     analyze(
         &rewrite(),
         &Inputs {
@@ -58,8 +67,14 @@ fn beats_name_their_handlers_and_tests() {
     assert_eq!(beats.len(), 4);
     assert_eq!(beats[1].handler, "cart/ui#removeItem");
     assert_eq!(beats[1].name, "removeItem");
-    assert_eq!(beats[1].handler_at.0.to_string(), "/movements/0/beats/1/handler/name");
-    assert_eq!(beats[0].acceptance, vec!["given an empty cart", "then one item"]);
+    assert_eq!(
+        beats[1].handler_at.0.to_string(),
+        "/movements/0/beats/1/handler/name"
+    );
+    assert_eq!(
+        beats[0].acceptance,
+        vec!["given an empty cart", "then one item"]
+    );
     assert_eq!(beats[0].test_at.as_ref().map(|t| t.1), Some(6));
 }
 
@@ -71,8 +86,14 @@ fn definitions_are_exports_methods_and_properties_not_comments_or_calls() {
         ("c/lib.rs", "pub fn add_item() {}\n"),
         ("d/m.py", "def clear_cart(x):\n"),
     ]);
-    assert_eq!(defs.find("addItem", "a/json-sequences/s.json")[0].path, "a/src/x.ts");
-    assert_eq!(defs.find("addItem", "b/json-sequences/s.json")[0].path, "b/src/y.ts");
+    assert_eq!(
+        defs.find("addItem", "a/json-sequences/s.json")[0].path,
+        "a/src/x.ts"
+    );
+    assert_eq!(
+        defs.find("addItem", "b/json-sequences/s.json")[0].path,
+        "b/src/y.ts"
+    );
     assert_eq!(defs.find("addItem", "x").len(), 2);
     assert_eq!(defs.find("removeItem", "x")[0].kind, "const");
     assert_eq!(defs.find("clearCart", "x")[0].kind, "method");
@@ -84,12 +105,22 @@ fn definitions_are_exports_methods_and_properties_not_comments_or_calls() {
 
 #[test]
 fn test_paths_are_rewritten_and_resolved() {
-    let r = vec![("node_modules/@renderx-plugins/".to_string(), "packages/".to_string())];
+    let r = vec![(
+        "node_modules/@renderx-plugins/".to_string(),
+        "packages/".to_string(),
+    )];
     assert_eq!(
-        rewrite_test_path(r"node_modules\@renderx-plugins\canvas\__tests__\a.spec.ts", "x.json", &r),
+        rewrite_test_path(
+            r"node_modules\@renderx-plugins\canvas\__tests__\a.spec.ts",
+            "x.json",
+            &r
+        ),
         "packages/canvas/__tests__/a.spec.ts"
     );
-    assert_eq!(rewrite_test_path("../__tests__/a.spec.ts", "p/json-sequences/s.json", &[]), "p/__tests__/a.spec.ts");
+    assert_eq!(
+        rewrite_test_path("../__tests__/a.spec.ts", "p/json-sequences/s.json", &[]),
+        "p/__tests__/a.spec.ts"
+    );
     assert_eq!(rewrite_test_path("./p/t.ts", "s.json", &[]), "p/t.ts");
 }
 
@@ -104,7 +135,11 @@ fn mentions_are_whole_identifiers() {
 #[test]
 fn path_matching_tolerates_package_relative_and_absolute_paths() {
     assert!(path_match("packages/cart/src/cart.ts", "src/cart.ts").is_some());
-    assert!(path_match("packages/cart/src/cart.ts", "/ci/work/packages/cart/src/cart.ts").is_some());
+    assert!(path_match(
+        "packages/cart/src/cart.ts",
+        "/ci/work/packages/cart/src/cart.ts"
+    )
+    .is_some());
     assert!(path_match("packages/cart/src/cart.ts", "cart.ts").is_none());
     assert!(path_match("packages/cart/src/cart.ts", "src/xcart.ts").is_none());
 }
@@ -129,7 +164,10 @@ fn static_rules_fire_once_each() {
     assert_eq!(a.summary.defined, 3);
     assert_eq!(a.summary.test_file_resolved, 2);
     assert_eq!(a.summary.test_file_mentions, 1);
-    assert_eq!(a.rows[0].test_file.resolved.as_deref(), Some("packages/cart/__tests__/cart.spec.ts"));
+    assert_eq!(
+        a.rows[0].test_file.resolved.as_deref(),
+        Some("packages/cart/__tests__/cart.spec.ts")
+    );
     assert!(a.summary.coverage.is_none());
 }
 
@@ -152,7 +190,12 @@ fn coverage_is_covered_handlers_over_defined_handlers_inclusive() {
     // Exactly at the target passes.
     let mut h = rewrite();
     h.coverage_target = 2.0 / 3.0;
-    let beats = beats("packages/cart/json-sequences/cart.json", SEQ.as_bytes(), &Limits::default()).unwrap();
+    let beats = beats(
+        "packages/cart/json-sequences/cart.json",
+        SEQ.as_bytes(),
+        &Limits::default(),
+    )
+    .unwrap();
     let defs = Definitions::index([("packages/cart/src/cart.ts", SRC)]);
     let cov = lcov([1, 1, 0]);
     let a = analyze(
@@ -177,7 +220,11 @@ fn failing_tests_are_reported_when_linked_or_when_any_is_asked() {
     )
     .unwrap();
     let a = run(None, Some(&junit));
-    let failing: Vec<&Finding> = a.findings.iter().filter(|f| f.rule == RuleId::TestsFailing).collect();
+    let failing: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::TestsFailing)
+        .collect();
     assert_eq!(failing.len(), 1, "{failing:#?}");
     assert!(failing[0].message.contains("addItem adds"));
     assert_eq!(a.rows[0].tests.as_ref().unwrap().failed, 1);
@@ -189,9 +236,22 @@ fn failing_tests_are_reported_when_linked_or_when_any_is_asked() {
 #[test]
 fn scaffold_stubs_go_to_declared_or_configured_paths_and_never_overwrite() {
     let a = run(None, None);
-    let beats = beats("packages/cart/json-sequences/cart.json", SEQ.as_bytes(), &Limits::default()).unwrap();
+    let beats = beats(
+        "packages/cart/json-sequences/cart.json",
+        SEQ.as_bytes(),
+        &Limits::default(),
+    )
+    .unwrap();
     let taken = |p: &str| p == "packages/cart/__tests__/undoCart.spec.ts";
-    let all = scaffold::stubs(&rewrite(), &beats, &a.rows, "// {{handler}} {{ beat }} {{acceptance}}", false, &taken).unwrap();
+    let all = scaffold::stubs(
+        &rewrite(),
+        &beats,
+        &a.rows,
+        "// {{handler}} {{ beat }} {{acceptance}}",
+        false,
+        &taken,
+    )
+    .unwrap();
     let paths: Vec<(&str, bool)> = all.iter().map(|s| (s.path.as_str(), s.exists)).collect();
     assert_eq!(
         paths,
@@ -203,5 +263,8 @@ fn scaffold_stubs_go_to_declared_or_configured_paths_and_never_overwrite() {
     assert_eq!(all[0].text, "// cart/ui#removeItem 2 (none declared)");
     let missing = scaffold::stubs(&rewrite(), &beats, &a.rows, "", true, &taken).unwrap();
     assert_eq!(missing.len(), 1);
-    assert_eq!(scaffold::unknown_placeholders("{{handler}} {{ nope }}"), vec!["nope"]);
+    assert_eq!(
+        scaffold::unknown_placeholders("{{handler}} {{ nope }}"),
+        vec!["nope"]
+    );
 }
