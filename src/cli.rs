@@ -99,6 +99,9 @@ pub struct CheckArgs {
     /// Check the files on disk against HEAD.
     #[arg(long, group = "mode")]
     pub worktree: bool,
+    /// CI reports for the measured handler rules (`handler-coverage`, `tests-failing`).
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +168,9 @@ pub struct CiArgs {
     /// The head revision (default: what the CI environment names, else HEAD).
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
+    /// CI reports for the measured handler rules, applied to the head commit.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 #[derive(Debug, Args)]

@@ -330,3 +330,81 @@ fn scaffold_run(env: &mut Env<'_>, args: &ScaffoldArgs) -> Result<ExitStatus> {
     render::handlers::scaffold(env.format, env.out, &report, env.paint)?;
     Ok(ExitStatus::Ok)
 }
+
+/// The handler rules as `check`, `ci` and the hooks run them on one plan: the static rules when
+/// audit.toml has a `[handlers]` table, the measured ones when `measured` reports were given.
+/// Unless `everything`, a static finding is kept only when its sequence file, or a definition
+/// or declared test file of one of that sequence's handlers, changed in the plan.
+pub fn gate_findings(
+    repo: &Repo,
+    config: &Config,
+    plan: &crate::core::snapshot::Plan,
+    everything: bool,
+    measured: Option<&Reports>,
+) -> Result<Vec<Finding>> {
+    use crate::core::rules::RuleId;
+    let given = measured.is_some_and(|r| !r.names.is_empty());
+    if !config.handlers.enabled && !given {
+        return Ok(Vec::new());
+    }
+    let g = gather(repo, config, &plan.after)?;
+    let analysis = handlers::analyze(
+        &config.handlers,
+        &Inputs {
+            beats: &g.beats,
+            definitions: &g.definitions,
+            present: &g.present,
+            tests: &g.tests,
+            coverage: measured.and_then(|r| r.coverage.as_deref()),
+            junit: measured.and_then(|r| r.junit.as_deref()),
+        },
+    );
+    let is_measured =
+        |f: &Finding| matches!(f.rule, RuleId::HandlerCoverage | RuleId::TestsFailing);
+    let mut findings = analysis.findings;
+    if !config.handlers.enabled {
+        findings.retain(is_measured);
+    }
+    if !everything {
+        let mut related: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (b, row) in g.beats.iter().zip(&analysis.rows) {
+            let set = related.entry(b.path.clone()).or_default();
+            set.insert(b.path.clone());
+            if let Some(d) = &row.definition {
+                set.insert(d.path.clone());
+            }
+            if let Some(t) = &b.test_file {
+                set.insert(handlers::rewrite_test_path(
+                    t,
+                    &b.path,
+                    &config.handlers.rewrites,
+                ));
+            }
+        }
+        let all: BTreeSet<String> = related.values().flatten().cloned().collect();
+        let want = |p: &str| all.contains(p);
+        let before = repo.snapshot(&plan.before, &want)?;
+        let after = repo.snapshot(&plan.after, &want)?;
+        let changed: BTreeSet<&String> = all
+            .iter()
+            .filter(|p| match (before.entries.get(*p), after.entries.get(*p)) {
+                (Some(b), Some(a)) => !crate::io::git::same(b, a),
+                (None, None) => false,
+                _ => true,
+            })
+            .collect();
+        findings.retain(|f| {
+            is_measured(f)
+                || related
+                    .get(&f.path)
+                    .is_some_and(|set| set.iter().any(|p| changed.contains(p)))
+        });
+    }
+    let mut findings = settle(repo, config, &plan.after, findings)?;
+    if let Some(c) = &plan.commit {
+        for f in &mut findings {
+            f.commit = Some(c.id.clone());
+        }
+    }
+    Ok(findings)
+}

@@ -781,6 +781,9 @@ pub enum FailingTests {
 /// The `[handlers]` table (`git audit handlers`), validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Handlers {
+    /// Whether audit.toml has a `[handlers]` table: `check`, `ci` and the hooks then run the
+    /// static handler rules (`git audit handlers` runs them either way).
+    pub enabled: bool,
     /// Globs of the source files searched for handler definitions.
     pub sources: Vec<String>,
     /// `testFile` rewrites, applied in order to the declared path (after `\` became `/`):
@@ -803,6 +806,7 @@ pub const HANDLER_SOURCES: &str = "**/src/**/*.{ts,tsx,js,jsx,mjs,cjs}";
 impl Default for Handlers {
     fn default() -> Self {
         Handlers {
+            enabled: false,
             sources: vec![HANDLER_SOURCES.to_string()],
             rewrites: Vec::new(),
             coverage_target: 0.85,
@@ -840,6 +844,7 @@ fn handlers_section(
     let Some(raw) = raw else {
         return Ok(out);
     };
+    out.enabled = true;
     if let Some(list) = raw.sources {
         out.sources.clear();
         for g in list {

@@ -597,3 +597,113 @@ fn corpus_testfile_in_the_later_node_modules_shape_resolves_with_a_rewrite() {
         .iter()
         .any(|f| f["rule"] == "handler-test-path" && f["path"] == seq));
 }
+
+/// The handler rules a findings report holds, sorted (the renamed or uncovered handlers'
+/// test file does not name them either, hence `handler-test-unrelated` beside them).
+fn check_rules(run: &Run) -> Vec<String> {
+    let mut out: Vec<String> = rules_of(&run.json())
+        .into_iter()
+        .filter(|r| r.starts_with("handler-") || r == "tests-failing")
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn check_runs_the_static_rules_only_with_a_handlers_table() {
+    let repo = TestRepo::new();
+    undefined(&repo);
+    repo.git(["add", "-A"]);
+    let run = repo.audit(["check", "--staged", "--format", "json"]);
+    run.code(1);
+    assert_eq!(
+        check_rules(&run),
+        ["handler-test-unrelated", "handler-undefined"]
+    );
+
+    // Without `[handlers]` in audit.toml, check and the hook stay as they were.
+    repo.write("audit.toml", "");
+    repo.git(["add", "-A"]);
+    let run = repo.audit(["check", "--staged", "--format", "json"]);
+    assert_eq!(check_rules(&run), Vec::<String>::new());
+}
+
+#[test]
+fn check_reports_a_static_finding_only_when_its_sequence_definition_or_test_changed() {
+    let repo = TestRepo::new();
+    undefined(&repo);
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--no-verify", "-m", "undefined handler"]);
+    repo.write("README.md", "unrelated\n");
+    repo.git(["add", "-A"]);
+    let run = repo.audit(["check", "--staged", "--format", "json"]);
+    assert_eq!(check_rules(&run), Vec::<String>::new());
+    let run = repo.audit(["check", "--staged", "--all", "--format", "json"]);
+    assert_eq!(
+        check_rules(&run),
+        ["handler-test-unrelated", "handler-undefined"]
+    );
+    // Touching the source the sequence's handlers live in brings it back.
+    repo.write(SRC, format!("{}\n", data("cart.js")));
+    repo.git(["add", "-A"]);
+    let run = repo.audit(["check", "--staged", "--format", "json"]);
+    assert_eq!(
+        check_rules(&run),
+        ["handler-test-unrelated", "handler-undefined"]
+    );
+    // The pre-commit hook runs the same gate.
+    repo.audit(["install"]).code(0);
+    let out = repo.git_output(["commit", "-q", "-m", "touch source"]);
+    assert!(
+        !out.status.success(),
+        "the hook let an undefined handler through"
+    );
+}
+
+#[test]
+fn check_and_ci_take_reports_for_the_measured_rules() {
+    let repo = TestRepo::new();
+    coverage_low(&repo);
+    repo.write("junit.xml", data("node-junit-failing.xml"));
+    repo.git(["add", "-A"]);
+    let run = repo.audit([
+        "check",
+        "--staged",
+        "--format",
+        "json",
+        "--lcov",
+        "lcov.info",
+        "--junit",
+        "junit.xml",
+    ]);
+    run.code(1);
+    assert_eq!(
+        check_rules(&run),
+        [
+            "handler-coverage",
+            "handler-test-unrelated",
+            "tests-failing"
+        ]
+    );
+    repo.audit(["check", "--staged", "--junit", "nowhere.xml"])
+        .code(2)
+        .stderr_has("cannot read the report nowhere.xml");
+
+    repo.git(["commit", "-q", "--no-verify", "-m", "base"]);
+    let base = repo.rev_parse("HEAD");
+    repo.write("README.md", "x\n");
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--no-verify", "-m", "head"]);
+    let run = repo.audit([
+        "ci",
+        "--base",
+        &base,
+        "--head",
+        "HEAD",
+        "--format",
+        "json",
+        "--lcov",
+        "lcov.info",
+    ]);
+    assert_eq!(check_rules(&run), ["handler-coverage"]);
+}
