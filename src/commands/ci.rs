@@ -223,6 +223,7 @@ mod tests {
         CiArgs {
             base: base.map(String::from),
             head: head.map(String::from),
+            reports: Default::default(),
         }
     }
 

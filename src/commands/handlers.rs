@@ -125,22 +125,20 @@ pub fn gather(repo: &Repo, config: &Config, source: &Source) -> Result<Gathered>
         let sequence = config
             .governing(path)
             .is_some_and(|a| a.kind == Kind::Sequence);
-        if sequence {
-            if object.id().is_some() {
-                match repo.read(object, config.limits.max_size) {
-                    Ok(content) => match handlers::beats(path, content.bytes(), &config.limits) {
-                        Ok(found) => beats.extend(found),
-                        Err(e) => unread.push(Unread {
-                            path: path.clone(),
-                            message: format!("{}:{}: {}", e.line, e.column, e.kind),
-                        }),
-                    },
-                    Err(crate::io::git::ReadError::Failed(e)) => return Err(e),
-                    Err(_) => unread.push(Unread {
+        if sequence && object.id().is_some() {
+            match repo.read(object, config.limits.max_size) {
+                Ok(content) => match handlers::beats(path, content.bytes(), &config.limits) {
+                    Ok(found) => beats.extend(found),
+                    Err(e) => unread.push(Unread {
                         path: path.clone(),
-                        message: "too large or not a regular file".into(),
+                        message: format!("{}:{}: {}", e.line, e.column, e.kind),
                     }),
-                }
+                },
+                Err(crate::io::git::ReadError::Failed(e)) => return Err(e),
+                Err(_) => unread.push(Unread {
+                    path: path.clone(),
+                    message: "too large or not a regular file".into(),
+                }),
             }
         }
         if sources_set.is_match(path) {
