@@ -289,12 +289,18 @@ impl Definitions {
     }
 
     /// The definitions of `name`, the one nearest `near` (the sequence file: the longest shared
-    /// directory prefix, then path order) first.
+    /// directory prefix, then exports before methods and properties, then path order) first.
     pub fn find(&self, name: &str, near: &str) -> Vec<Definition> {
         let mut list = self.by_name.get(name).cloned().unwrap_or_default();
+        // Nearest first; among equally near, an export before a method or property.
+        let rank = |k: &str| match k {
+            "function" | "const" | "class" => 0,
+            _ => 1,
+        };
         list.sort_by_key(|d| {
             (
                 std::cmp::Reverse(shared_dirs(&d.path, near)),
+                rank(d.kind),
                 d.path.clone(),
                 d.line,
             )
@@ -510,14 +516,60 @@ fn locate(f: Finding, at: &(Pointer, usize, usize)) -> Finding {
     f
 }
 
-/// Whether a test case belongs to a handler: its file is the handler's resolved test file, or
-/// its name (or suite) names the handler.
-fn linked(case: &TestCase, name: &str, test_file: Option<&str>) -> bool {
+/// The package a test file lies in: the path up to `__tests__/`, `tests/` or `test/`, else
+/// its directory (with a trailing `/`).
+fn package_of(path: &str) -> String {
+    for marker in ["/__tests__/", "/tests/", "/test/"] {
+        if let Some(i) = path.find(marker) {
+            return path[..=i].to_string();
+        }
+    }
+    crate::core::config::dir_of(path).to_string()
+}
+
+/// Where each test case's file lies in the snapshot: the packages of the snapshot files its
+/// (often package-relative) path matches; `None` when it names no file or matches none.
+fn case_packages(cases: &[TestCase], present: &BTreeSet<String>) -> Vec<Option<Vec<String>>> {
+    cases
+        .iter()
+        .map(|c| {
+            let file = c.file.as_deref()?;
+            let found: BTreeSet<String> = present
+                .iter()
+                .filter(|p| path_match(p, file).is_some())
+                .map(|p| package_of(p))
+                .collect();
+            (!found.is_empty()).then(|| found.into_iter().collect())
+        })
+        .collect()
+}
+
+/// Whether a test case belongs to a beat's handler: its file is the handler's resolved test
+/// file; or its name (or suite) names the handler and — when the case's file is known in the
+/// snapshot — that file lies in the package of the beat's sequence or of the handler's
+/// definition (so a `notifyUi` test of one plugin is not credited to another's `notifyUi`).
+fn linked(
+    case: &TestCase,
+    packages: Option<&Vec<String>>,
+    beat: &Beat,
+    definition: Option<&str>,
+    test_file: Option<&str>,
+) -> bool {
     let by_file = match (test_file, case.file.as_deref()) {
         (Some(t), Some(f)) => path_match(t, f).is_some(),
         _ => false,
     };
-    by_file || mentions(&case.name, name) || mentions(&case.suite, name)
+    if by_file {
+        return true;
+    }
+    let named = mentions(&case.name, &beat.name) || mentions(&case.suite, &beat.name);
+    named
+        && packages.is_none_or(|list| {
+            list.iter().any(|p| {
+                beat.path.starts_with(p.as_str())
+                    || definition.is_some_and(|d| d.starts_with(p.as_str()))
+            })
+        })
 }
 
 /// Runs the handler flow over gathered inputs.
@@ -528,6 +580,10 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
     let mut handlers: BTreeMap<String, Option<bool>> = BTreeMap::new();
     let mut linked_cases: BTreeSet<usize> = BTreeSet::new();
     let mut measured_handlers = BTreeSet::new();
+    let packages = inputs
+        .junit
+        .map(|cases| case_packages(cases, inputs.present))
+        .unwrap_or_default();
     for b in inputs.beats {
         let defs = inputs.definitions.find(&b.name, &b.path);
         let definition = defs.first().map(|d| Located {
@@ -622,7 +678,14 @@ pub fn analyze(config: &Handlers, inputs: &Inputs<'_>) -> Analysis {
         let tests = inputs.junit.map(|cases| {
             let mut t = HandlerTests::default();
             for (i, c) in cases.iter().enumerate() {
-                if linked(c, &b.name, resolved_present.as_deref()) {
+                let def = definition.as_ref().map(|d| d.path.as_str());
+                if linked(
+                    c,
+                    packages.get(i).and_then(Option::as_ref),
+                    b,
+                    def,
+                    resolved_present.as_deref(),
+                ) {
                     linked_cases.insert(i);
                     match c.outcome {
                         Outcome::Passed => t.passed += 1,

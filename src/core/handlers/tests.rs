@@ -268,3 +268,41 @@ fn scaffold_stubs_go_to_declared_or_configured_paths_and_never_overwrite() {
         vec!["nope"]
     );
 }
+
+#[test]
+fn a_test_named_after_a_handler_is_credited_only_within_its_own_package() {
+    let seq = |pkg: &str| {
+        beats(
+            &format!("packages/{pkg}/json-sequences/s.json"),
+            br#"{"id": "s", "movements": [{"id": "m", "beats": [{"beat": 1, "event": "a:b", "handler": "notifyUi"}]}]}"#,
+            &Limits::default(),
+        )
+        .unwrap()
+    };
+    let mut all = seq("a");
+    all.extend(seq("b"));
+    let defs = Definitions::index([
+        ("packages/a/src/x.ts", "export function notifyUi() {}\n"),
+        ("packages/b/src/x.ts", "export function notifyUi() {}\n"),
+    ]);
+    let present: BTreeSet<String> = ["packages/a/__tests__/notify.spec.ts".to_string()].into();
+    let junit = reports::parse_junit(
+        "j.xml",
+        r#"<testsuites><testsuite name="__tests__/notify.spec.ts"><testcase classname="__tests__/notify.spec.ts" name="notifyUi publishes"/></testsuite><testsuite name="loose"><testcase classname="x" name="notifyUi again"/></testsuite></testsuites>"#,
+    )
+    .unwrap();
+    let a = analyze(
+        &Handlers::default(),
+        &Inputs {
+            beats: &all,
+            definitions: &defs,
+            present: &present,
+            tests: &BTreeMap::new(),
+            coverage: None,
+            junit: Some(&junit),
+        },
+    );
+    // Package a: its own file's case and the case whose file is unknown; package b: only that one.
+    assert_eq!(a.rows[0].tests.as_ref().unwrap().passed, 2);
+    assert_eq!(a.rows[1].tests.as_ref().unwrap().passed, 1);
+}
