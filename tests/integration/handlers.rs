@@ -707,3 +707,24 @@ fn check_and_ci_take_reports_for_the_measured_rules() {
     ]);
     assert_eq!(check_rules(&run), ["handler-coverage"]);
 }
+
+#[test]
+fn a_sequence_that_is_not_json_is_listed_as_unread_not_guessed_at() {
+    let repo = TestRepo::new();
+    world(&repo);
+    repo.write(
+        "packages/cart/json-sequences/broken.json",
+        "{\"id\": \"x\",\n\"movements\": [\n",
+    );
+    let run = run_handlers(&repo, &[]);
+    run.code(0);
+    let r = run.json();
+    assert_eq!(
+        r["unread"][0]["path"], "packages/cart/json-sequences/broken.json",
+        "{r:#}"
+    );
+    assert_eq!(r["summary"]["beats"], 2);
+    repo.audit(["handlers"])
+        .code(0)
+        .stdout_has("warning: packages/cart/json-sequences/broken.json: not read: 3:1:");
+}
