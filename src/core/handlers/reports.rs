@@ -259,8 +259,6 @@ pub fn parse_cobertura(report: &str, text: &str) -> Result<Vec<CoveredFile>, Rep
     let mut root: Option<String> = None;
     let mut in_class = false;
     let mut method: Option<Function> = None;
-    let mut sources: Vec<String> = Vec::new();
-    let mut in_source = false;
     walk(report, text, |event| {
         let (name, attrs, closes) = match event {
             Xml::Open(n, a) => (n, a, false),
@@ -273,17 +271,11 @@ pub fn parse_cobertura(report: &str, text: &str) -> Result<Vec<CoveredFile>, Rep
                             f.functions.push(m);
                         }
                     }
-                    "source" => in_source = false,
                     _ => {}
                 }
                 return Ok(());
             }
-            Xml::Text(t) => {
-                if in_source {
-                    sources.push(t.trim().replace('\\', "/"));
-                }
-                return Ok(());
-            }
+            Xml::Text(_) => return Ok(()),
         };
         if root.is_none() {
             if name != "coverage" {
@@ -295,7 +287,6 @@ pub fn parse_cobertura(report: &str, text: &str) -> Result<Vec<CoveredFile>, Rep
             return Ok(());
         }
         match name.as_str() {
-            "source" => in_source = !closes,
             "class" => {
                 let Some(file) = attrs.get("filename") else {
                     return Err("<class> without a filename".into());
@@ -354,8 +345,6 @@ pub fn parse_cobertura(report: &str, text: &str) -> Result<Vec<CoveredFile>, Rep
             message: "no <coverage> element".into(),
         });
     }
-    // Cobertura lists a file once per class; a file's method lines are also in its lines.
-    let _ = sources;
     Ok(files)
 }
 
