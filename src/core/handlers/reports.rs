@@ -164,7 +164,8 @@ enum Xml {
     /// An element without content (`<a/>`): opened and closed.
     Empty(String, BTreeMap<String, String>),
     Close(String),
-    Text(String),
+    /// Character data (checked for placement; its content is not used).
+    Text,
 }
 
 /// Walks an XML document, calling `visit` per element event; errors carry the line.
@@ -224,13 +225,10 @@ fn walk(
                             clip(s.trim())
                         )));
                     }
-                    visit(Xml::Text(s)).map_err(&fail)?;
+                    visit(Xml::Text).map_err(&fail)?;
                 }
             }
-            Event::CData(t) => {
-                visit(Xml::Text(String::from_utf8_lossy(t.as_ref()).into_owned()))
-                    .map_err(&fail)?;
-            }
+            Event::CData(_) => visit(Xml::Text).map_err(&fail)?,
             Event::Eof => break,
             _ => {}
         }
@@ -275,7 +273,7 @@ pub fn parse_cobertura(report: &str, text: &str) -> Result<Vec<CoveredFile>, Rep
                 }
                 return Ok(());
             }
-            Xml::Text(_) => return Ok(()),
+            Xml::Text => return Ok(()),
         };
         if root.is_none() {
             if name != "coverage" {
@@ -410,7 +408,7 @@ pub fn parse_junit(report: &str, text: &str) -> Result<Vec<TestCase>, ReportErro
                 }
                 return Ok(());
             }
-            Xml::Text(_) => return Ok(()),
+            Xml::Text => return Ok(()),
         };
         if !root {
             if name != "testsuites" && name != "testsuite" {
