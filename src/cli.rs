@@ -79,6 +79,9 @@ pub enum Command {
     /// BDD alignment: which registry domains have specs (features, business-BDD JSON, beat
     /// acceptance criteria), coverage against `[bdd] target`, and broken links.
     Bdd(BddArgs),
+    /// The handler test flow: each beat's handler, its definition, its declared test, and
+    /// (given CI reports) its coverage and test results.
+    Handlers(HandlersArgs),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -101,6 +104,9 @@ pub struct CheckArgs {
     /// Check the files on disk against HEAD.
     #[arg(long, group = "mode")]
     pub worktree: bool,
+    /// CI reports for the measured handler rules (`handler-coverage`, `tests-failing`).
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +188,9 @@ pub struct CiArgs {
     /// The head revision (default: what the CI environment names, else HEAD).
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
+    /// CI reports for the measured handler rules, applied to the head commit.
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +322,49 @@ pub struct BddStubArgs {
     /// Also stage what was written.
     #[arg(long, requires = "write")]
     pub stage: bool,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+}
+
+/// CI reports read from files (never from the snapshot): coverage and test results.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReportArgs {
+    /// LCOV tracefiles (jest, vitest, c8, node --test, cargo-llvm-cov); may be repeated.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub lcov: Vec<PathBuf>,
+    /// Cobertura XML coverage reports (pytest-cov, c8, cargo-llvm-cov); may be repeated.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub cobertura: Vec<PathBuf>,
+    /// JUnit XML test reports (jest-junit, vitest, pytest, node --test); may be repeated.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub junit: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HandlersArgs {
+    #[command(subcommand)]
+    pub action: Option<HandlersAction>,
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    #[command(flatten)]
+    pub snapshot: SnapshotArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HandlersAction {
+    /// A test stub per handler without a test, from the repository's template (never overwrites).
+    Scaffold(ScaffoldArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScaffoldArgs {
+    /// Only beats that declare no testFile (not those whose testFile does not resolve).
+    #[arg(long)]
+    pub missing: bool,
+    /// Write the stubs into the work tree (default: list them).
+    #[arg(long)]
+    pub write: bool,
     #[command(flatten)]
     pub snapshot: SnapshotArgs,
 }

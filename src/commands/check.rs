@@ -71,8 +71,9 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     env.formats("check", ReportKind::Findings)?;
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
+    let reports = super::handlers::read_reports(&args.reports)?;
     let mut report = CheckReport::new();
-    for plan in &plans {
+    for (i, plan) in plans.iter().enumerate() {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
         let outcome = check_plan(
             &repo,
@@ -86,6 +87,12 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         report.checked += outcome.checked;
         report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));
         report.findings.extend(outcome.findings);
+        // The handler rules (with `[handlers]` in audit.toml, or reports given); the reports
+        // describe the last snapshot only.
+        let measured = (i + 1 == plans.len()).then_some(&reports);
+        report.findings.extend(super::handlers::gate_findings(
+            &repo, &config, plan, args.all, measured,
+        )?);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
     report.ok = !report.findings.iter().any(Finding::blocks);

@@ -165,8 +165,9 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
             e
         }
     })?;
+    let reports = super::handlers::read_reports(&args.reports)?;
     let mut report = CheckReport::new();
-    for commit in &commits {
+    for (i, commit) in commits.iter().enumerate() {
         let plan = super::check::Plan {
             before: commit.parent.clone().map_or(Source::Empty, Source::Rev),
             after: Source::Rev(commit.id.clone()),
@@ -175,6 +176,10 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
         let outcome = super::check::check_plan(&repo, &config, &plan, Scope::CHANGES)?;
         let mut findings: Vec<Finding> = outcome.findings;
+        let measured = (i + 1 == commits.len()).then_some(&reports);
+        findings.extend(super::handlers::gate_findings(
+            &repo, &config, &plan, false, measured,
+        )?);
         findings.extend(super::changelog::verify_one(
             &repo,
             commit,
@@ -218,6 +223,7 @@ mod tests {
         CiArgs {
             base: base.map(String::from),
             head: head.map(String::from),
+            reports: Default::default(),
         }
     }
 

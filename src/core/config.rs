@@ -209,6 +209,8 @@ pub struct Config {
     pub impact: Impact,
     /// The `[bdd]` table (`git audit bdd`).
     pub bdd: Bdd,
+    /// The `[handlers]` table: where handlers are defined, how `testFile` resolves, targets.
+    pub handlers: Handlers,
     set: GlobSet,
     /// Where the artifact globs can match, segment by segment. See `may_contain`.
     reach: Vec<Reach>,
@@ -263,6 +265,7 @@ impl Config {
             baseline: BASELINE.to_string(),
             impact: Impact::default(),
             bdd: Bdd::default(),
+            handlers: Handlers::default(),
             set: builder.build()?,
             reach,
         })
@@ -478,6 +481,7 @@ impl Config {
         if let Some(b) = raw.bdd {
             config.bdd = Bdd::from_raw(b, &at)?;
         }
+        config.handlers = handlers_section(raw.handlers, &at)?;
         Ok(config)
     }
 
@@ -1059,6 +1063,7 @@ struct RawConfig {
     baseline: Option<RawFile>,
     impact: Option<RawImpact>,
     bdd: Option<RawBdd>,
+    handlers: Option<RawHandlers>,
 }
 
 #[derive(Deserialize)]
@@ -1163,6 +1168,142 @@ struct RawPlan {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFile {
     path: Spanned<String>,
+}
+
+/// Which failing tests `tests-failing` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailingTests {
+    /// Only tests linked to a handler (its test file, or a test naming it).
+    #[default]
+    Linked,
+    /// Any failure or error in the JUnit reports.
+    Any,
+}
+
+/// The `[handlers]` table (`git audit handlers`), validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handlers {
+    /// Whether audit.toml has a `[handlers]` table: `check`, `ci` and the hooks then run the
+    /// static handler rules (`git audit handlers` runs them either way).
+    pub enabled: bool,
+    /// Globs of the source files searched for handler definitions.
+    pub sources: Vec<String>,
+    /// `testFile` rewrites, applied in order to the declared path (after `\` became `/`):
+    /// the first whose `from` is a prefix replaces it with `to`.
+    pub rewrites: Vec<(String, String)>,
+    /// `handler-coverage`: the share of handlers that must be covered (0 to 1, inclusive).
+    pub coverage_target: f64,
+    /// `tests-failing`: which failures it reports.
+    pub failing_tests: FailingTests,
+    /// `handlers scaffold`: the repository path of the test-stub template.
+    pub template: String,
+    /// `handlers scaffold`: where a stub goes when the beat declares no `testFile`, with
+    /// `{package}`, `{handler}`, `{sequence}` placeholders.
+    pub stub_path: String,
+}
+
+/// Default `[handlers] sources`.
+pub const HANDLER_SOURCES: &str = "**/src/**/*.{ts,tsx,js,jsx,mjs,cjs}";
+
+impl Default for Handlers {
+    fn default() -> Self {
+        Handlers {
+            enabled: false,
+            sources: vec![HANDLER_SOURCES.to_string()],
+            rewrites: Vec::new(),
+            coverage_target: 0.85,
+            failing_tests: FailingTests::Linked,
+            template: "templates/handler.spec.ts.tmpl".to_string(),
+            stub_path: "{package}/__tests__/{handler}.spec.ts".to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawHandlers {
+    sources: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    rewrite: Vec<RawRewrite>,
+    coverage_target: Option<Spanned<f64>>,
+    failing_tests: Option<FailingTests>,
+    template: Option<Spanned<String>>,
+    stub_path: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRewrite {
+    from: Spanned<String>,
+    to: String,
+}
+
+fn handlers_section(
+    raw: Option<RawHandlers>,
+    at: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<Handlers, ConfigError> {
+    let mut out = Handlers::default();
+    let Some(raw) = raw else {
+        return Ok(out);
+    };
+    out.enabled = true;
+    if let Some(list) = raw.sources {
+        out.sources.clear();
+        for g in list {
+            let span = g.span();
+            let g = g.into_inner();
+            if let Some(problem) = leaves_repo(&g) {
+                return Err(at(span, format!("key `sources`: {g:?} {problem}")));
+            }
+            if let Err(e) = self::glob(&g) {
+                return Err(at(
+                    span,
+                    format!("key `sources`: invalid glob {g:?}: {}", e.kind()),
+                ));
+            }
+            out.sources.push(g);
+        }
+    }
+    for r in raw.rewrite {
+        let span = r.from.span();
+        let from = r.from.into_inner().replace('\\', "/");
+        if from.is_empty() {
+            return Err(at(
+                span,
+                "key `from`: an empty prefix would rewrite every path".into(),
+            ));
+        }
+        out.rewrites.push((from, r.to.replace('\\', "/")));
+    }
+    if let Some(t) = raw.coverage_target {
+        let span = t.span();
+        let t = *t.get_ref();
+        if !(0.0..=1.0).contains(&t) {
+            return Err(at(
+                span,
+                format!("key `coverage-target`: {t} is not between 0 and 1 (0.85 is 85%)"),
+            ));
+        }
+        out.coverage_target = t;
+    }
+    if let Some(f) = raw.failing_tests {
+        out.failing_tests = f;
+    }
+    for (key, value, slot) in [
+        ("template", raw.template, &mut out.template),
+        ("stub-path", raw.stub_path, &mut out.stub_path),
+    ] {
+        if let Some(v) = value {
+            let span = v.span();
+            let v = v.into_inner();
+            if let Some(problem) = leaves_repo(&v) {
+                return Err(at(span, format!("key `{key}`: {v:?} {problem}")));
+            }
+            *slot = v;
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]

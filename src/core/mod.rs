@@ -12,6 +12,7 @@ pub mod escape;
 pub mod finding;
 pub mod gate;
 pub mod gitargs;
+pub mod handlers;
 pub mod hooks;
 pub mod impact;
 pub mod init;

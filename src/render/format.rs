@@ -65,6 +65,8 @@ pub enum ReportKind {
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
+    /// `git audit handlers` and its `scaffold`.
+    Handlers,
 }
 
 impl ReportKind {
@@ -86,6 +88,7 @@ impl ReportKind {
                 &[Format::Human, Format::Json]
             }
             ReportKind::Messages => &[Format::Human],
+            ReportKind::Handlers => &[Format::Human, Format::Json],
         }
     }
 
@@ -107,6 +110,7 @@ impl ReportKind {
             ReportKind::Impact => "impact reports",
             ReportKind::Messages => "messages",
             ReportKind::Bdd => "BDD reports",
+            ReportKind::Handlers => "handler reports",
         }
     }
 

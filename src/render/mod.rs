@@ -7,6 +7,7 @@ pub mod ci;
 pub mod diff;
 pub mod findings;
 pub mod format;
+pub mod handlers;
 pub mod hash;
 pub mod impact;
 pub mod install;

@@ -16,6 +16,7 @@ mod corpus;
 mod diff;
 mod fixtures;
 mod governance;
+mod handlers;
 mod hash;
 mod impact;
 mod init_demo;

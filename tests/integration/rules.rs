@@ -19,6 +19,7 @@ use crate::fixtures::{
 use crate::governance::{
     edit, run, write_world, COPY, COPY_SEQ, PLAN, REG as WORLD_REG, TODAY, WAIVERS,
 };
+use crate::handlers;
 use crate::support::{Run, TestRepo};
 
 /// How a rule is reached once a fixture has been written.
@@ -30,6 +31,9 @@ enum Via {
     ChangelogVerify,
     /// `git add -A`, then `bdd --format json`.
     Bdd,
+    /// `git add -A`, then `handlers --format json` with the fixture's `lcov.info` and
+    /// `junit.xml` when it wrote them.
+    Handlers,
 }
 
 /// Writes (and for `ChangelogVerify`, commits) a fixture in a fresh repository.
@@ -193,6 +197,43 @@ const CASES: &[Case] = &[
         Via::Bdd,
         bdd::bdd_stub_only,
         bdd::bdd_world,
+    ),
+    // ---- handlers (tests/integration/handlers.rs: a cart plugin with real node reports)
+    case(
+        RuleId::HandlerUndefined,
+        Via::Handlers,
+        handlers::undefined,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerTestMissing,
+        Via::Handlers,
+        handlers::test_missing,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerTestPath,
+        Via::Handlers,
+        handlers::test_path,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerTestUnrelated,
+        Via::Handlers,
+        handlers::test_unrelated,
+        handlers::world,
+    ),
+    case(
+        RuleId::HandlerCoverage,
+        Via::Handlers,
+        handlers::coverage_low,
+        handlers::world,
+    ),
+    case(
+        RuleId::TestsFailing,
+        Via::Handlers,
+        handlers::tests_failing,
+        handlers::world,
     ),
 ];
 
@@ -486,6 +527,7 @@ fn outcome(via: Via, fixture: Fixture) -> Outcome {
             repo.git(["add", "-A"]);
             run(&repo, &["bdd", "--format", "json"])
         }
+        Via::Handlers => crate::handlers::run_handlers(&repo, &[]),
     };
     let rules = match serde_json::from_str::<Value>(&run.stdout) {
         Ok(report) => report["findings"]

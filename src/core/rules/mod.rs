@@ -95,6 +95,12 @@ pub enum RuleId {
     BddEventUnknown,
     BddSpecHandlerMismatch,
     BddStubOnly,
+    HandlerUndefined,
+    HandlerTestMissing,
+    HandlerTestPath,
+    HandlerTestUnrelated,
+    HandlerCoverage,
+    TestsFailing,
 }
 
 impl RuleId {
@@ -136,6 +142,12 @@ impl RuleId {
         RuleId::BddEventUnknown,
         RuleId::BddSpecHandlerMismatch,
         RuleId::BddStubOnly,
+        RuleId::HandlerUndefined,
+        RuleId::HandlerTestMissing,
+        RuleId::HandlerTestPath,
+        RuleId::HandlerTestUnrelated,
+        RuleId::HandlerCoverage,
+        RuleId::TestsFailing,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -177,6 +189,12 @@ impl RuleId {
             RuleId::BddEventUnknown => "bdd-event-unknown",
             RuleId::BddSpecHandlerMismatch => "bdd-spec-handler-mismatch",
             RuleId::BddStubOnly => "bdd-stub-only",
+            RuleId::HandlerUndefined => "handler-undefined",
+            RuleId::HandlerTestMissing => "handler-test-missing",
+            RuleId::HandlerTestPath => "handler-test-path",
+            RuleId::HandlerTestUnrelated => "handler-test-unrelated",
+            RuleId::HandlerCoverage => "handler-coverage",
+            RuleId::TestsFailing => "tests-failing",
         }
     }
 
@@ -254,6 +272,8 @@ pub enum Family {
     Impact,
     /// BDD specs against the registry (`git audit bdd`).
     Bdd,
+    /// Handlers: definitions, declared tests, and what coverage and test reports measured.
+    Handlers,
 }
 
 /// One rule of the catalogue.
@@ -560,6 +580,54 @@ pub const RULES: &[Rule] = &[
         description: "A domain's only BDD specs are generated stubs.",
         rationale: "A stub is a placeholder, not a specification; it is counted apart from real specs.",
         example: r##"bdd/copy.feature carrying "# AUTO-GENERATED STUB" and nothing else for domain copy"##,
+    },
+    Rule {
+        id: RuleId::HandlerUndefined,
+        family: Family::Handlers,
+        severity: Severity::Error,
+        description: "A beat names a handler that no source file in `[handlers] sources` defines.",
+        rationale: "A beat whose handler does not exist does nothing when the sequence plays; the registry promises behaviour the code lacks.",
+        example: r#"{"beat": 1, "handler": "addClas"}   (no `export function addClas` anywhere)"#,
+    },
+    Rule {
+        id: RuleId::HandlerTestMissing,
+        family: Family::Handlers,
+        severity: Severity::Warning,
+        description: "A beat declares no `testFile` for its handler.",
+        rationale: "The plan requires a passing test per handler; a beat without one has no declared evidence that its handler works.",
+        example: r#"{"beat": 1, "handler": "addClass"}   (no "testFile")"#,
+    },
+    Rule {
+        id: RuleId::HandlerTestPath,
+        family: Family::Handlers,
+        severity: Severity::Error,
+        description: "A beat's `testFile` names no file in the snapshot (after `[[handlers.rewrite]]`).",
+        rationale: "A declared test that does not exist is a claim of coverage nobody can run.",
+        example: r#"{"handler": "addClass", "testFile": "packages/cp/__tests__/gone.spec.ts"}"#,
+    },
+    Rule {
+        id: RuleId::HandlerTestUnrelated,
+        family: Family::Handlers,
+        severity: Severity::Warning,
+        description: "A beat's `testFile` exists but never names its handler.",
+        rationale: "A test file that does not mention the handler is unlikely to test it; the link is probably stale or copied.",
+        example: r#""testFile" naming a spec that only tests `removeClass` for handler `addClass`"#,
+    },
+    Rule {
+        id: RuleId::HandlerCoverage,
+        family: Family::Handlers,
+        severity: Severity::Error,
+        description: "Fewer handlers are covered by the given coverage reports than `[handlers] coverage-target` asks.",
+        rationale: "The plan's demo gate is handler coverage of at least 85%; below it, handlers ship without any test running them.",
+        example: "git audit handlers --lcov coverage/lcov.info   (3 of 5 handlers covered, target 0.85)",
+    },
+    Rule {
+        id: RuleId::TestsFailing,
+        family: Family::Handlers,
+        severity: Severity::Error,
+        description: "A JUnit report given on the command line records a failing test (linked to a handler, or any with `failing-tests = \"any\"`).",
+        rationale: "The plan's demo gate is handler tests passing; a failure or error means a handler does not do what its test says.",
+        example: "git audit handlers --junit test-results.xml   (a <failure> in a test naming `addClass`)",
     },
 ];
 
