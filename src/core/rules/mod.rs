@@ -86,6 +86,10 @@ pub enum RuleId {
     ChangelogMissing,
     ChangelogExtra,
     ChangelogDuplicate,
+    TimingRegression,
+    TimingCoverage,
+    TimingUnknownSequence,
+    TimingBaselineStale,
 }
 
 impl RuleId {
@@ -118,6 +122,10 @@ impl RuleId {
         RuleId::ChangelogMissing,
         RuleId::ChangelogExtra,
         RuleId::ChangelogDuplicate,
+        RuleId::TimingRegression,
+        RuleId::TimingCoverage,
+        RuleId::TimingUnknownSequence,
+        RuleId::TimingBaselineStale,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -150,6 +158,10 @@ impl RuleId {
             RuleId::ChangelogMissing => "changelog-missing",
             RuleId::ChangelogExtra => "changelog-extra",
             RuleId::ChangelogDuplicate => "changelog-duplicate",
+            RuleId::TimingRegression => "timing-regression",
+            RuleId::TimingCoverage => "timing-coverage",
+            RuleId::TimingUnknownSequence => "timing-unknown-sequence",
+            RuleId::TimingBaselineStale => "timing-baseline-stale",
         }
     }
 
@@ -223,6 +235,8 @@ pub enum Family {
     Suppression,
     /// The evolution changelog.
     Changelog,
+    /// Timing baselines from measured runs.
+    Timing,
 }
 
 /// One rule of the catalogue.
@@ -457,6 +471,38 @@ pub const RULES: &[Rule] = &[
         description: "A commit adds the same changelog entry more than once.",
         rationale: "Each structural change is recorded exactly once; duplicates make counts and release notes wrong.",
         example: "the same entry appended twice by two tools",
+    },
+    Rule {
+        id: RuleId::TimingRegression,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "A sequence's p50 (or p95, `[timing] metric`) in a run exceeds the committed timing baseline by more than the threshold.",
+        rationale: "A structural change can slow a sequence down; comparing each run with a committed baseline catches it. A warning by default because shared CI runners are noisy.",
+        example: "baseline p50 10 ms, this run's p50 15 ms, threshold 0.2 (+20%), 3 samples on each side",
+    },
+    Rule {
+        id: RuleId::TimingCoverage,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "Fewer registry domains than `[timing] coverage-target` have at least `min-samples` timing samples in the committed baseline.",
+        rationale: "The plan promises timing for most sequences; only measured samples count, never a domain's `timing` scheduling hint.",
+        example: "2 of 10 domains measured against the default target 0.70",
+    },
+    Rule {
+        id: RuleId::TimingUnknownSequence,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "A timing measurement names a sequence that is no registry domain (by id or name).",
+        rationale: "A measurement that maps to nothing is lost from the baseline; it usually means a renamed sequence or a stale log.",
+        example: r#"{"sequence": "Old Name", "durationMs": 12}"#,
+    },
+    Rule {
+        id: RuleId::TimingBaselineStale,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "The committed timing baseline names a domain that no longer exists in the registry.",
+        rationale: "A baseline entry for a removed domain compares nothing and inflates coverage; rebuild the baseline.",
+        example: r#"baseline "sequences": {"gone-symphony": {...}} and no domain "gone-symphony""#,
     },
 ];
 
