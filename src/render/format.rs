@@ -58,6 +58,8 @@ pub enum ReportKind {
     Rules,
     /// `install` and `uninstall`: what was done to each hook.
     Install,
+    /// `timing ingest` and `timing baseline --write`.
+    Timing,
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
@@ -76,9 +78,11 @@ impl ReportKind {
             ],
             ReportKind::Diff => &[Format::Human, Format::Json, Format::Markdown],
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
-            ReportKind::Verify | ReportKind::Hash | ReportKind::Rules | ReportKind::Install => {
-                &[Format::Human, Format::Json]
-            }
+            ReportKind::Verify
+            | ReportKind::Hash
+            | ReportKind::Rules
+            | ReportKind::Install
+            | ReportKind::Timing => &[Format::Human, Format::Json],
             ReportKind::Messages => &[Format::Human],
         }
     }
@@ -98,6 +102,7 @@ impl ReportKind {
             ReportKind::ReleaseNotes => "release notes",
             ReportKind::Rules => "rules",
             ReportKind::Install => "install reports",
+            ReportKind::Timing => "timing reports",
             ReportKind::Messages => "messages",
         }
     }

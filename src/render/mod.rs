@@ -11,6 +11,7 @@ pub mod install;
 pub mod paint;
 pub mod release;
 pub mod rules;
+pub mod timing;
 
 use std::io::Write;
 
@@ -201,5 +202,33 @@ mod tests {
     fn short_values_are_cut_on_characters() {
         assert_eq!(short_value(&serde_json::json!("abc"), 10), "\"abc\"");
         assert_eq!(short_value(&serde_json::json!("ééééééé"), 5), "\"ééé…");
+    }
+}
+
+/// A `timing ingest` report.
+pub fn timing_ingest(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::timing::IngestReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => timing::ingest_human(out, report, paint),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Timing.unsupported()),
+    }
+}
+
+/// A `timing baseline --write` report.
+pub fn timing_baseline(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::timing::BaselineReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => timing::baseline_human(out, report, paint),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Timing.unsupported()),
     }
 }

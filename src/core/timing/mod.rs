@@ -638,3 +638,66 @@ pub fn unknown_findings(unknown: &[Unknown]) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests;
+
+// ---- report models ------------------------------------------------------------------------
+
+/// One file `timing ingest` read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestedFile {
+    pub file: String,
+    pub input: Input,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// Durations read.
+    pub measurements: usize,
+    /// Of those, mapped to a domain.
+    pub mapped: usize,
+    /// Records without a usable duration (unfinished executions, spans without a sequence).
+    pub ignored: usize,
+    pub added: Added,
+}
+
+/// What the store holds after an ingest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoreSummary {
+    /// Files kept (reports of one run count once).
+    pub sources: usize,
+    /// Domains with any sample.
+    pub sequences: usize,
+    /// Durations, sequences and beats together.
+    pub samples: usize,
+}
+
+impl StoreSummary {
+    pub fn of(store: &Store) -> StoreSummary {
+        let samples = store.samples();
+        StoreSummary {
+            sources: store.sources.len(),
+            sequences: samples.len(),
+            samples: count(&samples),
+        }
+    }
+}
+
+/// `timing ingest --format json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngestReport {
+    pub version: u32,
+    pub files: Vec<IngestedFile>,
+    pub unknown: Vec<Unknown>,
+    pub store: StoreSummary,
+    /// What the baseline built from the store would cover.
+    pub coverage: Coverage,
+}
+
+/// `timing baseline --write --format json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineReport {
+    pub version: u32,
+    pub path: String,
+    pub staged: bool,
+    pub sequences: usize,
+    pub samples: usize,
+    pub coverage: Coverage,
+}

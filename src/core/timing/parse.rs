@@ -311,9 +311,17 @@ fn jsonl(text: &str) -> Result<Read, Error> {
         let v: Value = serde_json::from_str(line)
             .map_err(|e| error(Some(n), format!("not JSON: {e}"), hint))?;
         let Some(sequence) = v.get("sequence").and_then(Value::as_str) else {
-            return Err(error(Some(n), "`sequence` is missing or not a string", hint));
+            return Err(error(
+                Some(n),
+                "`sequence` is missing or not a string",
+                hint,
+            ));
         };
-        let Some(ms) = v.get("durationMs").and_then(Value::as_f64).filter(|m| usable(*m)) else {
+        let Some(ms) = v
+            .get("durationMs")
+            .and_then(Value::as_f64)
+            .filter(|m| usable(*m))
+        else {
             return Err(error(
                 Some(n),
                 "`durationMs` is missing or not a non-negative number",
@@ -352,7 +360,9 @@ fn conductor_sequence(line: &str) -> Option<(&str, f64)> {
 fn conductor_beat(line: &str) -> Option<(&str, f64)> {
     let at = line.find("Beat ")?;
     let rest = &line[at + "Beat ".len()..];
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     if digits == 0 {
         return None;
     }

@@ -119,9 +119,11 @@ fn the_baseline_is_deterministic_with_sorted_keys() {
     let back = Baseline::parse(&text).unwrap();
     assert_eq!(back, Baseline::of(&samples));
     assert_eq!(back.sequences["a"].p50, None);
-    assert!(Baseline::parse("{\"sequences\":{},\"unit\":\"ms\",\"version\":2}")
-        .unwrap_err()
-        .contains("version 2"));
+    assert!(
+        Baseline::parse("{\"sequences\":{},\"unit\":\"ms\",\"version\":2}")
+            .unwrap_err()
+            .contains("version 2")
+    );
     assert!(Baseline::parse("{\"sequences\":{},\"unit\":\"s\",\"version\":1}").is_err());
 }
 
@@ -166,7 +168,11 @@ fn coverage_counts_samples_never_the_timing_hint() {
     let f = baseline_findings(&committed, &domains(), &t);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule, RuleId::TimingCoverage);
-    assert!(f[0].message.starts_with("1 of 5 registry domains (20.0%)"), "{}", f[0].message);
+    assert!(
+        f[0].message.starts_with("1 of 5 registry domains (20.0%)"),
+        "{}",
+        f[0].message
+    );
     let lenient = timing("coverage-target = 0.2\nmin-samples = 1\n");
     assert!(baseline_findings(&committed, &domains(), &lenient).is_empty());
 }
@@ -260,7 +266,10 @@ fn timing_config_is_validated() {
     let t = timing("baseline = \"perf/base.json\"\nmetric = \"p95\"\nthreshold = 0.5\nmin-samples = 1\nmin-delta-ms = 0\ncoverage-target = 0.9\ncheck = false\n");
     assert_eq!(t.baseline, "perf/base.json");
     assert_eq!(t.metric, crate::core::config::Metric::P95);
-    assert_eq!((t.threshold, t.min_samples, t.coverage_target), (0.5, 1, 0.9));
+    assert_eq!(
+        (t.threshold, t.min_samples, t.coverage_target),
+        (0.5, 1, 0.9)
+    );
     assert!(!t.check);
     for bad in [
         "threshold = -1",
