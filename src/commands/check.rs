@@ -86,6 +86,9 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         report.checked += outcome.checked;
         report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));
         report.findings.extend(outcome.findings);
+        report.findings.extend(super::timing::gate_findings(
+            &repo, &config, plan, args.all,
+        )?);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
     report.ok = !report.findings.iter().any(Finding::blocks);

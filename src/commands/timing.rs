@@ -307,3 +307,97 @@ fn check(env: &mut Env<'_>, args: &TimingCheckArgs) -> Result<ExitStatus> {
     super::emit_findings(env, &report, false)?;
     Ok(ExitStatus::from_ok(ok))
 }
+
+/// The timing rules of `git audit check` (and so of the hook): `timing-baseline-stale` and
+/// `timing-coverage` from the baseline committed in the snapshot checked, against its
+/// registry. Measurements in a hook come only from that committed baseline (run files are
+/// never read from a snapshot). Reported when the baseline or a registry changed, or with
+/// `--all`; nothing when `[timing] check = false`, when the snapshot has no baseline, or no
+/// registry. An unreadable baseline stops the check (it fails closed).
+pub fn gate_findings(
+    repo: &Repo,
+    config: &Config,
+    plan: &crate::core::snapshot::Plan,
+    all: bool,
+) -> Result<Vec<crate::core::finding::Finding>> {
+    let path = config.timing.baseline.as_str();
+    if !config.timing.check || repo.entry(&plan.after, path)?.is_none() {
+        return Ok(Vec::new());
+    }
+    let changed = |p: &str| -> Result<bool> {
+        Ok(
+            match (repo.entry(&plan.after, p)?, repo.entry(&plan.before, p)?) {
+                (Some(a), Some(b)) => !crate::io::git::same(&a, &b),
+                (None, None) => false,
+                _ => true,
+            },
+        )
+    };
+    let mut involved = all || changed(path)?;
+    if !involved {
+        let is_registry = |p: &str| {
+            config
+                .governing(p)
+                .is_some_and(|a| a.kind == Kind::Registry)
+        };
+        let descend = |d: &str| config.may_contain(d);
+        let mut registries = std::collections::BTreeSet::new();
+        for source in [&plan.after, &plan.before] {
+            registries.extend(
+                repo.snapshot_within(source, &is_registry, &descend)?
+                    .entries
+                    .into_keys(),
+            );
+        }
+        for p in &registries {
+            if changed(p)? {
+                involved = true;
+                break;
+            }
+        }
+    }
+    if !involved {
+        return Ok(Vec::new());
+    }
+    let Some((bytes, baseline)) = committed_baseline(repo, &plan.after, config)? else {
+        return Ok(Vec::new());
+    };
+    let domains = match domains(repo, &plan.after, config) {
+        Ok(d) => d,
+        // No registry: nothing to cover (its removal is the registry rules' to report).
+        Err(Error::Refused { message, .. }) if message.starts_with("no registry") => {
+            return Ok(Vec::new())
+        }
+        Err(e) => return Err(e),
+    };
+    let committed = Committed {
+        path,
+        bytes: &bytes,
+        baseline: &baseline,
+    };
+    let findings = timing::baseline_findings(&committed, &domains, &config.timing);
+    let waivers = match repo.read_path(&plan.after, &config.waivers)? {
+        None => Vec::new(),
+        Some(bytes) => {
+            let origin = format!("{} ({})", config.waivers, plan.after);
+            suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin)
+                .map_err(Error::Waivers)?
+        }
+    };
+    let mut findings = suppress::settle(
+        findings,
+        config,
+        &waivers,
+        &config.waivers,
+        &suppress::Baseline::default(),
+        &crate::io::clock::today(),
+        false,
+    );
+    crate::core::finding::sort(&mut findings);
+    if let Some(c) = &plan.commit {
+        for f in &mut findings {
+            f.commit = Some(c.id.clone());
+        }
+    }
+    Ok(findings)
+}
