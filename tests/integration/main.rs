@@ -20,3 +20,4 @@ mod init_demo;
 mod install;
 mod lock;
 mod rules;
+mod timing;
