@@ -194,17 +194,6 @@ pub fn short_value(v: &serde_json::Value, max: usize) -> String {
     cut
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_values_are_cut_on_characters() {
-        assert_eq!(short_value(&serde_json::json!("abc"), 10), "\"abc\"");
-        assert_eq!(short_value(&serde_json::json!("ééééééé"), 5), "\"ééé…");
-    }
-}
-
 /// A `timing ingest` report.
 pub fn timing_ingest(
     format: Format,
@@ -230,5 +219,16 @@ pub fn timing_baseline(
         Format::Human => timing::baseline_human(out, report, paint),
         Format::Json => json(out, report),
         _ => Err(ReportKind::Timing.unsupported()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_values_are_cut_on_characters() {
+        assert_eq!(short_value(&serde_json::json!("abc"), 10), "\"abc\"");
+        assert_eq!(short_value(&serde_json::json!("ééééééé"), 5), "\"ééé…");
     }
 }
