@@ -321,7 +321,7 @@ pub fn gate_findings(
     all: bool,
 ) -> Result<Vec<crate::core::finding::Finding>> {
     let path = config.timing.baseline.as_str();
-    if !config.timing.check || repo.entry(&plan.after, path)?.is_none() {
+    if !timing::gate_reads(&config.timing, repo.entry(&plan.after, path)?.is_some()) {
         return Ok(Vec::new());
     }
     let changed = |p: &str| -> Result<bool> {
@@ -333,30 +333,25 @@ pub fn gate_findings(
             },
         )
     };
-    let mut involved = all || changed(path)?;
-    if !involved {
-        let is_registry = |p: &str| {
-            config
-                .governing(p)
-                .is_some_and(|a| a.kind == Kind::Registry)
-        };
-        let descend = |d: &str| config.may_contain(d);
-        let mut registries = std::collections::BTreeSet::new();
-        for source in [&plan.after, &plan.before] {
-            registries.extend(
-                repo.snapshot_within(source, &is_registry, &descend)?
-                    .entries
-                    .into_keys(),
-            );
-        }
-        for p in &registries {
-            if changed(p)? {
-                involved = true;
-                break;
-            }
-        }
+    let is_registry = |p: &str| {
+        config
+            .governing(p)
+            .is_some_and(|a| a.kind == Kind::Registry)
+    };
+    let descend = |d: &str| config.may_contain(d);
+    let mut registries = std::collections::BTreeSet::new();
+    for source in [&plan.after, &plan.before] {
+        registries.extend(
+            repo.snapshot_within(source, &is_registry, &descend)?
+                .entries
+                .into_keys(),
+        );
     }
-    if !involved {
+    let mut registry_changed = false;
+    for p in &registries {
+        registry_changed |= changed(p)?;
+    }
+    if !timing::gate_reports(all, changed(path)?, registry_changed) {
         return Ok(Vec::new());
     }
     let Some((bytes, baseline)) = committed_baseline(repo, &plan.after, config)? else {

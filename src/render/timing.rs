@@ -92,3 +92,66 @@ pub fn baseline_human(out: &mut dyn Write, report: &BaselineReport, paint: Paint
     .map_err(write_error)?;
     writeln!(out, "{}", coverage_line(&report.coverage)).map_err(write_error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::timing::{IngestedFile, Input, StoreSummary, Unknown};
+
+    #[test]
+    fn ingest_lists_files_unknown_names_and_coverage() {
+        let report = IngestReport {
+            version: 1,
+            files: vec![
+                IngestedFile {
+                    file: "runs/a.jsonl".into(),
+                    input: Input::Jsonl,
+                    run: None,
+                    measurements: 3,
+                    mapped: 2,
+                    ignored: 0,
+                    added: Added::New,
+                },
+                IngestedFile {
+                    file: "runs/b.json".into(),
+                    input: Input::LogAnalysis,
+                    run: Some("x.log".into()),
+                    measurements: 4,
+                    mapped: 4,
+                    ignored: 1,
+                    added: Added::Superseded,
+                },
+            ],
+            unknown: vec![Unknown {
+                file: "runs/a.jsonl".into(),
+                sequence: "Old\u{1b}Name".into(),
+                measurements: 1,
+                line: 3,
+                candidates: Vec::new(),
+            }],
+            store: StoreSummary {
+                sources: 1,
+                sequences: 2,
+                samples: 6,
+            },
+            coverage: Coverage {
+                measured: 1,
+                domains: 4,
+                ratio: 0.25,
+                target: 0.7,
+                min_samples: 3,
+            },
+        };
+        let mut out = Vec::new();
+        ingest_human(&mut out, &report, Paint { enabled: false }).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "jsonl  runs/a.jsonl: 3 measurements, 2 mapped\n\
+             log-analysis  runs/b.json: 4 measurements, 4 mapped, 1 without a duration (another report of the same run has more; not counted)\n\
+             warning: runs/a.jsonl:3: `Old\\u{1b}Name` maps to no registry domain (1 measurements not used)\n\
+             ingested: 1 files kept, 2 sequences, 6 samples\n\
+             coverage: 1 of 4 registry domains have at least 3 samples (25.0%; target 70%)\n\
+             next: git audit timing baseline --write --stage\n"
+        );
+    }
+}

@@ -532,6 +532,19 @@ fn seq_pointer(id: &str) -> Pointer {
     Pointer::root().child("sequences").child(id)
 }
 
+/// Whether `check` looks at a snapshot's timing baseline at all: `[timing] check` is on and the
+/// snapshot has one. Nothing else is read otherwise.
+pub fn gate_reads(timing: &Timing, baseline_present: bool) -> bool {
+    timing.check && baseline_present
+}
+
+/// Whether `check` reports the timing findings of a snapshot it reads them for: with `--all`,
+/// or when the baseline or a registry changed (like every cross-document rule, only when a
+/// path it involves changed).
+pub fn gate_reports(all: bool, baseline_changed: bool, registry_changed: bool) -> bool {
+    all || baseline_changed || registry_changed
+}
+
 /// `timing-baseline-stale` and `timing-coverage`: what the committed baseline says about the
 /// registry (the hook and `timing check` both report these).
 pub fn baseline_findings(c: &Committed<'_>, domains: &Domains, timing: &Timing) -> Vec<Finding> {

@@ -284,3 +284,16 @@ fn timing_config_is_validated() {
         assert_eq!(e.position.map(|p| p.0), Some(2), "{bad}: {e}");
     }
 }
+
+#[test]
+fn check_reads_a_present_baseline_and_reports_on_changes() {
+    let on = Timing::default();
+    let off = timing("check = false\n");
+    assert!(gate_reads(&on, true));
+    assert!(!gate_reads(&on, false));
+    assert!(!gate_reads(&off, true));
+    assert!(!gate_reports(false, false, false));
+    assert!(gate_reports(true, false, false));
+    assert!(gate_reports(false, true, false));
+    assert!(gate_reports(false, false, true));
+}
