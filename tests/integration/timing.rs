@@ -371,6 +371,12 @@ fn check_reports_coverage_and_stale_entries_when_the_baseline_or_registry_change
         "{r}"
     );
     repo.git(["commit", "-q", "--no-verify", "-m", "more domains"]);
+    // The same for a commit checked in a range (the pre-push hook, `ci`), stamped with it.
+    let r = repo
+        .audit(["check", "--range", "HEAD~1..HEAD", "--format", "json"])
+        .json();
+    assert_eq!(rules_of(&r), ["timing-coverage"]);
+    assert_eq!(r["findings"][0]["commit"], repo.rev_parse("HEAD"));
 
     // A change to neither the baseline nor a registry reports nothing; --all does.
     repo.write("README.md", "hello\n");
