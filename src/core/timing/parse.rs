@@ -226,7 +226,10 @@ fn otlp(text: &str) -> Result<Read, Error> {
                 .get("resource")
                 .and_then(|r| r.get("attributes"))
                 .and_then(Value::as_array);
-            for scope in array(resource, "scopeSpans") {
+            // `instrumentationLibrarySpans`: what exporters wrote before OTLP 0.15 renamed it.
+            let scopes =
+                array(resource, "scopeSpans").chain(array(resource, "instrumentationLibrarySpans"));
+            for scope in scopes {
                 for span in array(scope, "spans") {
                     let attrs = span.get("attributes").and_then(Value::as_array);
                     let find = |keys: &[&str]| {
@@ -504,6 +507,11 @@ mod tests {
         assert_eq!(r.measurements[1].beat.as_deref(), Some("2"));
         assert_eq!(r.measurements[1].ms, 4.0);
         assert_eq!(r.ignored, 1, "the span without a sequence attribute");
+        let old = OTLP.replace("scopeSpans", "instrumentationLibrarySpans");
+        let r = read(old.as_bytes(), Input::Otlp).unwrap();
+        assert_eq!(r.measurements.len(), 2);
+        let e = read(b"{\"resourceLogs\": []}\n", Input::Otlp).unwrap_err();
+        assert!(e.message.contains("resourceSpans"), "{e}");
     }
 
     #[test]
