@@ -82,9 +82,58 @@ pub enum Command {
     /// The handler test flow: each beat's handler, its definition, its declared test, and
     /// (given CI reports) its coverage and test results.
     Handlers(HandlersArgs),
+    /// Timing baselines from real runs: ingest measurements, write the baseline, check a run.
+    #[command(subcommand)]
+    Timing(TimingCommand),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimingCommand {
+    /// Read measurements (OTLP traces, JSON Lines, conductor logs, log-analysis reports), map
+    /// them to registry domains and keep them for `timing baseline`.
+    Ingest(TimingIngestArgs),
+    /// Write the timing baseline (p50, p95, max per sequence and beat) from what was ingested.
+    Baseline(TimingBaselineArgs),
+    /// Compare a run's measurements with the committed timing baseline.
+    Check(TimingCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TimingIngestArgs {
+    /// Measurement files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Their format (detected from the content when not given).
+    #[arg(long, value_name = "FORMAT", value_parser = ["otlp", "jsonl", "conductor", "log-analysis"])]
+    pub input: Option<String>,
+    /// Forget what was ingested before.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TimingBaselineArgs {
+    /// Write the baseline file (`[timing] baseline`) instead of printing it.
+    #[arg(long)]
+    pub write: bool,
+    /// Write it and stage it.
+    #[arg(long)]
+    pub stage: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TimingCheckArgs {
+    /// Measurement files of the run to compare.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Their format (detected from the content when not given).
+    #[arg(long, value_name = "FORMAT", value_parser = ["otlp", "jsonl", "conductor", "log-analysis"])]
+    pub input: Option<String>,
+    #[command(flatten)]
+    pub source: SnapshotArgs,
 }
 
 #[derive(Debug, Args)]

@@ -146,6 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Impact(args) => commands::impact::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Handlers(args) => commands::handlers::run(&mut env, args)?,
+        Command::Timing(cmd) => commands::timing::run(&mut env, cmd)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
         Command::Bdd(args) => commands::bdd::run(&mut env, args)?,
     };

@@ -93,6 +93,9 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         report.findings.extend(super::handlers::gate_findings(
             &repo, &config, plan, args.all, measured,
         )?);
+        report.findings.extend(super::timing::gate_findings(
+            &repo, &config, plan, args.all,
+        )?);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
     report.ok = !report.findings.iter().any(Finding::blocks);

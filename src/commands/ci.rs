@@ -185,6 +185,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
             commit,
             env.config.as_deref(),
         )?);
+        findings.extend(super::timing::gate_findings(&repo, &config, &plan, false)?);
         finding::sort(&mut findings);
         report.checked += outcome.checked;
         report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));

@@ -15,6 +15,7 @@ pub mod install;
 pub mod lock;
 pub mod release;
 pub mod rules;
+pub mod timing;
 
 use std::path::Path;
 

@@ -211,6 +211,8 @@ pub struct Config {
     pub bdd: Bdd,
     /// The `[handlers]` table: where handlers are defined, how `testFile` resolves, targets.
     pub handlers: Handlers,
+    /// The `[timing]` table: timing baselines and their checks.
+    pub timing: Timing,
     set: GlobSet,
     /// Where the artifact globs can match, segment by segment. See `may_contain`.
     reach: Vec<Reach>,
@@ -266,6 +268,7 @@ impl Config {
             impact: Impact::default(),
             bdd: Bdd::default(),
             handlers: Handlers::default(),
+            timing: Timing::default(),
             set: builder.build()?,
             reach,
         })
@@ -482,6 +485,9 @@ impl Config {
             config.bdd = Bdd::from_raw(b, &at)?;
         }
         config.handlers = handlers_section(raw.handlers, &at)?;
+        if let Some(t) = raw.timing {
+            config.timing = Timing::from_raw(t, &at)?;
+        }
         Ok(config)
     }
 
@@ -1064,6 +1070,7 @@ struct RawConfig {
     impact: Option<RawImpact>,
     bdd: Option<RawBdd>,
     handlers: Option<RawHandlers>,
+    timing: Option<RawTiming>,
 }
 
 #[derive(Deserialize)]
@@ -1345,6 +1352,134 @@ struct RawArtifact {
     event_pattern: Option<Spanned<String>>,
     schema: Option<Spanned<String>>,
     path_keys: Option<Vec<String>>,
+}
+
+/// Which percentile `timing check` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Metric {
+    P50,
+    P95,
+}
+
+impl Metric {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::P50 => "p50",
+            Metric::P95 => "p95",
+        }
+    }
+}
+
+/// Default timing baseline file.
+pub const TIMING_BASELINE: &str = "audit-timing-baseline.json";
+
+/// The `[timing]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Repository path of the committed timing baseline.
+    pub baseline: String,
+    /// The percentile compared by `timing-regression`.
+    pub metric: Metric,
+    /// How far over the baseline (a fraction: 0.2 is +20%) a run may be.
+    pub threshold: f64,
+    /// Below this many milliseconds over the baseline nothing is a regression.
+    pub min_delta_ms: f64,
+    /// Samples a sequence needs (in the run and the baseline) to be compared, and in the
+    /// baseline to count as measured.
+    pub min_samples: usize,
+    /// `timing-coverage` below this fraction of registry domains measured.
+    pub coverage_target: f64,
+    /// Whether `git audit check` reads the committed timing baseline (`timing-coverage`,
+    /// `timing-baseline-stale`) when it is present.
+    pub check: bool,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            baseline: TIMING_BASELINE.to_string(),
+            metric: Metric::P50,
+            threshold: 0.2,
+            min_delta_ms: 1.0,
+            min_samples: 3,
+            coverage_target: 0.7,
+            check: true,
+        }
+    }
+}
+
+impl Timing {
+    fn from_raw(
+        raw: RawTiming,
+        at: &dyn Fn(Range<usize>, String) -> ConfigError,
+    ) -> Result<Timing, ConfigError> {
+        let mut t = Timing::default();
+        if let Some(p) = raw.baseline {
+            let span = p.span();
+            let p = p.into_inner();
+            if let Some(problem) = leaves_repo(&p) {
+                return Err(at(span, format!("key `baseline`: {p:?} {problem}")));
+            }
+            t.baseline = p;
+        }
+        if let Some(m) = raw.metric {
+            t.metric = m;
+        }
+        let fraction = |v: Spanned<f64>, key: &str, max: f64| {
+            let span = v.span();
+            let v = *v.get_ref();
+            if v.is_finite() && (0.0..=max).contains(&v) {
+                Ok(v)
+            } else {
+                Err(at(
+                    span,
+                    format!("key `{key}`: {v} is out of range; use 0 to {max} (0.2 is 20%)"),
+                ))
+            }
+        };
+        if let Some(v) = raw.threshold {
+            t.threshold = fraction(v, "threshold", 100.0)?;
+        }
+        if let Some(v) = raw.coverage_target {
+            t.coverage_target = fraction(v, "coverage-target", 1.0)?;
+        }
+        if let Some(v) = raw.min_delta_ms {
+            let span = v.span();
+            let v = *v.get_ref();
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(at(
+                    span,
+                    format!("key `min-delta-ms`: {v} is not a non-negative number"),
+                ));
+            }
+            t.min_delta_ms = v;
+        }
+        if let Some(v) = raw.min_samples {
+            let span = v.span();
+            let v = *v.get_ref();
+            if v < 1 {
+                return Err(at(span, format!("key `min-samples`: {v} is below 1")));
+            }
+            t.min_samples = v as usize;
+        }
+        if let Some(c) = raw.check {
+            t.check = c;
+        }
+        Ok(t)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTiming {
+    baseline: Option<Spanned<String>>,
+    metric: Option<Metric>,
+    threshold: Option<Spanned<f64>>,
+    min_delta_ms: Option<Spanned<f64>>,
+    min_samples: Option<Spanned<i64>>,
+    coverage_target: Option<Spanned<f64>>,
+    check: Option<bool>,
 }
 
 #[cfg(test)]

@@ -24,3 +24,4 @@ pub mod report;
 pub mod rules;
 pub mod snapshot;
 pub mod suppress;
+pub mod timing;

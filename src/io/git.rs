@@ -210,6 +210,11 @@ impl Repo {
         Ok(id.to_string())
     }
 
+    /// The (per-worktree) git directory, where git-audit keeps state that is never committed.
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The top of the work tree.
     pub fn workdir(&self) -> &Path {
         &self.workdir

@@ -62,6 +62,8 @@ pub enum ReportKind {
     Impact,
     /// `bdd`: a `BddReport`.
     Bdd,
+    /// `timing ingest` and `timing baseline --write`.
+    Timing,
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
@@ -84,9 +86,11 @@ impl ReportKind {
                 &[Format::Human, Format::Json, Format::Markdown]
             }
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
-            ReportKind::Verify | ReportKind::Hash | ReportKind::Rules | ReportKind::Install => {
-                &[Format::Human, Format::Json]
-            }
+            ReportKind::Verify
+            | ReportKind::Hash
+            | ReportKind::Rules
+            | ReportKind::Install
+            | ReportKind::Timing => &[Format::Human, Format::Json],
             ReportKind::Messages => &[Format::Human],
             ReportKind::Handlers => &[Format::Human, Format::Json],
         }
@@ -108,6 +112,7 @@ impl ReportKind {
             ReportKind::Rules => "rules",
             ReportKind::Install => "install reports",
             ReportKind::Impact => "impact reports",
+            ReportKind::Timing => "timing reports",
             ReportKind::Messages => "messages",
             ReportKind::Bdd => "BDD reports",
             ReportKind::Handlers => "handler reports",

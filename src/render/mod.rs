@@ -14,6 +14,7 @@ pub mod install;
 pub mod paint;
 pub mod release;
 pub mod rules;
+pub mod timing;
 
 use std::io::Write;
 
@@ -224,6 +225,34 @@ pub fn short_value(v: &serde_json::Value, max: usize) -> String {
     let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
+}
+
+/// A `timing ingest` report.
+pub fn timing_ingest(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::timing::IngestReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => timing::ingest_human(out, report, paint),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Timing.unsupported()),
+    }
+}
+
+/// A `timing baseline --write` report.
+pub fn timing_baseline(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::timing::BaselineReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => timing::baseline_human(out, report, paint),
+        Format::Json => json(out, report),
+        _ => Err(ReportKind::Timing.unsupported()),
+    }
 }
 
 #[cfg(test)]

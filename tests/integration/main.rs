@@ -23,3 +23,4 @@ mod init_demo;
 mod install;
 mod lock;
 mod rules;
+mod timing;

@@ -21,6 +21,7 @@ use crate::governance::{
 };
 use crate::handlers;
 use crate::support::{Run, TestRepo};
+use crate::timing;
 
 /// How a rule is reached once a fixture has been written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,9 @@ enum Via {
     /// `git add -A`, then `handlers --format json` with the fixture's `lcov.info` and
     /// `junit.xml` when it wrote them.
     Handlers,
+    /// The fixture staged a timing baseline and wrote `run.jsonl`;
+    /// `timing check run.jsonl --format json`.
+    TimingCheck,
 }
 
 /// Writes (and for `ChangelogVerify`, commits) a fixture in a fresh repository.
@@ -235,7 +239,87 @@ const CASES: &[Case] = &[
         handlers::tests_failing,
         handlers::world,
     ),
+    // ---- timing
+    case(
+        RuleId::TimingRegression,
+        Via::TimingCheck,
+        timing_run_slower,
+        timing_run_as_fast,
+    ),
+    case(
+        RuleId::TimingCoverage,
+        Check,
+        timing_baseline_partial,
+        timing_baseline_full,
+    ),
+    case(
+        RuleId::TimingUnknownSequence,
+        Via::TimingCheck,
+        timing_run_unknown,
+        timing_run_as_fast,
+    ),
+    case(
+        RuleId::TimingBaselineStale,
+        Check,
+        timing_baseline_stale,
+        timing_baseline_full,
+    ),
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Timing fixtures: a registry of a, b, c and a baseline (`timing::baseline_json`).
+
+const TIMING_FULL: &[(&str, &[f64])] = &[
+    ("a", &[10.0, 10.0, 10.0]),
+    ("b", &[5.0, 5.0, 5.0]),
+    ("c", &[1.0, 1.0, 1.0]),
+];
+
+fn timing_world(repo: &TestRepo, baseline: &[(&str, &[f64])]) {
+    repo.write(REGISTRY, good_registry(&["a", "b", "c"]));
+    repo.write(timing::BASELINE, timing::baseline_json(baseline));
+}
+
+fn timing_baseline_full(repo: &TestRepo) {
+    timing_world(repo, TIMING_FULL);
+}
+
+fn timing_baseline_partial(repo: &TestRepo) {
+    timing_world(repo, &TIMING_FULL[..1]);
+}
+
+fn timing_baseline_stale(repo: &TestRepo) {
+    let mut with_gone = TIMING_FULL.to_vec();
+    with_gone.push(("gone", &[1.0, 1.0, 1.0]));
+    timing_world(repo, &with_gone);
+}
+
+fn timing_run(repo: &TestRepo, run: &str) {
+    timing_baseline_full(repo);
+    repo.git(["add", "-A"]);
+    repo.write("run.jsonl", run);
+}
+
+fn timing_run_as_fast(repo: &TestRepo) {
+    timing_run(
+        repo,
+        &"{\"sequence\": \"a\", \"durationMs\": 10}\n".repeat(3),
+    );
+}
+
+fn timing_run_slower(repo: &TestRepo) {
+    timing_run(
+        repo,
+        &"{\"sequence\": \"a\", \"durationMs\": 20}\n".repeat(3),
+    );
+}
+
+fn timing_run_unknown(repo: &TestRepo) {
+    timing_run(
+        repo,
+        "{\"sequence\": \"Gone Sequence\", \"durationMs\": 10}\n",
+    );
+}
 
 // ---------------------------------------------------------------------------------------------
 // Document fixtures (built-in defaults, no audit.toml).
@@ -528,6 +612,7 @@ fn outcome(via: Via, fixture: Fixture) -> Outcome {
             run(&repo, &["bdd", "--format", "json"])
         }
         Via::Handlers => crate::handlers::run_handlers(&repo, &[]),
+        Via::TimingCheck => run(&repo, &["timing", "check", "run.jsonl", "--format", "json"]),
     };
     let rules = match serde_json::from_str::<Value>(&run.stdout) {
         Ok(report) => report["findings"]

@@ -101,6 +101,10 @@ pub enum RuleId {
     HandlerTestUnrelated,
     HandlerCoverage,
     TestsFailing,
+    TimingRegression,
+    TimingCoverage,
+    TimingUnknownSequence,
+    TimingBaselineStale,
 }
 
 impl RuleId {
@@ -148,6 +152,10 @@ impl RuleId {
         RuleId::HandlerTestUnrelated,
         RuleId::HandlerCoverage,
         RuleId::TestsFailing,
+        RuleId::TimingRegression,
+        RuleId::TimingCoverage,
+        RuleId::TimingUnknownSequence,
+        RuleId::TimingBaselineStale,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -195,6 +203,10 @@ impl RuleId {
             RuleId::HandlerTestUnrelated => "handler-test-unrelated",
             RuleId::HandlerCoverage => "handler-coverage",
             RuleId::TestsFailing => "tests-failing",
+            RuleId::TimingRegression => "timing-regression",
+            RuleId::TimingCoverage => "timing-coverage",
+            RuleId::TimingUnknownSequence => "timing-unknown-sequence",
+            RuleId::TimingBaselineStale => "timing-baseline-stale",
         }
     }
 
@@ -274,6 +286,8 @@ pub enum Family {
     Bdd,
     /// Handlers: definitions, declared tests, and what coverage and test reports measured.
     Handlers,
+    /// Timing baselines from measured runs.
+    Timing,
 }
 
 /// One rule of the catalogue.
@@ -628,6 +642,38 @@ pub const RULES: &[Rule] = &[
         description: "A JUnit report given on the command line records a failing test (linked to a handler, or any with `failing-tests = \"any\"`).",
         rationale: "The plan's demo gate is handler tests passing; a failure or error means a handler does not do what its test says.",
         example: "git audit handlers --junit test-results.xml   (a <failure> in a test naming `addClass`)",
+    },
+    Rule {
+        id: RuleId::TimingRegression,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "A sequence's p50 (or p95, `[timing] metric`) in a run exceeds the committed timing baseline by more than the threshold.",
+        rationale: "A structural change can slow a sequence down; comparing each run with a committed baseline catches it. A warning by default because shared CI runners are noisy.",
+        example: "baseline p50 10 ms, this run's p50 15 ms, threshold 0.2 (+20%), 3 samples on each side",
+    },
+    Rule {
+        id: RuleId::TimingCoverage,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "Fewer registry domains than `[timing] coverage-target` have at least `min-samples` timing samples in the committed baseline.",
+        rationale: "The plan promises timing for most sequences; only measured samples count, never a domain's `timing` scheduling hint.",
+        example: "2 of 10 domains measured against the default target 0.70",
+    },
+    Rule {
+        id: RuleId::TimingUnknownSequence,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "A timing measurement names a sequence that is no registry domain (by id or name).",
+        rationale: "A measurement that maps to nothing is lost from the baseline; it usually means a renamed sequence or a stale log.",
+        example: r#"{"sequence": "Old Name", "durationMs": 12}"#,
+    },
+    Rule {
+        id: RuleId::TimingBaselineStale,
+        family: Family::Timing,
+        severity: Severity::Warning,
+        description: "The committed timing baseline names a domain that no longer exists in the registry.",
+        rationale: "A baseline entry for a removed domain compares nothing and inflates coverage; rebuild the baseline.",
+        example: r#"baseline "sequences": {"gone-symphony": {...}} and no domain "gone-symphony""#,
     },
 ];
 
