@@ -86,6 +86,11 @@ pub enum RuleId {
     ChangelogMissing,
     ChangelogExtra,
     ChangelogDuplicate,
+    DocStale,
+    DocEdited,
+    DocBannerMissing,
+    DocSourceMissing,
+    DocSourceUntracked,
 }
 
 impl RuleId {
@@ -118,6 +123,11 @@ impl RuleId {
         RuleId::ChangelogMissing,
         RuleId::ChangelogExtra,
         RuleId::ChangelogDuplicate,
+        RuleId::DocStale,
+        RuleId::DocEdited,
+        RuleId::DocBannerMissing,
+        RuleId::DocSourceMissing,
+        RuleId::DocSourceUntracked,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -150,6 +160,11 @@ impl RuleId {
             RuleId::ChangelogMissing => "changelog-missing",
             RuleId::ChangelogExtra => "changelog-extra",
             RuleId::ChangelogDuplicate => "changelog-duplicate",
+            RuleId::DocStale => "doc-stale",
+            RuleId::DocEdited => "doc-edited",
+            RuleId::DocBannerMissing => "doc-banner-missing",
+            RuleId::DocSourceMissing => "doc-source-missing",
+            RuleId::DocSourceUntracked => "doc-source-untracked",
         }
     }
 
@@ -223,6 +238,8 @@ pub enum Family {
     Suppression,
     /// The evolution changelog.
     Changelog,
+    /// Docs rendered from JSON and their provenance banners.
+    Docs,
 }
 
 /// One rule of the catalogue.
@@ -457,6 +474,46 @@ pub const RULES: &[Rule] = &[
         description: "A commit adds the same changelog entry more than once.",
         rationale: "Each structural change is recorded exactly once; duplicates make counts and release notes wrong.",
         example: "the same entry appended twice by two tools",
+    },
+    Rule {
+        id: RuleId::DocStale,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc's source changed canonically and the doc was not re-rendered.",
+        rationale: "JSON is the authority and docs are its reflections; a doc rendered from an older source says what is no longer true.",
+        example: "a domain added to orchestration-domains.json, docs/domains.md (rendered from #/domains) not re-rendered",
+    },
+    Rule {
+        id: RuleId::DocEdited,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc's body no longer matches the hash its provenance banner records.",
+        rationale: "A hand edit to a generated doc is lost at the next render and makes the doc disagree with its sources.",
+        example: "a line added by hand below the banner of docs/domains.md",
+    },
+    Rule {
+        id: RuleId::DocBannerMissing,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc (`[docs] generated` or `[[docs.render]]`) carries no provenance banner with a Doc-Hash.",
+        rationale: "Without recorded hashes nobody can tell whether the doc reflects its sources or was written by hand.",
+        example: "docs/generated/overview.md without `<!-- git-audit docs` or `Doc-Hash:`",
+    },
+    Rule {
+        id: RuleId::DocSourceMissing,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc names a source that is not in the snapshot.",
+        rationale: "A doc whose source is gone cannot be re-rendered or proved fresh.",
+        example: "Sources: data/removed.json",
+    },
+    Rule {
+        id: RuleId::DocSourceUntracked,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc names a source git does not track (ignored, or only on disk).",
+        rationale: "Only what git stores can be hashed the same on every machine; an untracked source proves nothing.",
+        example: "Sources: .generated/map.json  (with .generated/ in .gitignore)",
     },
 ];
 
