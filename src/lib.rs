@@ -145,6 +145,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::ReleaseNotes(args) => commands::release::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
+        Command::Docs(cmd) => commands::docs::run(&mut env, cmd)?,
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)

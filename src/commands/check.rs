@@ -213,6 +213,7 @@ pub fn gather<'r>(
         waivers,
         baseline,
         today: crate::io::clock::today(),
+        docs: super::docs::findings(repo, config, plan, scope.everything)?,
     })
 }
 

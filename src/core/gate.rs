@@ -188,6 +188,8 @@ pub struct Facts<B = Vec<u8>> {
     pub baseline: Result<suppress::Baseline, ConfigError>,
     /// `YYYY-MM-DD`, for waiver expiry.
     pub today: String,
+    /// What `provenance::findings` found about the governed docs the plan touched.
+    pub docs: Vec<Finding>,
 }
 
 /// What one check found.
@@ -462,6 +464,8 @@ pub fn check<B: AsRef<[u8]>>(
             findings.extend(integrity::stale_locks(l, &|p| facts.present.contains(p)));
         }
     }
+
+    findings.extend(facts.docs.iter().cloned());
 
     let waivers = facts
         .waivers

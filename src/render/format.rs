@@ -58,6 +58,8 @@ pub enum ReportKind {
     Rules,
     /// `install` and `uninstall`: what was done to each hook.
     Install,
+    /// `docs status`: the provenance index of generated docs.
+    Docs,
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
@@ -74,7 +76,7 @@ impl ReportKind {
                 Format::Github,
                 Format::Junit,
             ],
-            ReportKind::Diff => &[Format::Human, Format::Json, Format::Markdown],
+            ReportKind::Diff | ReportKind::Docs => &[Format::Human, Format::Json, Format::Markdown],
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
             ReportKind::Verify | ReportKind::Hash | ReportKind::Rules | ReportKind::Install => {
                 &[Format::Human, Format::Json]
@@ -99,6 +101,7 @@ impl ReportKind {
             ReportKind::Rules => "rules",
             ReportKind::Install => "install reports",
             ReportKind::Messages => "messages",
+            ReportKind::Docs => "doc provenance reports",
         }
     }
 

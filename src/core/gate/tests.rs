@@ -91,6 +91,7 @@ fn facts(config: &Config, before: &Files<'_>, after: &Files<'_>, scope: Scope) -
         lockfile,
         selection,
         today: TODAY.into(),
+        docs: Vec::new(),
     }
 }
 

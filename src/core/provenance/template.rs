@@ -7,7 +7,7 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 /// Instructions a template may execute before it is stopped.
-pub const FUEL: u64 = 50_000_000;
+pub const FUEL: u64 = 10_000_000;
 
 /// Renders `text` (named `name` in errors) with `context` as its variables.
 pub fn render(name: &str, text: &str, context: &serde_json::Value) -> Result<String, String> {
