@@ -307,14 +307,27 @@ pub fn evaluate(input: &Input<'_>) -> DocState {
             DocStatus::Edited,
             "the body no longer matches its recorded Doc-Hash".to_string(),
         )
-    } else if let Some(bad) = sources.iter().find(|s| s.status != SourceStatus::Match) {
-        let why = match bad.status {
-            SourceStatus::Changed if !reconfigured.is_empty() => reconfigured.join("; "),
-            SourceStatus::Changed => format!("{} changed", bad.reference()),
-            SourceStatus::Missing => format!("{} is not in the snapshot", bad.reference()),
-            _ => format!("{} is not tracked by git", bad.reference()),
+    } else if sources.iter().any(|s| s.status != SourceStatus::Match) {
+        let of = |status: SourceStatus| -> Vec<String> {
+            sources
+                .iter()
+                .filter(|s| s.status == status)
+                .map(SourceState::reference)
+                .collect()
         };
-        (DocStatus::Stale, why)
+        let mut why = Vec::new();
+        if !reconfigured.is_empty() {
+            why.push(reconfigured.join("; "));
+        } else if !of(SourceStatus::Changed).is_empty() {
+            why.push(format!("changed: {}", of(SourceStatus::Changed).join(", ")));
+        }
+        if !of(SourceStatus::Missing).is_empty() {
+            why.push(format!("not in the snapshot: {}", of(SourceStatus::Missing).join(", ")));
+        }
+        if !of(SourceStatus::Untracked).is_empty() {
+            why.push(format!("not tracked by git: {}", of(SourceStatus::Untracked).join(", ")));
+        }
+        (DocStatus::Stale, why.join("; "))
     } else {
         (DocStatus::Fresh, String::new())
     };
