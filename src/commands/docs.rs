@@ -64,7 +64,8 @@ fn governed_docs(
         let bytes = repo.read_path(source, path)?;
         if !config.docs.governs(path) {
             let banner = bytes.as_deref().is_some_and(|b| {
-                b.starts_with(banner::MARK.as_bytes()) || b.starts_with(banner::ORIGIN_MARK.as_bytes())
+                b.starts_with(banner::MARK.as_bytes())
+                    || b.starts_with(banner::ORIGIN_MARK.as_bytes())
             });
             if !banner {
                 continue;
@@ -77,7 +78,9 @@ fn governed_docs(
 
 /// The paths a doc's state depends on: what its banner records and its `[[docs.render]]` names.
 fn depends(config: &Config, path: &str, bytes: Option<&[u8]>) -> BTreeSet<String> {
-    let text = bytes.and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("");
+    let text = bytes
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("");
     let (b, _) = banner::split(text);
     provenance::wanted(b.as_ref(), config.docs.spec(path))
 }
@@ -139,7 +142,14 @@ fn status(env: &mut Env<'_>, args: &DocsStatusArgs) -> Result<ExitStatus> {
                 continue;
             }
         }
-        states.push(state(&repo, &config, &source, path, bytes.as_deref(), &mut cache)?);
+        states.push(state(
+            &repo,
+            &config,
+            &source,
+            path,
+            bytes.as_deref(),
+            &mut cache,
+        )?);
     }
     let label = match (&args.range, &source) {
         (Some(range), _) => format!("docs {range} touched"),
@@ -189,7 +199,14 @@ pub fn findings(
                 continue;
             }
         }
-        let s = state(repo, config, &plan.after, path, bytes.as_deref(), &mut cache)?;
+        let s = state(
+            repo,
+            config,
+            &plan.after,
+            path,
+            bytes.as_deref(),
+            &mut cache,
+        )?;
         out.extend(provenance::findings(&s));
     }
     Ok(out)
@@ -213,7 +230,10 @@ fn render_one(repo: &Repo, config: &Config, spec: &DocSpec) -> Result<String> {
     };
     let template_text = std::str::from_utf8(&template).map_err(|_| {
         Error::refused(
-            format!("cannot render {}: the template {} is not UTF-8", spec.path, spec.template),
+            format!(
+                "cannot render {}: the template {} is not UTF-8",
+                spec.path, spec.template
+            ),
             "save the template as UTF-8",
         )
     })?;
@@ -223,12 +243,13 @@ fn render_one(repo: &Repo, config: &Config, spec: &DocSpec) -> Result<String> {
         let Some(bytes) = repo.read_path(&source, &s.path)? else {
             return Err(not_staged("source", &s.path)?);
         };
-        let node = provenance::subtree(&bytes, &s.path, s.pointer.as_ref(), config).map_err(|m| {
-            Error::refused(
-                format!("cannot render {}: {m}", spec.path),
-                "fix the source or the pointer in [[docs.render]] `sources`",
-            )
-        })?;
+        let node =
+            provenance::subtree(&bytes, &s.path, s.pointer.as_ref(), config).map_err(|m| {
+                Error::refused(
+                    format!("cannot render {}: {m}", spec.path),
+                    "fix the source or the pointer in [[docs.render]] `sources`",
+                )
+            })?;
         hashes.push((s, canonical::hash(&node)));
         values.push(node.value.to_serde());
     }
@@ -311,8 +332,7 @@ fn render_docs(env: &mut Env<'_>, args: &DocsRenderArgs) -> Result<ExitStatus> {
         }
         let on_disk = repo.read_worktree(path)?;
         if let Some(current) = &on_disk {
-            if current.as_slice() != doc.as_bytes() && !is_pristine_render(current) && !args.force
-            {
+            if current.as_slice() != doc.as_bytes() && !is_pristine_render(current) && !args.force {
                 return Err(Error::refused(
                     format!(
                         "{path} holds text `docs render` did not write (a hand edit, or a hand-written file); refusing to overwrite it"

@@ -911,7 +911,10 @@ impl Docs {
             let path = r.path.into_inner();
             let template_span = r.template.span();
             let template = r.template.into_inner();
-            for (key, p, s) in [("path", &path, &span), ("template", &template, &template_span)] {
+            for (key, p, s) in [
+                ("path", &path, &span),
+                ("template", &template, &template_span),
+            ] {
                 if let Some(problem) = leaves_repo(p) {
                     return Err(at(s.clone(), format!("key `{key}`: {p:?} {problem}")));
                 }

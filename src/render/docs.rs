@@ -48,8 +48,12 @@ pub fn human(out: &mut dyn Write, report: &DocsReport, paint: Paint) -> Result<(
         }
         if matches!(d.status, DocStatus::Stale | DocStatus::Edited) {
             if let Some(r) = &d.regenerate {
-                writeln!(out, "        {}", paint.dim(&format!("regenerate: {}", terminal(r))))
-                    .map_err(write_error)?;
+                writeln!(
+                    out,
+                    "        {}",
+                    paint.dim(&format!("regenerate: {}", terminal(r)))
+                )
+                .map_err(write_error)?;
             }
         }
     }

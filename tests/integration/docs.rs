@@ -128,14 +128,21 @@ fn render_commit_timestamp_domain_rerender_hand_edit() {
     repo.git(["add", "-A"]);
     let s = status(&repo);
     assert_eq!(s["docs"][0]["status"], "edited", "{s}");
-    assert_ne!(s["docs"][0]["docHash"]["recorded"], s["docs"][0]["docHash"]["actual"]);
+    assert_ne!(
+        s["docs"][0]["docHash"]["recorded"],
+        s["docs"][0]["docHash"]["actual"]
+    );
     let out = commit(&repo, "hand edit");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("doc-edited"));
     repo.audit(["docs", "render"])
         .code(2)
         .stderr_has("refusing to overwrite");
-    assert_eq!(repo.read("docs/domains.md"), edited, "the hand edit is kept");
+    assert_eq!(
+        repo.read("docs/domains.md"),
+        edited,
+        "the hand edit is kept"
+    );
     repo.audit(["docs", "render", "--stage", "--force"]).code(0);
     assert_eq!(status(&repo)["docs"][0]["status"], "fresh");
 }
@@ -148,7 +155,10 @@ fn the_template_is_a_source_too() {
     repo.git(["add", "-A"]);
     let s = status(&repo);
     assert_eq!(s["docs"][0]["status"], "stale");
-    assert_eq!(s["docs"][0]["sources"][0]["path"], "templates/domains.md.j2");
+    assert_eq!(
+        s["docs"][0]["sources"][0]["path"],
+        "templates/domains.md.j2"
+    );
     assert_eq!(s["docs"][0]["sources"][0]["status"], "changed");
     repo.audit(["check", "--staged"])
         .code(1)
@@ -213,7 +223,10 @@ fn origin_banners_are_read_fresh_edited_and_stale() {
         )
     };
     let body = "# A\n";
-    repo.write("docs/gen/fresh.md", banner(body, &sha256_hex(body.as_bytes())));
+    repo.write(
+        "docs/gen/fresh.md",
+        banner(body, &sha256_hex(body.as_bytes())),
+    );
     repo.write(
         "docs/gen/edited.md",
         banner("# A, edited\n", &sha256_hex(body.as_bytes())),
@@ -392,8 +405,11 @@ fn corpus_generated_docs() {
         );
     }
     assert_eq!(
-        crate::support::entry(&s, "docs", "docs/generated/orchestration-telemetry-validation.md")
-            ["status"],
+        crate::support::entry(
+            &s,
+            "docs",
+            "docs/generated/orchestration-telemetry-validation.md"
+        )["status"],
         "fresh"
     );
 }

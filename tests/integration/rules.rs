@@ -138,7 +138,12 @@ const CASES: &[Case] = &[
     // ---- docs
     case(RuleId::DocStale, Check, doc_source_changed, doc_rendered),
     case(RuleId::DocEdited, Check, doc_hand_edited, doc_rendered),
-    case(RuleId::DocBannerMissing, Check, doc_without_banner, doc_rendered),
+    case(
+        RuleId::DocBannerMissing,
+        Check,
+        doc_without_banner,
+        doc_rendered,
+    ),
     case(
         RuleId::DocSourceMissing,
         Check,

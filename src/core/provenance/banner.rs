@@ -245,7 +245,10 @@ mod tests {
         assert_eq!(banner.sources[0].pointer.as_deref(), Some("/domains"));
         assert_eq!(banner.sources[0].hash, Some(sha256(b"x").hex()));
         let t = banner.template.unwrap();
-        assert_eq!((t.path.as_str(), t.hash), ("t.md.j2", Some(sha256(b"t").hex())));
+        assert_eq!(
+            (t.path.as_str(), t.hash),
+            ("t.md.j2", Some(sha256(b"t").hex()))
+        );
         assert_eq!(
             banner.regenerate.as_deref(),
             Some("git audit docs render --stage docs/d.md")

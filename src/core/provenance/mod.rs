@@ -191,12 +191,8 @@ pub fn subtree<'a>(
     pointer: Option<&Pointer>,
     config: &Config,
 ) -> Result<Node<'a>, String> {
-    let mut root = json::parse(bytes, &config.limits).map_err(|e| {
-        format!(
-            "{path}:{}:{}: not valid JSON: {}",
-            e.line, e.column, e.kind
-        )
-    })?;
+    let mut root = json::parse(bytes, &config.limits)
+        .map_err(|e| format!("{path}:{}:{}: not valid JSON: {}", e.line, e.column, e.kind))?;
     if let Some(a) = config.governing(path) {
         a.exclusions.apply(&mut root);
     }
@@ -239,7 +235,7 @@ pub fn evaluate(input: &Input<'_>) -> DocState {
         // Only a `[[docs.render]]` doc is looked for when it is absent.
         let sources = input
             .spec
-            .map(|s| configured(s, input, &BTreeMap::new()))
+            .map(|s| configured(s, input, &BTreeMap::new(), true))
             .unwrap_or_default();
         return DocState {
             path,
@@ -259,11 +255,21 @@ pub fn evaluate(input: &Input<'_>) -> DocState {
     };
     let (banner, body) = banner::split(text);
     let Some(banner) = banner else {
-        return unknown(path, Mechanism::None, "no provenance banner", spec_regenerate);
+        return unknown(
+            path,
+            Mechanism::None,
+            "no provenance banner",
+            spec_regenerate,
+        );
     };
     let regenerate = banner.regenerate.clone().or(spec_regenerate);
     let Some(recorded_doc) = banner.doc_hash.clone() else {
-        return unknown(path, banner.mechanism, "its banner records no Doc-Hash", regenerate);
+        return unknown(
+            path,
+            banner.mechanism,
+            "its banner records no Doc-Hash",
+            regenerate,
+        );
     };
     let actual_doc = banner::body_hash(body);
 
@@ -285,7 +291,7 @@ pub fn evaluate(input: &Input<'_>) -> DocState {
             .iter()
             .map(|s| ((s.path.clone(), s.pointer.clone()), ()))
             .collect();
-        let extra = configured(spec, input, &recorded);
+        let extra = configured(spec, input, &recorded, false);
         for s in &extra {
             reconfigured.push(format!("{} is a new source", s.reference()));
         }
@@ -322,10 +328,16 @@ pub fn evaluate(input: &Input<'_>) -> DocState {
             why.push(format!("changed: {}", of(SourceStatus::Changed).join(", ")));
         }
         if !of(SourceStatus::Missing).is_empty() {
-            why.push(format!("not in the snapshot: {}", of(SourceStatus::Missing).join(", ")));
+            why.push(format!(
+                "not in the snapshot: {}",
+                of(SourceStatus::Missing).join(", ")
+            ));
         }
         if !of(SourceStatus::Untracked).is_empty() {
-            why.push(format!("not tracked by git: {}", of(SourceStatus::Untracked).join(", ")));
+            why.push(format!(
+                "not tracked by git: {}",
+                of(SourceStatus::Untracked).join(", ")
+            ));
         }
         (DocStatus::Stale, why.join("; "))
     } else {
@@ -365,9 +377,10 @@ fn configured(
     spec: &DocSpec,
     input: &Input<'_>,
     recorded: &BTreeMap<(String, Option<String>), ()>,
+    template: bool,
 ) -> Vec<SourceState> {
     let mut out = Vec::new();
-    if recorded.is_empty() {
+    if template {
         let t = Recorded {
             path: spec.template.clone(),
             pointer: None,

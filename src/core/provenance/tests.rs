@@ -87,7 +87,11 @@ fn a_changed_domain_makes_it_stale_and_a_hand_edit_edited() {
     let f = findings(&s);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule, RuleId::DocStale);
-    assert!(f[0].message.contains("reg.json#/domains"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("reg.json#/domains"),
+        "{}",
+        f[0].message
+    );
 
     let edited = format!("{doc}extra line\n");
     let s = state(&c, Some(&edited), &fetched(Some(REG)));
@@ -182,7 +186,49 @@ fn the_report_counts_each_state() {
     assert!(r.ok());
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["version"], 1);
-    assert_eq!(json["docs"][0]["docHash"]["recorded"].as_str().map(str::len), Some(64));
+    assert_eq!(
+        json["docs"][0]["docHash"]["recorded"]
+            .as_str()
+            .map(str::len),
+        Some(64)
+    );
     assert_eq!(json["docs"][0]["sources"][1]["pointer"], "/domains");
     assert_eq!(json["docs"][0]["sources"][1]["status"], "match");
+}
+
+#[test]
+fn a_doc_without_sources_lists_its_template_once() {
+    let c = Config::parse(
+        "[[docs.render]]\npath = \"docs/d.md\"\ntemplate = \"t.md.j2\"\n",
+        "audit.toml",
+    )
+    .unwrap();
+    let doc = banner::write(
+        "docs/d.md",
+        ("t.md.j2", canonical::sha256(TEMPLATE.as_bytes())),
+        &[],
+        "# Static\n",
+    );
+    let s = state(&c, Some(&doc), &fetched(Some(REG)));
+    assert_eq!(s.status, DocStatus::Fresh, "{s:?}");
+    assert_eq!(s.sources.len(), 1);
+}
+
+#[test]
+fn source_references_are_validated() {
+    use crate::core::config::DocSource;
+    let ok = DocSource::parse("a/b.json#/x~1y/0").unwrap();
+    assert_eq!(ok.path, "a/b.json");
+    assert_eq!(ok.to_string(), "a/b.json#/x~1y/0");
+    assert!(DocSource::parse("../out.json").is_err());
+    assert!(DocSource::parse("a.json#nope").is_err());
+    assert!(DocSource::parse("a-->.json").is_err());
+    let err = Config::parse(
+        "[[docs.render]]\npath = \"d.md\"\ntemplate = \"t\"\n[[docs.render]]\npath = \"d.md\"\ntemplate = \"t\"\n",
+        "audit.toml",
+    )
+    .unwrap_err();
+    assert!(err.message.contains("rendered twice"), "{err}");
+    let err = Config::parse("[docs]\ngenerated = [\"/abs/*.md\"]\n", "audit.toml").unwrap_err();
+    assert!(err.message.contains("key `generated`"), "{err}");
 }
