@@ -268,20 +268,6 @@ fn render_one(repo: &Repo, config: &Config, spec: &DocSpec) -> Result<String> {
     ))
 }
 
-/// Whether overwriting `bytes` loses nothing: a render of ours whose body still matches.
-fn is_pristine_render(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return false;
-    };
-    match banner::split(text) {
-        (Some(b), body) => {
-            b.mechanism == banner::Mechanism::GitAudit
-                && b.doc_hash.as_deref() == Some(banner::body_hash(body).as_str())
-        }
-        (None, _) => false,
-    }
-}
-
 fn render_docs(env: &mut Env<'_>, args: &DocsRenderArgs) -> Result<ExitStatus> {
     env.formats("docs render", ReportKind::Messages)?;
     let repo = Repo::open()?;
@@ -332,7 +318,8 @@ fn render_docs(env: &mut Env<'_>, args: &DocsRenderArgs) -> Result<ExitStatus> {
         }
         let on_disk = repo.read_worktree(path)?;
         if let Some(current) = &on_disk {
-            if current.as_slice() != doc.as_bytes() && !is_pristine_render(current) && !args.force {
+            if current.as_slice() != doc.as_bytes() && !banner::is_pristine(current) && !args.force
+            {
                 return Err(Error::refused(
                     format!(
                         "{path} holds text `docs render` did not write (a hand edit, or a hand-written file); refusing to overwrite it"

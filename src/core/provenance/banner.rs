@@ -192,6 +192,21 @@ fn ours(head: &str) -> Banner {
     banner
 }
 
+/// Whether overwriting a doc's `bytes` loses nothing: a render of ours whose body still
+/// matches its recorded hash. Anything else (no banner, the origin's, a hand edit) is kept.
+pub fn is_pristine(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    match split(text) {
+        (Some(b), body) => {
+            b.mechanism == Mechanism::GitAudit
+                && b.doc_hash.as_deref() == Some(body_hash(body).as_str())
+        }
+        (None, _) => false,
+    }
+}
+
 /// The command that regenerates `doc`.
 pub fn regenerate_command(doc: &str) -> String {
     format!("git audit docs render --stage {doc}")
@@ -253,6 +268,15 @@ mod tests {
             banner.regenerate.as_deref(),
             Some("git audit docs render --stage docs/d.md")
         );
+    }
+
+    #[test]
+    fn only_an_unedited_render_of_ours_may_be_overwritten() {
+        let text = write("d.md", ("t", sha256(b"t")), &[], "# D\n");
+        assert!(is_pristine(text.as_bytes()));
+        assert!(!is_pristine(format!("{text}more\n").as_bytes()));
+        assert!(!is_pristine(b"# by hand\n"));
+        assert!(!is_pristine(&[0xff, 0xfe]));
     }
 
     #[test]
