@@ -95,9 +95,9 @@ fn state(
     cache: &mut BTreeMap<String, Fetched>,
 ) -> Result<DocState> {
     for p in depends(config, path, bytes) {
-        if !cache.contains_key(&p) {
-            let f = fetch(repo, source, &p)?;
-            cache.insert(p, f);
+        if let std::collections::btree_map::Entry::Vacant(slot) = cache.entry(p) {
+            let f = fetch(repo, source, slot.key())?;
+            slot.insert(f);
         }
     }
     Ok(provenance::evaluate(&Input {
