@@ -413,3 +413,32 @@ fn corpus_generated_docs() {
         "fresh"
     );
 }
+
+#[test]
+fn all_adds_banner_carrying_markdown_outside_the_globs() {
+    let repo = TestRepo::new();
+    rendered_world(&repo);
+    let body = "# Elsewhere\n";
+    let doc = format!(
+        "<!-- AUTO-GENERATED\nDoc-Hash: {}\n-->\n\n{body}",
+        sha256_hex(body.as_bytes())
+    );
+    repo.write("notes/elsewhere.md", &doc);
+    repo.write("notes/plain.md", "# Not generated\n");
+    repo.git(["add", "-A"]);
+    let s = status(&repo);
+    assert_eq!(crate::support::paths(&s, "docs"), vec!["docs/domains.md"]);
+    let s = repo
+        .audit(["docs", "status", "--all", "--format", "json"])
+        .json();
+    assert_eq!(
+        crate::support::paths(&s, "docs"),
+        vec!["docs/domains.md", "notes/elsewhere.md"]
+    );
+    assert_eq!(
+        crate::support::entry(&s, "docs", "notes/elsewhere.md")["status"],
+        "fresh"
+    );
+    // Not governed, so `check` says nothing about it.
+    repo.audit(["check", "--staged", "--all"]).code(0);
+}
