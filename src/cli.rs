@@ -85,6 +85,9 @@ pub enum Command {
     /// Timing baselines from real runs: ingest measurements, write the baseline, check a run.
     #[command(subcommand)]
     Timing(TimingCommand),
+    /// Docs rendered from JSON with provenance banners: render them, report whether they are fresh.
+    #[command(subcommand)]
+    Docs(DocsCommand),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -156,6 +159,45 @@ pub struct CheckArgs {
     /// CI reports for the measured handler rules (`handler-coverage`, `tests-failing`).
     #[command(flatten)]
     pub reports: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocsCommand {
+    /// Render the `[[docs.render]]` docs from their templates and the staged JSON sources.
+    Render(DocsRenderArgs),
+    /// Every governed doc's state: fresh, stale (a source changed), edited (by hand) or unknown.
+    Status(DocsStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsRenderArgs {
+    /// Docs to render (relative to the current directory). Default: every `[[docs.render]]` doc.
+    pub paths: Vec<String>,
+    /// Write nothing; exit 1 when a staged doc is not what rendering gives.
+    #[arg(long, conflicts_with_all = ["stage", "force"])]
+    pub check: bool,
+    /// Also stage what was written.
+    #[arg(long)]
+    pub stage: bool,
+    /// Overwrite a doc that was edited by hand or not written by `docs render`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsStatusArgs {
+    /// Read the index (the default).
+    #[arg(long, group = "mode")]
+    pub staged: bool,
+    /// Read a revision.
+    #[arg(long, value_name = "REV", group = "mode")]
+    pub rev: Option<String>,
+    /// The docs a range of commits touched (the doc or a source changed), as they are at B.
+    #[arg(long, value_name = "A..B", group = "mode")]
+    pub range: Option<String>,
+    /// Also every Markdown file of the snapshot that carries a provenance banner.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Subcommand)]

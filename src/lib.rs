@@ -149,6 +149,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Timing(cmd) => commands::timing::run(&mut env, cmd)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
         Command::Bdd(args) => commands::bdd::run(&mut env, args)?,
+        Command::Docs(cmd) => commands::docs::run(&mut env, cmd)?,
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)

@@ -287,6 +287,7 @@ pub fn gather<'r>(
         baseline,
         today: crate::io::clock::today(),
         impact: super::impact::findings(repo, config, plan)?,
+        docs: super::docs::findings(repo, config, plan, scope.everything)?,
     })
 }
 

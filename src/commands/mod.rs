@@ -7,6 +7,7 @@ pub mod check;
 pub mod ci;
 pub mod demo;
 pub mod diff;
+pub mod docs;
 pub mod handlers;
 pub mod hash;
 pub mod impact;

@@ -216,6 +216,8 @@ pub struct Config {
     set: GlobSet,
     /// Where the artifact globs can match, segment by segment. See `may_contain`.
     reach: Vec<Reach>,
+    /// The `[docs]` table: docs rendered from JSON and the globs of generated docs.
+    pub docs: Docs,
 }
 
 /// Default waivers file.
@@ -261,6 +263,7 @@ impl Config {
             limits,
             artifacts,
             changelog: Changelog::default(),
+            docs: Docs::default(),
             rules: BTreeMap::new(),
             plans: Vec::new(),
             waivers: WAIVERS.to_string(),
@@ -487,6 +490,9 @@ impl Config {
         config.handlers = handlers_section(raw.handlers, &at)?;
         if let Some(t) = raw.timing {
             config.timing = Timing::from_raw(t, &at)?;
+        }
+        if let Some(d) = raw.docs {
+            config.docs = Docs::from_raw(d, &at)?;
         }
         Ok(config)
     }
@@ -1071,6 +1077,7 @@ struct RawConfig {
     bdd: Option<RawBdd>,
     handlers: Option<RawHandlers>,
     timing: Option<RawTiming>,
+    docs: Option<RawDocs>,
 }
 
 #[derive(Deserialize)]
@@ -1480,6 +1487,173 @@ struct RawTiming {
     min_samples: Option<Spanned<i64>>,
     coverage_target: Option<Spanned<f64>>,
     check: Option<bool>,
+}
+
+/// The `[docs]` table: Markdown rendered from JSON (`[[docs.render]]`) and the globs of
+/// Markdown that must carry a provenance banner (`generated`).
+#[derive(Debug, Clone, Default)]
+pub struct Docs {
+    /// Globs of generated docs, as written: each must carry a provenance banner.
+    pub generated: Vec<String>,
+    generated_set: GlobSet,
+    /// The docs `git audit docs render` writes, in the order written.
+    pub render: Vec<DocSpec>,
+}
+
+/// One `[[docs.render]]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocSpec {
+    /// Repository path of the rendered Markdown.
+    pub path: String,
+    /// Repository path of the template (read from the same snapshot, never from disk).
+    pub template: String,
+    pub sources: Vec<DocSource>,
+}
+
+/// A source of a doc: a repository path, optionally with a JSON Pointer (`file.json#/domains`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocSource {
+    pub path: String,
+    pub pointer: Option<Pointer>,
+}
+
+impl DocSource {
+    /// Parses `path` or `path#/pointer`; the pointer is RFC 6901 text, not percent-encoded.
+    pub fn parse(text: &str) -> Result<DocSource, String> {
+        let (path, pointer) = match text.split_once('#') {
+            Some((p, ptr)) => (p, Some(ptr)),
+            None => (text, None),
+        };
+        if let Some(problem) = leaves_repo(path) {
+            return Err(format!("{path:?} {problem}"));
+        }
+        if text.contains(['\n', '\r']) || text.contains("-->") {
+            return Err(format!(
+                "{text:?} cannot be written in a banner (line break or `-->`)"
+            ));
+        }
+        let pointer = match pointer {
+            None => None,
+            Some(ptr) => Some(Pointer::parse(ptr).map_err(|e| format!("{text:?}: {e}"))?),
+        };
+        Ok(DocSource {
+            path: path.to_string(),
+            pointer,
+        })
+    }
+}
+
+impl fmt::Display for DocSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.pointer {
+            Some(p) => write!(f, "{}#{p}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+impl Docs {
+    /// Whether `path` is a doc git-audit governs: rendered by it, or matched by `generated`.
+    pub fn governs(&self, path: &str) -> bool {
+        self.render.iter().any(|d| d.path == path) || self.generated_set.is_match(path)
+    }
+
+    /// The `[[docs.render]]` table for `path`.
+    pub fn spec(&self, path: &str) -> Option<&DocSpec> {
+        self.render.iter().find(|d| d.path == path)
+    }
+
+    fn from_raw(
+        raw: RawDocs,
+        at: &dyn Fn(Range<usize>, String) -> ConfigError,
+    ) -> Result<Docs, ConfigError> {
+        let mut set = GlobSetBuilder::new();
+        let mut generated = Vec::new();
+        for g in raw.generated {
+            let span = g.span();
+            let g = g.into_inner();
+            if let Some(problem) = leaves_repo(&g) {
+                return Err(at(span, format!("key `generated`: {g:?} {problem}")));
+            }
+            let built = glob(&g).map_err(|e| {
+                at(
+                    span.clone(),
+                    format!("key `generated`: invalid glob {g:?}: {}", e.kind()),
+                )
+            })?;
+            set.add(built);
+            generated.push(g);
+        }
+        let mut render: Vec<DocSpec> = Vec::new();
+        for r in raw.render {
+            let span = r.path.span();
+            let path = r.path.into_inner();
+            let template_span = r.template.span();
+            let template = r.template.into_inner();
+            for (key, p, s) in [
+                ("path", &path, &span),
+                ("template", &template, &template_span),
+            ] {
+                if let Some(problem) = leaves_repo(p) {
+                    return Err(at(s.clone(), format!("key `{key}`: {p:?} {problem}")));
+                }
+                if p.contains(['\n', '\r']) || p.contains("-->") {
+                    return Err(at(
+                        s.clone(),
+                        format!("key `{key}`: {p:?} cannot be written in a banner"),
+                    ));
+                }
+            }
+            if render.iter().any(|d| d.path == path) {
+                return Err(at(span, format!("key `path`: {path:?} is rendered twice")));
+            }
+            let mut sources = Vec::new();
+            for s in r.sources {
+                let s_span = s.span();
+                let source = DocSource::parse(s.get_ref())
+                    .map_err(|m| at(s_span.clone(), format!("key `sources`: {m}")))?;
+                if source.path == path {
+                    return Err(at(
+                        s_span,
+                        format!("key `sources`: {path:?} cannot be its own source"),
+                    ));
+                }
+                sources.push(source);
+            }
+            render.push(DocSpec {
+                path,
+                template,
+                sources,
+            });
+        }
+        Ok(Docs {
+            generated,
+            generated_set: set.build().map_err(|e| ConfigError {
+                origin: String::new(),
+                position: None,
+                message: format!("invalid glob: {e}"),
+            })?,
+            render,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDocs {
+    #[serde(default)]
+    generated: Vec<Spanned<String>>,
+    #[serde(default)]
+    render: Vec<RawDocRender>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDocRender {
+    path: Spanned<String>,
+    template: Spanned<String>,
+    #[serde(default)]
+    sources: Vec<Spanned<String>>,
 }
 
 #[cfg(test)]

@@ -198,6 +198,8 @@ pub struct Facts<B = Vec<u8>> {
     /// What `core::impact::findings` decided about the commit as a whole (`version-bump-missing`,
     /// `impact-threshold`), settled with the rest.
     pub impact: Vec<Finding>,
+    /// What `provenance::findings` found about the governed docs the plan touched.
+    pub docs: Vec<Finding>,
 }
 
 /// What one check found.
@@ -474,6 +476,7 @@ pub fn check<B: AsRef<[u8]>>(
     }
 
     findings.extend(facts.impact.iter().cloned());
+    findings.extend(facts.docs.iter().cloned());
 
     let waivers = facts
         .waivers

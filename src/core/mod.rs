@@ -19,6 +19,7 @@ pub mod init;
 pub mod json;
 pub mod lock;
 pub mod lockfile;
+pub mod provenance;
 pub mod release;
 pub mod report;
 pub mod rules;

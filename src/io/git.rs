@@ -967,6 +967,13 @@ impl Repo {
         }
     }
 
+    /// Whether git ignores `path` (`.gitignore`, `info/exclude`, `core.excludesFile`).
+    pub fn is_ignored(&self, path: &str) -> Result<bool> {
+        self.repo
+            .is_path_ignored(Path::new(path))
+            .map_err(|e| Error::git(format!("cannot tell whether git ignores {path}"), e))
+    }
+
     /// Reads one path of a snapshot whole (used for audit.toml). `None` when absent.
     pub fn read_path(&self, source: &Source, path: &str) -> Result<Option<Vec<u8>>> {
         let found = self.entry(source, path)?;

@@ -64,6 +64,8 @@ pub enum ReportKind {
     Bdd,
     /// `timing ingest` and `timing baseline --write`.
     Timing,
+    /// `docs status`: the provenance index of generated docs.
+    Docs,
     /// Commands that only tell people what they did (`lock`, `init`, `demo`, `baseline`,
     /// `changelog rebuild`).
     Messages,
@@ -82,7 +84,7 @@ impl ReportKind {
                 Format::Github,
                 Format::Junit,
             ],
-            ReportKind::Diff | ReportKind::Impact | ReportKind::Bdd => {
+            ReportKind::Diff | ReportKind::Impact | ReportKind::Bdd | ReportKind::Docs => {
                 &[Format::Human, Format::Json, Format::Markdown]
             }
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
@@ -116,6 +118,7 @@ impl ReportKind {
             ReportKind::Messages => "messages",
             ReportKind::Bdd => "BDD reports",
             ReportKind::Handlers => "handler reports",
+            ReportKind::Docs => "doc provenance reports",
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod bdd;
 pub mod ci;
 pub mod diff;
+pub mod docs;
 pub mod findings;
 pub mod format;
 pub mod handlers;
@@ -69,6 +70,21 @@ pub fn hash(format: Format, out: &mut dyn Write, report: &HashReport, paint: Pai
         Format::Human => hash::human(out, report, paint),
         Format::Json => json(out, report),
         _ => Err(ReportKind::Hash.unsupported()),
+    }
+}
+
+/// A `docs status` report: the provenance index.
+pub fn docs_status(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::provenance::DocsReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => docs::human(out, report, paint),
+        Format::Json => json(out, report),
+        Format::Markdown => docs::markdown(out, report),
+        _ => Err(ReportKind::Docs.unsupported()),
     }
 }
 

@@ -14,6 +14,7 @@ mod check;
 mod ci;
 mod corpus;
 mod diff;
+mod docs;
 mod fixtures;
 mod governance;
 mod handlers;

@@ -264,7 +264,80 @@ const CASES: &[Case] = &[
         timing_baseline_stale,
         timing_baseline_full,
     ),
+    // ---- docs
+    case(RuleId::DocStale, Check, doc_source_changed, doc_rendered),
+    case(RuleId::DocEdited, Check, doc_hand_edited, doc_rendered),
+    case(
+        RuleId::DocBannerMissing,
+        Check,
+        doc_without_banner,
+        doc_rendered,
+    ),
+    case(
+        RuleId::DocSourceMissing,
+        Check,
+        doc_source_gone,
+        doc_source_present,
+    ),
+    case(
+        RuleId::DocSourceUntracked,
+        Check,
+        doc_source_ignored,
+        doc_source_present,
+    ),
 ];
+
+// ---- docs fixtures
+
+fn doc_rendered(repo: &TestRepo) {
+    crate::docs::world(repo);
+    repo.audit(["docs", "render", "--stage"]).code(0);
+}
+
+fn doc_source_changed(repo: &TestRepo) {
+    doc_rendered(repo);
+    repo.write(
+        "orchestration-domains.json",
+        crate::docs::registry("Renamed", "2025-01-01T00:00:00Z"),
+    );
+}
+
+fn doc_hand_edited(repo: &TestRepo) {
+    doc_rendered(repo);
+    let text = repo.read("docs/domains.md");
+    repo.write("docs/domains.md", format!("{text}\nBy hand.\n"));
+}
+
+fn doc_without_banner(repo: &TestRepo) {
+    doc_rendered(repo);
+    repo.write("docs/gen/hand.md", "# By hand\n");
+}
+
+/// A generated doc in the origin's banner format naming `source`, recorded with `bytes`' hash.
+fn origin_doc(repo: &TestRepo, source: &str, bytes: &[u8]) {
+    let h = git_audit::core::json::canonical::sha256(bytes).hex();
+    let body = "# Origin\n";
+    let doc_hash = git_audit::core::json::canonical::sha256(body.as_bytes()).hex();
+    repo.write(
+        "docs/gen/origin.md",
+        format!("<!-- AUTO-GENERATED\nSources: {source}\nSource-Hashes: {source}:{h}\nDoc-Hash: {doc_hash}\n-->\n\n{body}"),
+    );
+    repo.write("audit.toml", "[docs]\ngenerated = [\"docs/gen/*.md\"]\n");
+}
+
+fn doc_source_present(repo: &TestRepo) {
+    repo.write(".generated/map.json", "{}\n");
+    origin_doc(repo, ".generated/map.json", b"{}\n");
+}
+
+fn doc_source_gone(repo: &TestRepo) {
+    origin_doc(repo, ".generated/map.json", b"{}\n");
+}
+
+fn doc_source_ignored(repo: &TestRepo) {
+    repo.write(".gitignore", ".generated/\n");
+    doc_source_present(repo);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Timing fixtures: a registry of a, b, c and a baseline (`timing::baseline_json`).

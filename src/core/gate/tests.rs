@@ -103,6 +103,7 @@ fn facts(config: &Config, before: &Files<'_>, after: &Files<'_>, scope: Scope) -
         selection,
         today: TODAY.into(),
         impact: Vec::new(),
+        docs: Vec::new(),
     }
 }
 

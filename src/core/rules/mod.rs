@@ -105,6 +105,11 @@ pub enum RuleId {
     TimingCoverage,
     TimingUnknownSequence,
     TimingBaselineStale,
+    DocStale,
+    DocEdited,
+    DocBannerMissing,
+    DocSourceMissing,
+    DocSourceUntracked,
 }
 
 impl RuleId {
@@ -156,6 +161,11 @@ impl RuleId {
         RuleId::TimingCoverage,
         RuleId::TimingUnknownSequence,
         RuleId::TimingBaselineStale,
+        RuleId::DocStale,
+        RuleId::DocEdited,
+        RuleId::DocBannerMissing,
+        RuleId::DocSourceMissing,
+        RuleId::DocSourceUntracked,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -207,6 +217,11 @@ impl RuleId {
             RuleId::TimingCoverage => "timing-coverage",
             RuleId::TimingUnknownSequence => "timing-unknown-sequence",
             RuleId::TimingBaselineStale => "timing-baseline-stale",
+            RuleId::DocStale => "doc-stale",
+            RuleId::DocEdited => "doc-edited",
+            RuleId::DocBannerMissing => "doc-banner-missing",
+            RuleId::DocSourceMissing => "doc-source-missing",
+            RuleId::DocSourceUntracked => "doc-source-untracked",
         }
     }
 
@@ -288,6 +303,8 @@ pub enum Family {
     Handlers,
     /// Timing baselines from measured runs.
     Timing,
+    /// Docs rendered from JSON and their provenance banners.
+    Docs,
 }
 
 /// One rule of the catalogue.
@@ -674,6 +691,46 @@ pub const RULES: &[Rule] = &[
         description: "The committed timing baseline names a domain that no longer exists in the registry.",
         rationale: "A baseline entry for a removed domain compares nothing and inflates coverage; rebuild the baseline.",
         example: r#"baseline "sequences": {"gone-symphony": {...}} and no domain "gone-symphony""#,
+    },
+    Rule {
+        id: RuleId::DocStale,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc's source changed canonically and the doc was not re-rendered.",
+        rationale: "JSON is the authority and docs are its reflections; a doc rendered from an older source says what is no longer true.",
+        example: "a domain added to orchestration-domains.json, docs/domains.md (rendered from #/domains) not re-rendered",
+    },
+    Rule {
+        id: RuleId::DocEdited,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc's body no longer matches the hash its provenance banner records.",
+        rationale: "A hand edit to a generated doc is lost at the next render and makes the doc disagree with its sources.",
+        example: "a line added by hand below the banner of docs/domains.md",
+    },
+    Rule {
+        id: RuleId::DocBannerMissing,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc (`[docs] generated` or `[[docs.render]]`) carries no provenance banner with a Doc-Hash.",
+        rationale: "Without recorded hashes nobody can tell whether the doc reflects its sources or was written by hand.",
+        example: "docs/generated/overview.md without `<!-- git-audit docs` or `Doc-Hash:`",
+    },
+    Rule {
+        id: RuleId::DocSourceMissing,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc names a source that is not in the snapshot.",
+        rationale: "A doc whose source is gone cannot be re-rendered or proved fresh.",
+        example: "Sources: data/removed.json",
+    },
+    Rule {
+        id: RuleId::DocSourceUntracked,
+        family: Family::Docs,
+        severity: Severity::Error,
+        description: "A generated doc names a source git does not track (ignored, or only on disk).",
+        rationale: "Only what git stores can be hashed the same on every machine; an untracked source proves nothing.",
+        example: "Sources: .generated/map.json  (with .generated/ in .gitignore)",
     },
 ];
 
