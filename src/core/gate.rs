@@ -378,7 +378,7 @@ pub fn check<B: AsRef<[u8]>>(
             .copied()
             .filter(|d| d.artifact.kind == Kind::Sequence)
             .collect();
-        let mut involved = governance::cross(&registries, &sequences, &exists);
+        let mut involved = governance::cross(&registries, &sequences, &exists, &config.generate.identity);
         for pl in &config.plans {
             let Some(read) = facts.plans.get(&pl.path) else {
                 continue;

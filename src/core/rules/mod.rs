@@ -86,6 +86,9 @@ pub enum RuleId {
     ChangelogMissing,
     ChangelogExtra,
     ChangelogDuplicate,
+    RegistryStale,
+    RegistrySourceDuplicateId,
+    RegistrySourceInvalid,
 }
 
 impl RuleId {
@@ -118,6 +121,9 @@ impl RuleId {
         RuleId::ChangelogMissing,
         RuleId::ChangelogExtra,
         RuleId::ChangelogDuplicate,
+        RuleId::RegistryStale,
+        RuleId::RegistrySourceDuplicateId,
+        RuleId::RegistrySourceInvalid,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -150,6 +156,9 @@ impl RuleId {
             RuleId::ChangelogMissing => "changelog-missing",
             RuleId::ChangelogExtra => "changelog-extra",
             RuleId::ChangelogDuplicate => "changelog-duplicate",
+            RuleId::RegistryStale => "registry-stale",
+            RuleId::RegistrySourceDuplicateId => "registry-source-duplicate-id",
+            RuleId::RegistrySourceInvalid => "registry-source-invalid",
         }
     }
 
@@ -457,6 +466,30 @@ pub const RULES: &[Rule] = &[
         description: "A commit adds the same changelog entry more than once.",
         rationale: "Each structural change is recorded exactly once; duplicates make counts and release notes wrong.",
         example: "the same entry appended twice by two tools",
+    },
+    Rule {
+        id: RuleId::RegistryStale,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "The registry is not what its sources (`[generate]`) generate.",
+        rationale: "The registry is generated from the sequence files; a hand edit of a generated field, or a sequence changed without regenerating, makes it lie about them.",
+        example: "a sequence gains a beat and orchestration-domains.json still says the old count",
+    },
+    Rule {
+        id: RuleId::RegistrySourceDuplicateId,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "Two registry sources yield the same domain id; the first by sorted path is used.",
+        rationale: "Generation must not pick a winner silently; one of the two sequences is misnamed or a copy.",
+        example: "a/copy.json and b/copy.json both declare \"id\": \"copy-symphony\"",
+    },
+    Rule {
+        id: RuleId::RegistrySourceInvalid,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A registry source cannot be read or has a shape generation does not support.",
+        rationale: "A source skipped with a warning silently drops its domain from the registry; it must be fixed or excluded deliberately.",
+        example: "a sequence file without `movements`, or a catalog entry without an id",
     },
 ];
 
