@@ -144,6 +144,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Ci(args) => commands::ci::run(&mut env, args)?,
         Command::ReleaseNotes(args) => commands::release::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
+        Command::Registry(cmd) => commands::registry::run(&mut env, cmd)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
     };
     env.out.flush().map_err(render::write_error)?;

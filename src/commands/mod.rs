@@ -10,6 +10,7 @@ pub mod hash;
 pub mod init;
 pub mod install;
 pub mod lock;
+pub mod registry;
 pub mod release;
 pub mod rules;
 

@@ -15,6 +15,7 @@ use crate::core::diff::{ArtifactDiff, Change, Status};
 use crate::core::finding::Finding;
 use crate::core::json::{self, Limits, Node, Pointer};
 use crate::core::lock::Style;
+use crate::core::report::DiffReport;
 use crate::core::rules::RuleId;
 use crate::core::sequence;
 
@@ -478,7 +479,7 @@ pub fn describe(beat: Option<&Node<'_>>, n: usize) -> String {
     }
     if let Some(event) = text(beat, "event") {
         let last = event.rsplit(':').next().unwrap_or(event);
-        let mut out = capitalise(last);
+        let mut out = capitalise(&split_camel(last));
         if let Some(kind) = text(beat, "kind") {
             out.push_str(&format!(" ({kind})"));
         }
@@ -494,6 +495,20 @@ pub fn describe(beat: Option<&Node<'_>>, n: usize) -> String {
         return humanise(name);
     }
     format!("Beat {n}")
+}
+
+/// `setAll` → `set All`: a space where a lower-case letter meets an upper-case one.
+fn split_camel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        out.push(c);
+    }
+    out
 }
 
 fn capitalise(s: &str) -> String {
@@ -551,11 +566,51 @@ pub fn diff(
     ))
 }
 
+/// `registry generate --check`'s report; `--format json` writes it as it is.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GenerateReport {
+    pub version: u32,
+    /// The registry's path.
+    pub registry: String,
+    /// The snapshot the sources and the registry were read from.
+    pub snapshot: String,
+    /// Whether the registry differs canonically from what its sources generate.
+    pub stale: bool,
+    /// Domains of the registry that nothing generates or declares any more.
+    pub dropped: Vec<String>,
+    /// The structural diff from the registry to the generated one (the `diff` contract).
+    pub diff: DiffReport,
+    /// `registry-source-*` and `registry-stale` findings.
+    pub findings: Vec<Finding>,
+}
+
+/// `2026-01-31T12:34:56.000Z` for seconds since the epoch (UTC), as the origin wrote
+/// `metadata.generated`.
+pub fn timestamp(secs: i64) -> String {
+    let day = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}.000Z",
+        crate::core::date::date_of(day * 86_400, 0),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// `registry-stale`: the registry differs canonically from what its sources generate. The
 /// message carries the structural diff's items (what changed, domain by domain).
 pub fn stale(path: &str, diff: &ArtifactDiff) -> Option<Finding> {
     if diff.status == Status::Unchanged {
         return None;
+    }
+    if diff.status == Status::Added {
+        return Some(Finding::new(
+            RuleId::RegistryStale,
+            path,
+            format!("{path} is missing; its sources generate one"),
+            "run `git audit registry generate --stage`".into(),
+        ));
     }
     let mut by: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     for item in &diff.items {

@@ -44,7 +44,7 @@ fn run(files: &[(&str, &str)], current: Option<&str>) -> Generated {
 }
 
 const COPY: &str = r#"{"id":"copy","pluginId":"CopyPlugin","name":"Copy","movements":[{"name":"Copy","beats":[
- {"event":"canvas:copy:serialize","kind":"pure","handler":"serialize"},
+ {"event":"canvas:copy:serializeAll","kind":"pure","handler":"serialize"},
  {"handler":"header/ui#getCurrentTheme"},
  {"description":"Tell the user"},
  {}
@@ -69,7 +69,7 @@ fn a_sequence_yields_the_corpus_domain_shape() {
     assert_eq!(d["beats"], 6, "integer beat counts are summed, not 0");
     assert_eq!(
         d["sketch"]["phases"][0]["items"],
-        serde_json::json!(["Serialize (pure)", "Get current theme", "Tell the user", "Beat 4"])
+        serde_json::json!(["Serialize All (pure)", "Get current theme", "Tell the user", "Beat 4"])
     );
     assert_eq!(d["sketch"]["phases"][1]["name"], "Movement 2");
     assert_eq!(
