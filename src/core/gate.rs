@@ -332,6 +332,7 @@ pub fn check<B: AsRef<[u8]>>(
             parsed: p,
             lockfile: facts.lockfile.as_ref(),
             limits: &config.limits,
+            identity: &config.generate.identity,
         }));
         let doc = read.doc();
         if artifact.kind == Kind::Sequence {

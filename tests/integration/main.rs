@@ -14,6 +14,7 @@ mod ci;
 mod corpus;
 mod diff;
 mod fixtures;
+mod generate;
 mod governance;
 mod hash;
 mod init_demo;
