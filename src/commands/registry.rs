@@ -283,11 +283,13 @@ pub fn gate_findings(
         for k in before.entries.keys().chain(after.entries.keys()) {
             all.insert(k, ());
         }
-        let changed = all.keys().any(|p| match (before.entries.get(*p), after.entries.get(*p)) {
-            (Some(b), Some(a)) => !git::same(b, a),
-            (None, None) => false,
-            _ => true,
-        });
+        let changed = all
+            .keys()
+            .any(|p| match (before.entries.get(*p), after.entries.get(*p)) {
+                (Some(b), Some(a)) => !git::same(b, a),
+                (None, None) => false,
+                _ => true,
+            });
         if !changed {
             return Ok(Vec::new());
         }

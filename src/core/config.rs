@@ -971,10 +971,12 @@ fn generate(
         for p in s.paths {
             let span = p.span();
             let p = path(p, "paths")?;
-            set.add(
-                self::glob(&p)
-                    .map_err(|e| at(span, format!("key `paths`: invalid glob {p:?}: {}", e.kind())))?,
-            );
+            set.add(self::glob(&p).map_err(|e| {
+                at(
+                    span,
+                    format!("key `paths`: invalid glob {p:?}: {}", e.kind()),
+                )
+            })?);
             paths.push(p);
         }
         let mut ignore_set = GlobSetBuilder::new();
@@ -982,10 +984,12 @@ fn generate(
         for p in s.ignore.unwrap_or_default() {
             let span = p.span();
             let p = path(p, "ignore")?;
-            ignore_set.add(
-                self::glob(&p)
-                    .map_err(|e| at(span, format!("key `ignore`: invalid glob {p:?}: {}", e.kind())))?,
-            );
+            ignore_set.add(self::glob(&p).map_err(|e| {
+                at(
+                    span,
+                    format!("key `ignore`: invalid glob {p:?}: {}", e.kind()),
+                )
+            })?);
             ignore.push(p);
         }
         let built = |b: GlobSetBuilder| b.build().unwrap_or_else(|_| GlobSet::empty());

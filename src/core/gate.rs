@@ -379,7 +379,8 @@ pub fn check<B: AsRef<[u8]>>(
             .copied()
             .filter(|d| d.artifact.kind == Kind::Sequence)
             .collect();
-        let mut involved = governance::cross(&registries, &sequences, &exists, &config.generate.identity);
+        let mut involved =
+            governance::cross(&registries, &sequences, &exists, &config.generate.identity);
         for pl in &config.plans {
             let Some(read) = facts.plans.get(&pl.path) else {
                 continue;

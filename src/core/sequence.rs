@@ -10,7 +10,8 @@ pub use crate::core::config::Identity;
 impl Identity {
     /// The id a document at `path` declares, or derives from its file name.
     pub fn of<'n>(&self, root: &'n Node<'_>, path: &'n str) -> Option<&'n str> {
-        self.declared(root).or_else(|| self.stem.then(|| stem(path)))
+        self.declared(root)
+            .or_else(|| self.stem.then(|| stem(path)))
     }
 
     /// The id a document (or a catalog entry) carries under one of `keys`, if any.
@@ -133,8 +134,14 @@ mod tests {
         fn p(t: &str) -> Node<'_> {
             parse(t.as_bytes(), &Limits::default()).unwrap()
         }
-        assert_eq!(ident.of(&p(r#"{"id":"a","sequenceId":"b"}"#), "x/s.json"), Some("a"));
-        assert_eq!(ident.of(&p(r#"{"id":"","sequenceId":"b"}"#), "x/s.json"), Some("b"));
+        assert_eq!(
+            ident.of(&p(r#"{"id":"a","sequenceId":"b"}"#), "x/s.json"),
+            Some("a")
+        );
+        assert_eq!(
+            ident.of(&p(r#"{"id":"","sequenceId":"b"}"#), "x/s.json"),
+            Some("b")
+        );
         assert_eq!(ident.of(&p(r#"{}"#), "x/drag.end.json"), Some("drag.end"));
         let strict = Identity {
             keys: vec!["key".into()],

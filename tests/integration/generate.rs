@@ -140,7 +140,10 @@ fn generate_writes_the_registry_from_its_sources_and_hand_kept_parts() {
     );
     let copy = &v["domains"][0];
     assert_eq!(copy["sequenceFile"], COPY);
-    assert_eq!(copy["parent"], "host-infrastructure", "overlay field merged");
+    assert_eq!(
+        copy["parent"], "host-infrastructure",
+        "overlay field merged"
+    );
     assert_eq!(
         copy["sketch"]["phases"][0]["items"],
         serde_json::json!(["Serialize (pure)", "Write (io)"])
@@ -201,7 +204,10 @@ fn generation_keeps_the_files_layout_and_leaves_metadata_generated_alone() {
     repo.git(["add", "-A"]);
     repo.audit(["registry", "generate", "--stage"]).code(0);
     let text = repo.read(REG);
-    assert!(text.starts_with("{\n\t\"id\": \"registry\",\n\t\"metadata\""), "{text}");
+    assert!(
+        text.starts_with("{\n\t\"id\": \"registry\",\n\t\"metadata\""),
+        "{text}"
+    );
     assert!(!text.ends_with('\n'));
     assert!(text.contains("\"name\": \"Copy all\""));
     assert!(!text.contains("2020-01-01T00:00:00.000Z"));
@@ -221,7 +227,10 @@ fn check_reports_the_structural_diff_in_every_format() {
     json.code(1);
     let v = json.json();
     assert_eq!(v["stale"], true);
-    assert_eq!(v["diff"]["artifacts"][0]["items"][0]["id"], "paste-symphony");
+    assert_eq!(
+        v["diff"]["artifacts"][0]["items"][0]["id"],
+        "paste-symphony"
+    );
     assert_eq!(v["findings"][0]["rule"], "registry-stale");
     repo.audit(["registry", "generate", "--check", "--format", "markdown"])
         .code(1)
@@ -235,7 +244,9 @@ fn a_hand_edit_and_an_unregenerated_sequence_change_are_blocked_by_registry_stal
     let repo = TestRepo::new();
     committed(&repo);
     // A hand edit of a generated field.
-    let text = repo.read(REG).replace("\"emoji\": \"P\"", "\"emoji\": \"X\"");
+    let text = repo
+        .read(REG)
+        .replace("\"emoji\": \"P\"", "\"emoji\": \"X\"");
     repo.write(REG, text);
     repo.git(["add", "-A"]);
     repo.audit(["check", "--staged"])
@@ -341,7 +352,9 @@ fn sources_that_cannot_be_generated_from_block_and_are_not_written() {
 fn generate_never_overwrites_unstaged_registry_edits() {
     let repo = TestRepo::new();
     committed(&repo);
-    let edited = repo.read(REG).replace("\"emoji\": \"P\"", "\"emoji\": \"X\"");
+    let edited = repo
+        .read(REG)
+        .replace("\"emoji\": \"P\"", "\"emoji\": \"X\"");
     repo.write(REG, &edited);
     repo.audit(["registry", "generate", "--stage"])
         .code(2)
@@ -423,9 +436,15 @@ fn corpus_generation_from_sequences_and_from_the_catalog() {
     let cag = item("cag-agent-workflow").expect("cag-agent-workflow differs");
     assert!(cag.to_string().contains("\"/beats\""), "{cag}");
     // The hand-added infrastructure domains are not generated (no overlay declares them).
-    assert_eq!(item("host-sdk-infrastructure").unwrap()["change"], "removed");
+    assert_eq!(
+        item("host-sdk-infrastructure").unwrap()["change"],
+        "removed"
+    );
     // Sequences the origin's registry misses are added.
-    assert_eq!(item("self-healing-anomaly-detect-symphony").unwrap()["change"], "added");
+    assert_eq!(
+        item("self-healing-anomaly-detect-symphony").unwrap()["change"],
+        "added"
+    );
     // Files without `movements` are reported, not skipped.
     let invalid: Vec<&str> = v["findings"]
         .as_array()

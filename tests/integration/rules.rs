@@ -135,6 +135,25 @@ const CASES: &[Case] = &[
         changelog_entry_twice,
         changelog_recorded,
     ),
+    // ---- registry generation
+    case(
+        RuleId::RegistryStale,
+        Check,
+        crate::generate::hand_edited,
+        crate::generate::generated_world,
+    ),
+    case(
+        RuleId::RegistrySourceDuplicateId,
+        Check,
+        crate::generate::duplicate_source,
+        crate::generate::generated_world,
+    ),
+    case(
+        RuleId::RegistrySourceInvalid,
+        Check,
+        crate::generate::invalid_source,
+        crate::generate::generated_world,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------

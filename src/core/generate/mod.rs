@@ -160,7 +160,10 @@ pub fn generate(inputs: &Inputs<'_>) -> Generated {
                 )),
                 Some(list) => {
                     for (i, d) in list.iter().enumerate() {
-                        match (d.value.to_serde(), d.value.get("id").and_then(|n| n.value.as_str())) {
+                        match (
+                            d.value.to_serde(),
+                            d.value.get("id").and_then(|n| n.value.as_str()),
+                        ) {
                             (J::Object(map), Some(id)) => kept.push((id.to_string(), map)),
                             _ => findings.push(invalid(
                                 o.path,
@@ -228,7 +231,8 @@ pub fn generate(inputs: &Inputs<'_>) -> Generated {
             for (k, v) in old {
                 if k == "domains" {
                     root.insert(k.clone(), J::Array(std::mem::take(&mut list)));
-                } else if cfg.copy.iter().any(|c| c == k) || (!lock_field.is_empty() && k == lock_field)
+                } else if cfg.copy.iter().any(|c| c == k)
+                    || (!lock_field.is_empty() && k == lock_field)
                 {
                     root.insert(k.clone(), v.clone());
                 }
@@ -388,7 +392,12 @@ fn domain(
         .unwrap_or(&id)
         .to_string();
     let description = text(seq, "description").map_or_else(
-        || source.description.replace("{name}", &name).replace("{id}", &id),
+        || {
+            source
+                .description
+                .replace("{name}", &name)
+                .replace("{id}", &id)
+        },
         str::to_string,
     );
     let status = text(seq, "status").unwrap_or(&source.status).to_string();
@@ -453,7 +462,10 @@ fn domain(
         id,
         path: match entry {
             None => path.to_string(),
-            Some(i) => format!("{path}{}", Pointer::root().child("sequences").child(i.to_string())),
+            Some(i) => format!(
+                "{path}{}",
+                Pointer::root().child("sequences").child(i.to_string())
+            ),
         },
         domain: d,
     })
@@ -485,11 +497,8 @@ pub fn describe(beat: Option<&Node<'_>>, n: usize) -> String {
         }
         return out;
     }
-    let handler = text(beat, "handler").or_else(|| {
-        beat.value
-            .get("handler")
-            .and_then(|h| text(h, "name"))
-    });
+    let handler =
+        text(beat, "handler").or_else(|| beat.value.get("handler").and_then(|h| text(h, "name")));
     if let Some(h) = handler {
         let name = h.rsplit(['#', '/', '.']).next().unwrap_or(h);
         return humanise(name);

@@ -24,7 +24,10 @@ category = "infrastructure"
 
 fn run(files: &[(&str, &str)], current: Option<&str>) -> Generated {
     let config = Config::parse(CONFIG, "audit.toml").unwrap();
-    let artifact = config.governing("orchestration-domains.json").unwrap().clone();
+    let artifact = config
+        .governing("orchestration-domains.json")
+        .unwrap()
+        .clone();
     let inputs = Inputs {
         config: &config.generate,
         artifact: &artifact,
@@ -60,8 +63,21 @@ fn a_sequence_yields_the_corpus_domain_shape() {
     assert_eq!(
         keys,
         [
-            "id", "name", "emoji", "description", "category", "purpose", "relatedDomains",
-            "status", "pluginId", "movements", "beats", "tempo", "key", "timeSignature", "sketch"
+            "id",
+            "name",
+            "emoji",
+            "description",
+            "category",
+            "purpose",
+            "relatedDomains",
+            "status",
+            "pluginId",
+            "movements",
+            "beats",
+            "tempo",
+            "key",
+            "timeSignature",
+            "sketch"
         ]
     );
     assert_eq!(d["description"], "Plugin sequence: Copy");
@@ -69,7 +85,12 @@ fn a_sequence_yields_the_corpus_domain_shape() {
     assert_eq!(d["beats"], 6, "integer beat counts are summed, not 0");
     assert_eq!(
         d["sketch"]["phases"][0]["items"],
-        serde_json::json!(["Serialize All (pure)", "Get current theme", "Tell the user", "Beat 4"])
+        serde_json::json!([
+            "Serialize All (pure)",
+            "Get current theme",
+            "Tell the user",
+            "Beat 4"
+        ])
     );
     assert_eq!(d["sketch"]["phases"][1]["name"], "Movement 2");
     assert_eq!(
@@ -77,7 +98,10 @@ fn a_sequence_yields_the_corpus_domain_shape() {
         serde_json::json!(["Beat 1", "Beat 2"]),
         "items are always an array"
     );
-    assert_eq!(v["domains"][1]["id"], "extra", "hand-kept domain from audit.toml");
+    assert_eq!(
+        v["domains"][1]["id"], "extra",
+        "hand-kept domain from audit.toml"
+    );
     assert_eq!(v["metadata"]["generated"], "2026-01-01T00:00:00Z");
 }
 
@@ -114,7 +138,11 @@ fn invalid_and_duplicate_sources_are_findings() {
         ],
         None,
     );
-    let rules: Vec<(RuleId, &str)> = g.findings.iter().map(|f| (f.rule, f.path.as_str())).collect();
+    let rules: Vec<(RuleId, &str)> = g
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
     assert_eq!(
         rules,
         [
@@ -140,8 +168,19 @@ fn current_order_and_copied_members_are_kept_and_dropped_domains_named() {
     assert_eq!(v["domains"][0]["id"], "extra");
     assert_eq!(v["domains"][1]["id"], "copy");
     assert_eq!(g.dropped, ["gone"]);
-    let d = diff("reg.json", &Config::builtin().artifacts[0], &Limits::default(), Some(current.as_bytes()), &g.bytes).unwrap();
+    let d = diff(
+        "reg.json",
+        &Config::builtin().artifacts[0],
+        &Limits::default(),
+        Some(current.as_bytes()),
+        &g.bytes,
+    )
+    .unwrap();
     let f = stale("reg.json", &d).unwrap();
     assert!(f.message.contains("added: domain copy"), "{}", f.message);
-    assert!(f.message.contains("removed: member junk; domain gone"), "{}", f.message);
+    assert!(
+        f.message.contains("removed: member junk; domain gone"),
+        "{}",
+        f.message
+    );
 }

@@ -188,10 +188,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
             Finding::new(
                 RuleId::IdMissing,
                 s.path,
-                format!(
-                    "the sequence has no string `{}`",
-                    keys.join("` or `")
-                ),
+                format!("the sequence has no string `{}`", keys.join("` or `")),
                 "give the sequence a unique id; its registry domain refers to it".into(),
             )
             .at(Pointer::root(), root, s.lines),

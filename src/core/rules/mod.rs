@@ -311,7 +311,7 @@ pub const RULES: &[Rule] = &[
         id: RuleId::FieldType,
         family: Family::Document,
         severity: Severity::Error,
-        description: "A registry's `domains`, a sequence's `movements` or a movement's `beats` is not an array.",
+        description: "A registry's `domains` or a sequence's `movements` is not an array, or a movement's `beats` is neither an array nor a beat count.",
         rationale: "Every rule and the registry comparison walk these arrays; a string or null in their place would hide every movement and beat from them.",
         example: r#"{"id": "copy", "movements": "x"}"#,
     },

@@ -208,7 +208,12 @@ fn uncountable_sequences_are_mismatches() {
     ] {
         let files = [("reg.json", node(reg), reg), ("seq/s.json", node(bad), bad)];
         let (regs, seqs) = docs(&c, &files);
-        let found = cross(&regs, &seqs, &|p: &str| p == "seq/s.json", &Identity::default());
+        let found = cross(
+            &regs,
+            &seqs,
+            &|p: &str| p == "seq/s.json",
+            &Identity::default(),
+        );
         let got: Vec<String> = found
             .iter()
             .map(|(f, _)| format!("{} {}", f.rule, f.pointer))
@@ -233,7 +238,12 @@ fn uncountable_sequences_are_mismatches() {
         ("seq/s.json", node(beats), beats),
     ];
     let (regs, seqs) = docs(&c, &files);
-    let found = cross(&regs, &seqs, &|p: &str| p == "seq/s.json", &Identity::default());
+    let found = cross(
+        &regs,
+        &seqs,
+        &|p: &str| p == "seq/s.json",
+        &Identity::default(),
+    );
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].0.pointer.to_string(), "/domains/0/beats");
 }

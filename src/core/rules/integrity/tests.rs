@@ -312,8 +312,11 @@ fn integer_beat_counts_and_sequence_ids_are_accepted_by_the_shared_rules() {
     assert!(rules(&ok).is_empty(), "{ok:?}");
     let bad = run_with(r#"{"movements": [{"beats": "three"}]}"#, path, &c, None);
     assert_eq!(rules(&bad).len(), 2, "{bad:?}");
-    assert!(bad.iter().any(|f| f.rule == RuleId::IdMissing
-        && f.message.contains("`id` or `sequenceId`")));
-    assert!(bad.iter().any(|f| f.rule == RuleId::FieldType
-        && f.message.contains("neither an array nor a beat count")));
+    assert!(bad
+        .iter()
+        .any(|f| f.rule == RuleId::IdMissing && f.message.contains("`id` or `sequenceId`")));
+    assert!(bad
+        .iter()
+        .any(|f| f.rule == RuleId::FieldType
+            && f.message.contains("neither an array nor a beat count")));
 }
