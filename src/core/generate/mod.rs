@@ -184,9 +184,10 @@ pub fn generate(inputs: &Inputs<'_>) -> Generated {
         match domains.iter_mut().find(|(d, _)| *d == id) {
             Some((_, domain)) => merge(domain, fields),
             None => {
+                // A hand-kept domain of its own: kept as written (`null` values included).
                 let mut domain = Map::new();
                 domain.insert("id".into(), J::String(id.clone()));
-                merge(&mut domain, fields);
+                domain.extend(fields);
                 domains.push((id, domain));
             }
         }
