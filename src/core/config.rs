@@ -880,6 +880,8 @@ pub struct Generate {
     pub sources: Vec<GenerateSource>,
     /// Hand-kept fields by domain id (`[generate.domain.<id>]`), as JSON objects.
     pub domains: BTreeMap<String, serde_json::Value>,
+    /// Where the sources' globs can match (compiled once). See `may_contain`.
+    reach: Vec<Reach>,
 }
 
 /// Root members a generated registry copies from the current one unless `copy` says otherwise.
@@ -904,6 +906,7 @@ impl Default for Generate {
             copy: GENERATE_COPY.iter().map(|s| s.to_string()).collect(),
             sources: Vec::new(),
             domains: BTreeMap::new(),
+            reach: Vec::new(),
         }
     }
 }
@@ -921,10 +924,7 @@ impl Generate {
 
     /// Whether a source file can lie under `dir` (`""` or ending in `/`).
     pub fn may_contain(&self, dir: &str) -> bool {
-        self.sources
-            .iter()
-            .flat_map(|s| &s.paths)
-            .any(|g| Reach::of(g).iter().any(|r| r.may_contain(dir)))
+        self.reach.iter().any(|r| r.may_contain(dir))
     }
 }
 
@@ -1013,6 +1013,12 @@ fn generate(
             time_signature: s.time_signature.unwrap_or_else(|| "4/4".into()),
         });
     }
+    out.reach = out
+        .sources
+        .iter()
+        .flat_map(|s| &s.paths)
+        .flat_map(|g| Reach::of(g))
+        .collect();
     Ok(out)
 }
 
