@@ -88,6 +88,9 @@ pub enum Command {
     /// Docs rendered from JSON with provenance banners: render them, report whether they are fresh.
     #[command(subcommand)]
     Docs(DocsCommand),
+    /// The registry generated from its sources (`[generate]` in audit.toml).
+    #[command(subcommand)]
+    Registry(RegistryCommand),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -458,4 +461,34 @@ pub struct ScaffoldArgs {
     pub write: bool,
     #[command(flatten)]
     pub snapshot: SnapshotArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Generate the registry from the snapshot's sources: write it (default), `--stage` it,
+    /// print it (`--stdout`) or `--check` the committed one against it.
+    Generate(RegistryGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegistryGenerateArgs {
+    /// Exit 1 when the registry differs canonically from what its sources generate, and show
+    /// the structural diff (human, json, markdown).
+    #[arg(long, conflicts_with_all = ["stage", "stdout"])]
+    pub check: bool,
+    /// Write the registry atomically and stage it.
+    #[arg(long, conflicts_with = "stdout")]
+    pub stage: bool,
+    /// Print the generated registry instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Read the sources and the registry from the index (the default).
+    #[arg(long, group = "snapshot")]
+    pub staged: bool,
+    /// Read them from a revision.
+    #[arg(long, value_name = "REV", group = "snapshot")]
+    pub rev: Option<String>,
+    /// Read them from the files on disk.
+    #[arg(long, group = "snapshot")]
+    pub worktree: bool,
 }

@@ -147,6 +147,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Handlers(args) => commands::handlers::run(&mut env, args)?,
         Command::Timing(cmd) => commands::timing::run(&mut env, cmd)?,
+        Command::Registry(cmd) => commands::registry::run(&mut env, cmd)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
         Command::Bdd(args) => commands::bdd::run(&mut env, args)?,
         Command::Docs(cmd) => commands::docs::run(&mut env, cmd)?,

@@ -176,7 +176,37 @@ fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {
 /// decide what to report.
 pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, scope: Scope) -> Result<Outcome> {
     let facts = gather(repo, config, plan, scope)?;
-    Ok(gate::check(config, &facts, scope)?)
+    let mut outcome = gate::check(config, &facts, scope)?;
+    // Registry generation (`registry-stale`, `registry-source-*`): settled like the gate's own.
+    let generated = super::registry::gate_findings(repo, config, plan, scope)?;
+    if !generated.is_empty() {
+        let (Ok(waivers), Ok(baseline)) = (&facts.waivers, &facts.baseline) else {
+            return Ok(outcome); // unreachable: gate::check stopped on either error
+        };
+        let ignored = suppress::Baseline::default();
+        let baseline = match scope.baseline {
+            gate::Baseline::Ignore => &ignored,
+            gate::Baseline::Apply => baseline,
+        };
+        let mut extra = suppress::settle(
+            generated,
+            config,
+            waivers,
+            &config.waivers,
+            baseline,
+            &facts.today,
+            scope.everything,
+        );
+        extra.retain(|f| f.rule != crate::core::rules::RuleId::WaiverExpired);
+        if let Some(id) = &facts.commit {
+            for f in &mut extra {
+                f.commit = Some(id.clone());
+            }
+        }
+        outcome.findings.extend(extra);
+        crate::core::finding::sort(&mut outcome.findings);
+    }
+    Ok(outcome)
 }
 
 /// Reads one plan's facts: the listed paths of both snapshots (to know what changed), audit.lock,

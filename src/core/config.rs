@@ -218,6 +218,8 @@ pub struct Config {
     reach: Vec<Reach>,
     /// The `[docs]` table: docs rendered from JSON and the globs of generated docs.
     pub docs: Docs,
+    /// `[generate]`: registry generation, and the sequence identity the rules share with it.
+    pub generate: Generate,
 }
 
 /// Default waivers file.
@@ -274,6 +276,7 @@ impl Config {
             timing: Timing::default(),
             set: builder.build()?,
             reach,
+            generate: Generate::default(),
         })
     }
 
@@ -493,6 +496,9 @@ impl Config {
         }
         if let Some(d) = raw.docs {
             config.docs = Docs::from_raw(d, &at)?;
+        }
+        if let Some(g) = raw.generate {
+            config.generate = generate(g, &at)?;
         }
         Ok(config)
     }
@@ -1078,6 +1084,7 @@ struct RawConfig {
     handlers: Option<RawHandlers>,
     timing: Option<RawTiming>,
     docs: Option<RawDocs>,
+    generate: Option<RawGenerate>,
 }
 
 #[derive(Deserialize)]
@@ -1654,6 +1661,248 @@ struct RawDocRender {
     template: Spanned<String>,
     #[serde(default)]
     sources: Vec<Spanned<String>>,
+}
+
+/// How a sequence's id is derived (`[generate]` `id-keys`, `id-from-stem`): the first of `keys`
+/// the document carries as a non-empty string, else (with `stem`) its file name without
+/// `.json`. Shared by registry generation and the registry ↔ sequence rules (`core::sequence`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub keys: Vec<String>,
+    pub stem: bool,
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity {
+            keys: vec!["id".to_string(), "sequenceId".to_string()],
+            stem: true,
+        }
+    }
+}
+
+/// What a `[[generate.source]]` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// Sequence files, one domain each.
+    Sequences,
+    /// A catalog: an array of sequence summaries (or an object with one under `sequences`).
+    Catalog,
+}
+
+/// One `[[generate.source]]`: which files, and the domain fields a sequence does not carry.
+#[derive(Debug, Clone)]
+pub struct GenerateSource {
+    pub kind: SourceKind,
+    pub paths: Vec<String>,
+    pub ignore: Vec<String>,
+    set: GlobSet,
+    ignore_set: GlobSet,
+    pub category: String,
+    pub emoji: String,
+    pub purpose: String,
+    /// `{name}` and `{id}` are replaced; used when the sequence has no `description`.
+    pub description: String,
+    /// The member linking a domain to its source: `sequenceFile` (the path) or a member copied
+    /// from the sequence (`pluginId`).
+    pub link: String,
+    pub status: String,
+    pub tempo: f64,
+    pub key: String,
+    pub time_signature: String,
+}
+
+impl GenerateSource {
+    /// Whether this source reads `path`.
+    pub fn reads(&self, path: &str) -> bool {
+        self.set.is_match(path) && !self.ignore_set.is_match(path)
+    }
+}
+
+/// The `[generate]` table.
+#[derive(Debug, Clone)]
+pub struct Generate {
+    /// The registry generation writes and `registry-stale` compares.
+    pub registry: String,
+    /// A JSON file of hand-kept domains and fields (`{"domains": [{"id": …, …}]}`).
+    pub overlay: Option<String>,
+    pub identity: Identity,
+    /// Root members copied over from the current registry.
+    pub copy: Vec<String>,
+    pub sources: Vec<GenerateSource>,
+    /// Hand-kept fields by domain id (`[generate.domain.<id>]`), as JSON objects.
+    pub domains: BTreeMap<String, serde_json::Value>,
+    /// Where the sources' globs can match (compiled once). See `may_contain`.
+    reach: Vec<Reach>,
+}
+
+/// Root members a generated registry copies from the current one unless `copy` says otherwise.
+pub const GENERATE_COPY: &[&str] = &[
+    "id",
+    "name",
+    "metadata",
+    "unifiedInterface",
+    "handlerSchema",
+    "executionFlow",
+    "categories",
+    "dynamics",
+    "timing",
+];
+
+impl Default for Generate {
+    fn default() -> Self {
+        Generate {
+            registry: "orchestration-domains.json".into(),
+            overlay: None,
+            identity: Identity::default(),
+            copy: GENERATE_COPY.iter().map(|s| s.to_string()).collect(),
+            sources: Vec::new(),
+            domains: BTreeMap::new(),
+            reach: Vec::new(),
+        }
+    }
+}
+
+impl Generate {
+    /// Whether generation is configured (at least one source).
+    pub fn enabled(&self) -> bool {
+        !self.sources.is_empty()
+    }
+
+    /// Whether any source reads `path`.
+    pub fn reads(&self, path: &str) -> bool {
+        self.sources.iter().any(|s| s.reads(path))
+    }
+
+    /// Whether a source file can lie under `dir` (`""` or ending in `/`).
+    pub fn may_contain(&self, dir: &str) -> bool {
+        self.reach.iter().any(|r| r.may_contain(dir))
+    }
+}
+
+fn generate(
+    g: RawGenerate,
+    at: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<Generate, ConfigError> {
+    let mut out = Generate::default();
+    let path = |p: Spanned<String>, key: &str| -> Result<String, ConfigError> {
+        let span = p.span();
+        let p = p.into_inner();
+        match leaves_repo(&p) {
+            Some(problem) => Err(at(span, format!("key `{key}`: {p:?} {problem}"))),
+            None => Ok(p),
+        }
+    };
+    if let Some(r) = g.registry {
+        out.registry = path(r, "registry")?;
+    }
+    if let Some(o) = g.overlay {
+        out.overlay = Some(path(o, "overlay")?);
+    }
+    if let Some(keys) = g.id_keys {
+        out.identity.keys = keys;
+    }
+    if let Some(stem) = g.id_from_stem {
+        out.identity.stem = stem;
+    }
+    if let Some(copy) = g.copy {
+        out.copy = copy;
+    }
+    for (id, fields) in g.domain.unwrap_or_default() {
+        let span = id.span();
+        let value = serde_json::to_value(&fields)
+            .map_err(|e| at(span.clone(), format!("[generate.domain]: {e}")))?;
+        if !value.is_object() {
+            return Err(at(span, "[generate.domain]: each entry is a table".into()));
+        }
+        out.domains.insert(id.into_inner(), value);
+    }
+    for s in g.source {
+        let mut set = GlobSetBuilder::new();
+        let mut paths = Vec::new();
+        for p in s.paths {
+            let span = p.span();
+            let p = path(p, "paths")?;
+            set.add(self::glob(&p).map_err(|e| {
+                at(
+                    span,
+                    format!("key `paths`: invalid glob {p:?}: {}", e.kind()),
+                )
+            })?);
+            paths.push(p);
+        }
+        let mut ignore_set = GlobSetBuilder::new();
+        let mut ignore = Vec::new();
+        for p in s.ignore.unwrap_or_default() {
+            let span = p.span();
+            let p = path(p, "ignore")?;
+            ignore_set.add(self::glob(&p).map_err(|e| {
+                at(
+                    span,
+                    format!("key `ignore`: invalid glob {p:?}: {}", e.kind()),
+                )
+            })?);
+            ignore.push(p);
+        }
+        let built = |b: GlobSetBuilder| b.build().unwrap_or_else(|_| GlobSet::empty());
+        out.sources.push(GenerateSource {
+            kind: s.kind,
+            paths,
+            ignore,
+            set: built(set),
+            ignore_set: built(ignore_set),
+            category: s.category.unwrap_or_else(|| "orchestration".into()),
+            emoji: s.emoji.unwrap_or_else(|| "\u{1f3bc}".into()),
+            purpose: s.purpose.unwrap_or_else(|| "System orchestration".into()),
+            description: s.description.unwrap_or_else(|| "{name}".into()),
+            link: s.link.unwrap_or_else(|| match s.kind {
+                SourceKind::Sequences => "sequenceFile".into(),
+                SourceKind::Catalog => "pluginId".into(),
+            }),
+            status: s.status.unwrap_or_else(|| "active".into()),
+            tempo: s.tempo.unwrap_or(120.0),
+            key: s.key.unwrap_or_else(|| "C Major".into()),
+            time_signature: s.time_signature.unwrap_or_else(|| "4/4".into()),
+        });
+    }
+    out.reach = out
+        .sources
+        .iter()
+        .flat_map(|s| &s.paths)
+        .flat_map(|g| Reach::of(g))
+        .collect();
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGenerate {
+    registry: Option<Spanned<String>>,
+    overlay: Option<Spanned<String>>,
+    id_keys: Option<Vec<String>>,
+    id_from_stem: Option<bool>,
+    copy: Option<Vec<String>>,
+    #[serde(default)]
+    source: Vec<RawGenerateSource>,
+    domain: Option<BTreeMap<Spanned<String>, toml::Table>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGenerateSource {
+    kind: SourceKind,
+    paths: Vec<Spanned<String>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    category: Option<String>,
+    emoji: Option<String>,
+    purpose: Option<String>,
+    description: Option<String>,
+    link: Option<String>,
+    status: Option<String>,
+    tempo: Option<f64>,
+    key: Option<String>,
+    time_signature: Option<String>,
 }
 
 #[cfg(test)]

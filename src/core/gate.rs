@@ -344,6 +344,7 @@ pub fn check<B: AsRef<[u8]>>(
             parsed: p,
             lockfile: facts.lockfile.as_ref(),
             limits: &config.limits,
+            identity: &config.generate.identity,
         }));
         let doc = read.doc();
         if artifact.kind == Kind::Sequence {
@@ -390,7 +391,8 @@ pub fn check<B: AsRef<[u8]>>(
             .copied()
             .filter(|d| d.artifact.kind == Kind::Sequence)
             .collect();
-        let mut involved = governance::cross(&registries, &sequences, &exists);
+        let mut involved =
+            governance::cross(&registries, &sequences, &exists, &config.generate.identity);
         for pl in &config.plans {
             let Some(read) = facts.plans.get(&pl.path) else {
                 continue;

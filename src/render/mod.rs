@@ -8,6 +8,7 @@ pub mod diff;
 pub mod docs;
 pub mod findings;
 pub mod format;
+pub mod generate;
 pub mod handlers;
 pub mod hash;
 pub mod impact;
@@ -86,6 +87,30 @@ pub fn docs_status(
         Format::Markdown => docs::markdown(out, report),
         _ => Err(ReportKind::Docs.unsupported()),
     }
+}
+
+/// `registry generate --check`: the diff to the generated registry and the findings.
+pub fn generate(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::generate::GenerateReport,
+    paint: Paint,
+) -> Result<()> {
+    match format {
+        Format::Human => generate::human(out, report, paint),
+        Format::Json => json(out, report),
+        Format::Markdown => generate::markdown(out, report),
+        _ => Err(ReportKind::Diff.unsupported()),
+    }
+}
+
+/// Generation findings in human form (to stderr, beside a written or printed registry).
+pub fn generate_findings(
+    out: &mut dyn Write,
+    findings: &[crate::core::finding::Finding],
+    paint: Paint,
+) -> Result<()> {
+    generate::findings(out, findings, paint)
 }
 
 /// A `diff` report.

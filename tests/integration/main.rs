@@ -16,6 +16,7 @@ mod corpus;
 mod diff;
 mod docs;
 mod fixtures;
+mod generate;
 mod governance;
 mod handlers;
 mod hash;

@@ -285,6 +285,25 @@ const CASES: &[Case] = &[
         doc_source_ignored,
         doc_source_present,
     ),
+    // ---- registry generation
+    case(
+        RuleId::RegistryStale,
+        Check,
+        crate::generate::hand_edited,
+        crate::generate::generated_world,
+    ),
+    case(
+        RuleId::RegistrySourceDuplicateId,
+        Check,
+        crate::generate::duplicate_source,
+        crate::generate::generated_world,
+    ),
+    case(
+        RuleId::RegistrySourceInvalid,
+        Check,
+        crate::generate::invalid_source,
+        crate::generate::generated_world,
+    ),
 ];
 
 // ---- docs fixtures

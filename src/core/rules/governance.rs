@@ -12,6 +12,7 @@ use crate::core::finding::Finding;
 use crate::core::json::parse::LineIndex;
 use crate::core::json::{Node, Pointer, Value};
 use crate::core::rules::RuleId;
+use crate::core::sequence::{self, Identity};
 
 /// One parsed governed document.
 #[derive(Clone, Copy)]
@@ -26,13 +27,6 @@ pub struct Doc<'d, 'a> {
 impl Doc<'_, '_> {
     fn finding(&self, rule: RuleId, at: Pointer, message: String, hint: &str) -> Finding {
         Finding::new(rule, self.path, message, hint.to_string()).at(at, self.root, self.lines)
-    }
-
-    fn id(&self) -> Option<&str> {
-        self.root
-            .value
-            .get(&self.artifact.id_key)
-            .and_then(|n| n.value.as_str())
     }
 }
 
@@ -236,23 +230,31 @@ pub fn path_rules(
 
 /// The registry ↔ sequence rules: `registry-missing-sequence`, `registry-dangling-sequence`,
 /// `registry-sequence-mismatch`, `sequence-id-duplicate`.
+/// A sequence's id is `identity`'s (shared with registry generation).
 pub fn cross(
     registries: &[Doc<'_, '_>],
     sequences: &[Doc<'_, '_>],
     exists: &dyn Fn(&str) -> bool,
+    identity: &Identity,
 ) -> Vec<Involved> {
     let mut out: Vec<Involved> = Vec::new();
+    let seq_id = |s: &Doc<'_, '_>| identity.of(s.root, s.path).map(str::to_string);
+    let seq_ids: Vec<Option<String>> = sequences.iter().map(seq_id).collect();
     let by_path: HashMap<&str, &Doc<'_, '_>> = sequences.iter().map(|s| (s.path, s)).collect();
     let mut by_id: HashMap<&str, &Doc<'_, '_>> = HashMap::new();
     let mut covered: Vec<bool> = vec![false; sequences.len()];
     let index_of = |path: &str| sequences.iter().position(|s| s.path == path);
 
     // sequence-id-duplicate
-    for s in sequences {
-        let Some(id) = s.id() else { continue };
+    for (s, id) in sequences.iter().zip(&seq_ids) {
+        let Some(id) = id.as_deref() else { continue };
         match by_id.get(id) {
             Some(first) => {
-                let at = Pointer::root().child(&s.artifact.id_key);
+                let at = identity
+                    .keys
+                    .iter()
+                    .find(|k| s.root.value.get(k).is_some())
+                    .map_or_else(Pointer::root, |k| Pointer::root().child(k));
                 out.push((
                     s.finding(
                         RuleId::SequenceIdDuplicate,
@@ -313,7 +315,7 @@ pub fn cross(
                 if let Some(k) = index_of(seq.path) {
                     covered[k] = true;
                 }
-                let (movement_count, beat_count) = counts(seq.root);
+                let (movement_count, beat_count) = sequence::counts(seq.root);
                 for (field, actual) in [("movements", movement_count), ("beats", beat_count)] {
                     let Some(claimed) = domain.value.get(field).and_then(|n| n.value.as_f64())
                     else {
@@ -363,7 +365,9 @@ pub fn cross(
         if covered[k] {
             continue;
         }
-        let named_by_id = s.id().is_some_and(|id| carries_domain(registries, id));
+        let named_by_id = seq_ids[k]
+            .as_deref()
+            .is_some_and(|id| carries_domain(registries, id));
         if named_by_id || registries.is_empty() {
             continue;
         }
@@ -373,7 +377,7 @@ pub fn cross(
                 Pointer::root(),
                 format!(
                     "sequence {:?} has no domain in {}",
-                    s.id().unwrap_or(s.path),
+                    seq_ids[k].as_deref().unwrap_or(s.path),
                     registries
                         .iter()
                         .map(|r| r.path)
@@ -386,54 +390,6 @@ pub fn cross(
         ));
     }
     out
-}
-
-/// A sequence's movement and beat counts, or why one cannot be counted: `movements` missing or
-/// not an array, a movement not an object, or its `beats` not an array (a movement without
-/// `beats` has none).
-#[allow(clippy::type_complexity)]
-fn counts(root: &Node<'_>) -> (Result<usize, String>, Result<usize, String>) {
-    let movements = match root.value.get("movements") {
-        None => {
-            return (
-                Err("it has no `movements`".into()),
-                Err("it has no `movements`".into()),
-            )
-        }
-        Some(n) => match n.value.as_array() {
-            Some(list) => list,
-            None => {
-                let why = format!("`movements` is a {}, not an array", n.value.type_name());
-                return (Err(why.clone()), Err(why));
-            }
-        },
-    };
-    let mut beats = Ok(0);
-    for (i, m) in movements.iter().enumerate() {
-        if m.value.as_object().is_none() {
-            beats = Err(format!(
-                "movement {} is a {}, not an object",
-                i + 1,
-                m.value.type_name()
-            ));
-            break;
-        }
-        match m.value.get("beats") {
-            None => {}
-            Some(b) => match b.value.as_array() {
-                Some(list) => beats = beats.map(|n| n + list.len()),
-                None => {
-                    beats = Err(format!(
-                        "`beats` of movement {} is a {}, not an array",
-                        i + 1,
-                        b.value.type_name()
-                    ));
-                    break;
-                }
-            },
-        }
-    }
-    (Ok(movements.len()), beats)
 }
 
 /// Whether any registry has a domain with this id.

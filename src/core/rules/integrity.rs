@@ -24,6 +24,8 @@ pub struct Subject<'s, 'a> {
     pub parsed: &'s Parsed<'a>,
     pub lockfile: Option<&'s Lockfile>,
     pub limits: &'s Limits,
+    /// How a sequence's id is derived (shared with the registry rules and generation).
+    pub identity: &'s crate::core::config::Identity,
 }
 
 /// Runs every per-artifact rule.
@@ -167,17 +169,26 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
         );
         return;
     }
-    if root
+    let declared = root
         .value
         .get(&s.artifact.id_key)
         .and_then(|n| n.value.as_str())
-        .is_none()
-    {
+        .is_some()
+        || s.identity.declared(root).is_some();
+    if !declared {
+        let mut keys = vec![s.artifact.id_key.as_str()];
+        keys.extend(
+            s.identity
+                .keys
+                .iter()
+                .map(String::as_str)
+                .filter(|k| *k != s.artifact.id_key),
+        );
         out.push(
             Finding::new(
                 RuleId::IdMissing,
                 s.path,
-                format!("the sequence has no string `{}`", s.artifact.id_key),
+                format!("the sequence has no string `{}`", keys.join("` or `")),
                 "give the sequence a unique id; its registry domain refers to it".into(),
             )
             .at(Pointer::root(), root, s.lines),
@@ -217,7 +228,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// `field-type` for a sequence: `movements` is an array of objects whose `beats`, when
-/// present, are arrays.
+/// present, are arrays or integer beat counts.
 fn structure(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
     let root = &s.parsed.root;
     let Some(movements) = root.value.get("movements") else {
@@ -256,22 +267,19 @@ fn structure(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        if let Some(beats) = m.value.get("beats") {
-            if beats.value.as_array().is_none() {
-                out.push(
-                    Finding::new(
-                        RuleId::FieldType,
-                        s.path,
-                        format!(
-                            "`beats` of movement {} is a {}, not an array",
-                            i + 1,
-                            beats.value.type_name()
-                        ),
-                        "a movement lists its beats under a `beats` array".into(),
-                    )
-                    .at(here.child("beats"), root, s.lines),
-                );
-            }
+        // One counting rule (`core::sequence`): an array of beats or an integer beat count.
+        if let Err(why) = crate::core::sequence::beat_count(m, i + 1) {
+            let field = if m.value.get("beats").is_some() {
+                "beats"
+            } else {
+                "beatCount"
+            };
+            out.push(
+                Finding::new(RuleId::FieldType, s.path, why,
+                    "a movement lists its beats under a `beats` array (or counts them with an integer)".into(),
+                )
+                .at(here.child(field), root, s.lines),
+            );
         }
     }
 }

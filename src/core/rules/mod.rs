@@ -110,6 +110,9 @@ pub enum RuleId {
     DocBannerMissing,
     DocSourceMissing,
     DocSourceUntracked,
+    RegistryStale,
+    RegistrySourceDuplicateId,
+    RegistrySourceInvalid,
 }
 
 impl RuleId {
@@ -166,6 +169,9 @@ impl RuleId {
         RuleId::DocBannerMissing,
         RuleId::DocSourceMissing,
         RuleId::DocSourceUntracked,
+        RuleId::RegistryStale,
+        RuleId::RegistrySourceDuplicateId,
+        RuleId::RegistrySourceInvalid,
     ];
 
     /// The stable kebab-case id users write in audit.toml, waivers and `explain`.
@@ -222,6 +228,9 @@ impl RuleId {
             RuleId::DocBannerMissing => "doc-banner-missing",
             RuleId::DocSourceMissing => "doc-source-missing",
             RuleId::DocSourceUntracked => "doc-source-untracked",
+            RuleId::RegistryStale => "registry-stale",
+            RuleId::RegistrySourceDuplicateId => "registry-source-duplicate-id",
+            RuleId::RegistrySourceInvalid => "registry-source-invalid",
         }
     }
 
@@ -384,7 +393,7 @@ pub const RULES: &[Rule] = &[
         id: RuleId::FieldType,
         family: Family::Document,
         severity: Severity::Error,
-        description: "A registry's `domains`, a sequence's `movements` or a movement's `beats` is not an array.",
+        description: "A registry's `domains` or a sequence's `movements` is not an array, or a movement's `beats` is neither an array nor a beat count.",
         rationale: "Every rule and the registry comparison walk these arrays; a string or null in their place would hide every movement and beat from them.",
         example: r#"{"id": "copy", "movements": "x"}"#,
     },
@@ -731,6 +740,30 @@ pub const RULES: &[Rule] = &[
         description: "A generated doc names a source git does not track (ignored, or only on disk).",
         rationale: "Only what git stores can be hashed the same on every machine; an untracked source proves nothing.",
         example: "Sources: .generated/map.json  (with .generated/ in .gitignore)",
+    },
+    Rule {
+        id: RuleId::RegistryStale,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "The registry is not what its sources (`[generate]`) generate.",
+        rationale: "The registry is generated from the sequence files; a hand edit of a generated field, or a sequence changed without regenerating, makes it lie about them.",
+        example: "a sequence gains a beat and orchestration-domains.json still says the old count",
+    },
+    Rule {
+        id: RuleId::RegistrySourceDuplicateId,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "Two registry sources yield the same domain id; the first by sorted path is used.",
+        rationale: "Generation must not pick a winner silently; one of the two sequences is misnamed or a copy.",
+        example: "a/copy.json and b/copy.json both declare \"id\": \"copy-symphony\"",
+    },
+    Rule {
+        id: RuleId::RegistrySourceInvalid,
+        family: Family::Governance,
+        severity: Severity::Error,
+        description: "A registry source cannot be read or has a shape generation does not support.",
+        rationale: "A source skipped with a warning silently drops its domain from the registry; it must be fixed or excluded deliberately.",
+        example: "a sequence file without `movements`, or a catalog entry without an id",
     },
 ];
 

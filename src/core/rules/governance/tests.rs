@@ -193,7 +193,7 @@ fn registry_and_sequences_agree() {
     let files = [("reg.json", node(reg), reg), ("seq/s.json", node(SEQ), SEQ)];
     let (regs, seqs) = docs(&c, &files);
     let exists = |p: &str| p == "seq/s.json";
-    assert!(cross(&regs, &seqs, &exists).is_empty());
+    assert!(cross(&regs, &seqs, &exists, &Identity::default()).is_empty());
 }
 
 #[test]
@@ -208,7 +208,12 @@ fn uncountable_sequences_are_mismatches() {
     ] {
         let files = [("reg.json", node(reg), reg), ("seq/s.json", node(bad), bad)];
         let (regs, seqs) = docs(&c, &files);
-        let found = cross(&regs, &seqs, &|p: &str| p == "seq/s.json");
+        let found = cross(
+            &regs,
+            &seqs,
+            &|p: &str| p == "seq/s.json",
+            &Identity::default(),
+        );
         let got: Vec<String> = found
             .iter()
             .map(|(f, _)| format!("{} {}", f.rule, f.pointer))
@@ -233,7 +238,12 @@ fn uncountable_sequences_are_mismatches() {
         ("seq/s.json", node(beats), beats),
     ];
     let (regs, seqs) = docs(&c, &files);
-    let found = cross(&regs, &seqs, &|p: &str| p == "seq/s.json");
+    let found = cross(
+        &regs,
+        &seqs,
+        &|p: &str| p == "seq/s.json",
+        &Identity::default(),
+    );
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].0.pointer.to_string(), "/domains/0/beats");
 }
@@ -257,7 +267,7 @@ fn registry_drift_is_found_with_what_it_involves() {
     ];
     let (regs, seqs) = docs(&c, &files);
     let exists = |p: &str| files.iter().any(|f| f.0 == p);
-    let found = cross(&regs, &seqs, &exists);
+    let found = cross(&regs, &seqs, &exists, &Identity::default());
     let got: Vec<String> = found
         .iter()
         .map(|(f, inv)| format!("{} {} {} <- {}", f.rule, f.path, f.pointer, inv.join(",")))

@@ -25,6 +25,7 @@ fn run_with(text: &str, path: &str, config: &Config, lockfile: Option<&Lockfile>
         parsed: &parsed,
         lockfile,
         limits: &limits,
+        identity: &config.generate.identity,
     })
 }
 
@@ -296,4 +297,26 @@ fn refusals_and_skips_become_findings() {
     let f = skipped(&s);
     assert_eq!(f.rule, RuleId::ArtifactType);
     assert!(f.message.contains("symbolic link"));
+}
+
+#[test]
+fn integer_beat_counts_and_sequence_ids_are_accepted_by_the_shared_rules() {
+    let c = Config::builtin();
+    let path = "json-sequences/s.json";
+    let ok = run_with(
+        r#"{"sequenceId": "s", "movements": [{"beats": 3}, {"beats": []}]}"#,
+        path,
+        &c,
+        None,
+    );
+    assert!(rules(&ok).is_empty(), "{ok:?}");
+    let bad = run_with(r#"{"movements": [{"beats": "three"}]}"#, path, &c, None);
+    assert_eq!(rules(&bad).len(), 2, "{bad:?}");
+    assert!(bad
+        .iter()
+        .any(|f| f.rule == RuleId::IdMissing && f.message.contains("`id` or `sequenceId`")));
+    assert!(bad
+        .iter()
+        .any(|f| f.rule == RuleId::FieldType
+            && f.message.contains("neither an array nor a beat count")));
 }
