@@ -96,6 +96,9 @@ pub struct CheckArgs {
     /// Check the files on disk against HEAD.
     #[arg(long, group = "mode")]
     pub worktree: bool,
+    /// List the findings a waiver or the baseline suppresses (by default only their count).
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +180,9 @@ pub struct LockArgs {
     /// Replace a named snapshot that already exists.
     #[arg(long, requires = "snapshot")]
     pub force: bool,
+    /// Also list the artifacts that were already locked (by default only their count).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -72,8 +72,10 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
     let mut report = CheckReport::new();
+    let mut notices = std::collections::BTreeSet::new();
     for plan in &plans {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
+        notices.extend(baseline_notice(&repo, &config, &plan.after));
         let outcome = check_plan(
             &repo,
             &config,
@@ -88,11 +90,26 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         report.findings.extend(outcome.findings);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
+    report.list_suppressed = args.show_suppressed && !quiet;
     report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = scope_label(args, &plans);
     report.title_commits(plans.iter().filter_map(|p| p.commit.as_ref()));
     super::emit_findings(env, &report, quiet)?;
+    if !quiet {
+        for notice in notices {
+            writeln!(env.err, "{notice}").map_err(crate::render::write_error)?;
+        }
+    }
     Ok(ExitStatus::from_ok(report.ok))
+}
+
+/// The one-line notice of a version-1 baseline in `source` (an unreadable one is the check's
+/// error to report, not this notice's).
+fn baseline_notice(repo: &Repo, config: &Config, source: &Source) -> Option<String> {
+    let bytes = repo.read_path(source, &config.baseline).ok()??;
+    suppress::parse_baseline(&String::from_utf8_lossy(&bytes), &config.baseline)
+        .ok()?
+        .notice(&config.baseline)
 }
 
 fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {

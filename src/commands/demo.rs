@@ -116,7 +116,7 @@ impl Story<'_, '_> {
             let author = format!("{NAME} <{EMAIL}>");
             let date = crate::core::date::date_of(self.clock, 0);
             for line in
-                super::changelog::record_as(&self.repo, &config, false, Some((author, date)))?
+                super::changelog::record_as(&self.repo, &config, false, Some((author, date)))?.all()
             {
                 self.say(&format!("  {line}"))?;
             }

@@ -36,15 +36,38 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<ExitStatus> {
     for line in &done.lines {
         writeln_out(env, line)?;
     }
+    // What did not change is a count; `-v` lists it.
+    if args.verbose {
+        for line in &done.unchanged {
+            writeln_out(env, line)?;
+        }
+    } else if !done.unchanged.is_empty() {
+        let n = done.unchanged.len();
+        let what = if done.lines.is_empty() { "" } else { "other " };
+        writeln_out(
+            env,
+            &format!(
+                "{n} {what}artifact{} already locked (`-v` lists {})",
+                if n == 1 { " was" } else { "s were" },
+                if n == 1 { "it" } else { "them" }
+            ),
+        )?;
+    }
+    for line in &done.notes {
+        writeln_out(env, line)?;
+    }
     if !done.staged.is_empty() {
         writeln_out(env, &format!("staged {}", done.staged.join(", ")))?;
     }
     Ok(ExitStatus::Ok)
 }
 
-/// What `lock_artifacts` did, line by line, and what it staged.
+/// What `lock_artifacts` did, line by line (`lines`: what changed; `unchanged`: what was
+/// already locked), notes a person should read, and what it staged.
 pub struct Locked {
     pub lines: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub notes: Vec<String>,
     pub staged: Vec<String>,
 }
 
@@ -73,6 +96,8 @@ pub fn lock_artifacts(
     // Everything is computed first; nothing is written unless every artifact is lockable.
     let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report: Vec<String> = Vec::new();
+    let mut unchanged: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     for (path, object) in &worktree.entries {
         if !selected(path) {
             continue;
@@ -153,7 +178,7 @@ pub fn lock_artifacts(
                 report.push(format!("moved {path}'s lock from audit.lock into the file"));
             }
             if new == bytes {
-                report.push(format!("{path}: already locked ({})", short(hash)));
+                unchanged.push(format!("{path}: already locked ({})", short(hash)));
             } else if sparse {
                 return Err(Error::refused(
                     format!("{path} is outside the sparse checkout; its embedded lock cannot be written"),
@@ -171,7 +196,7 @@ pub fn lock_artifacts(
             let previous = lockfile.locks.get(path.as_str()).cloned();
             lockfile.set_lock(path, hash);
             if previous.as_deref() == Some(hash.hex().as_str()) {
-                report.push(format!(
+                unchanged.push(format!(
                     "{path}: already locked in audit.lock ({})",
                     short(hash)
                 ));
@@ -203,6 +228,8 @@ pub fn lock_artifacts(
     let staged = apply(repo, &writes, stage)?;
     Ok(Locked {
         lines: report,
+        unchanged,
+        notes,
         staged: staged.into_iter().map(str::to_string).collect(),
     })
 }

@@ -191,7 +191,7 @@ fn lock_is_deterministic_and_idempotent() {
     let lockfile = String::from_utf8(first["audit.lock"].clone()).unwrap();
     assert!(!lockfile.contains("2026"), "{lockfile}");
 
-    let run = one.audit(["lock"]);
+    let run = one.audit(["lock", "-v"]);
     run.code(0);
     assert!(
         run.stdout.contains(&format!("{REGISTRY}: already locked")),

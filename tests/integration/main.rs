@@ -12,6 +12,7 @@ mod changelog;
 mod check;
 mod ci;
 mod corpus;
+mod daily;
 mod diff;
 mod fixtures;
 mod governance;

@@ -1,0 +1,187 @@
+//! Daily use (issue 11, items 5–10): help and the man page, quiet output, fingerprints that
+//! survive a reworded message, release notes that agree with `check`, locks under partial
+//! staging, and the smaller items.
+
+use crate::fixtures::{good_registry, sequence, REGISTRY, SEQ_A, SEQ_B};
+use crate::support::{sha256_hex, Run, TestRepo};
+
+/// Runs git-audit with a fixed date, as the gate tests do.
+fn audit(repo: &TestRepo, args: &[&str]) -> Run {
+    repo.audit_env(
+        repo.root(),
+        &[("GIT_AUDIT_TODAY", std::ffi::OsStr::new("2026-01-02"))],
+        args,
+    )
+}
+
+/// A registry of `a` and `b` and three sequences, one of which (`c`) no registry lists: one
+/// `registry-missing-sequence` finding, committed. Built-in defaults.
+fn one_old_problem() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(REGISTRY, good_registry(&["a", "b"]));
+    repo.write(SEQ_A, sequence("a", &["m1"]));
+    repo.write(SEQ_B, sequence("b", &["m1", "m2"]));
+    repo.write("packages/x/json-sequences/c.json", sequence("c", &["m1"]));
+    repo.commit_all("an old problem");
+    repo
+}
+
+// ---- 6. Noise ---------------------------------------------------------------------------------
+
+#[test]
+fn item_06_suppressed_findings_are_a_count_and_a_flag_lists_them() {
+    let repo = one_old_problem();
+    audit(&repo, &["check", "--all"])
+        .code(1)
+        .stdout_has("error[registry-missing-sequence]");
+    audit(&repo, &["baseline"]).code(0);
+    repo.commit_all("baseline");
+
+    let run = audit(&repo, &["check", "--all"]);
+    run.code(0)
+        .stdout_has("1 suppressed by waivers or the baseline (`--show-suppressed` lists them)");
+    assert!(
+        !run.stdout.contains("registry-missing-sequence"),
+        "a suppressed finding is listed by default:\n{}",
+        run.stdout
+    );
+    audit(&repo, &["check", "--all", "--show-suppressed"])
+        .code(0)
+        .stdout_has("suppressed error[registry-missing-sequence]");
+    // JSON always carries them.
+    let json = audit(&repo, &["check", "--all", "--format", "json"]).json();
+    assert_eq!(json["findings"][0]["suppressed"]["kind"], "baseline");
+}
+
+#[test]
+fn item_06_lock_prints_what_changed_and_the_rest_under_verbose() {
+    let repo = one_old_problem();
+    audit(&repo, &["lock", "--stage"]).code(0);
+    repo.commit_all("locked");
+    // Re-lock after one edit: one line for what changed, a count for the rest.
+    repo.write(SEQ_A, sequence("a", &["m1", "m2"]));
+    repo.git(["add", SEQ_A]);
+    let run = audit(&repo, &["lock", "--stage"]);
+    run.code(0)
+        .stdout_has(&format!("locked {SEQ_A} in audit.lock"))
+        .stdout_has("3 other artifacts were already locked (`-v` lists them)");
+    assert!(
+        !run.stdout.contains(": already locked"),
+        "unchanged artifacts listed without -v:\n{}",
+        run.stdout
+    );
+    audit(&repo, &["lock", "-v"])
+        .code(0)
+        .stdout_has(&format!("{REGISTRY}: already locked"));
+}
+
+#[test]
+fn item_06_from_a_hook_nothing_is_printed_when_all_is_well() {
+    let repo = TestRepo::new();
+    repo.write(REGISTRY, good_registry(&["a", "b"]));
+    repo.write(SEQ_A, sequence("a", &["m1"]));
+    repo.write(SEQ_B, sequence("b", &["m1"]));
+    repo.commit_all("base");
+    audit(&repo, &["install"]).code(0);
+    // A structural change: the hook records a changelog entry, and says nothing.
+    repo.write(REGISTRY, good_registry(&["a", "b", "c"]));
+    repo.write("packages/x/json-sequences/c.json", sequence("c", &["m1"]));
+    repo.git(["add", "-A"]);
+    for quiet in [false, true] {
+        let mut args = vec!["commit", "-m", "add c"];
+        if quiet {
+            args = vec!["commit", "-q", "--amend", "-m", "add c"];
+        }
+        let run = repo.git_run(args);
+        run.code(0);
+        assert_eq!(run.stderr, "", "the hook spoke although all is well");
+    }
+    let log = repo.git(["show", "--stat", "HEAD"]);
+    assert!(
+        log.contains("EVOLUTION.md"),
+        "no changelog entry recorded:\n{log}"
+    );
+}
+
+// ---- 7. Fingerprints ----------------------------------------------------------------------------
+
+/// Two registries, a sequence neither lists: `registry-missing-sequence` names both in its
+/// message.
+fn two_registries(registries: &[&str]) -> String {
+    let mut text = String::new();
+    for r in registries {
+        text.push_str(&format!(
+            "[[artifact]]\npath = \"{r}\"\nkind = \"registry\"\n\n"
+        ));
+    }
+    text.push_str("[[artifact]]\npath = \"seq/*.json\"\nkind = \"sequence\"\n");
+    text
+}
+
+#[test]
+fn item_07_a_reworded_message_keeps_its_baselined_fingerprint() {
+    let repo = TestRepo::new();
+    repo.write("audit.toml", two_registries(&["r1.json", "r2.json"]));
+    repo.write("r1.json", good_registry(&["a", "b"]));
+    repo.write("r2.json", good_registry(&["z"]));
+    repo.write("seq/a.json", sequence("a", &["m1"]));
+    repo.write("seq/b.json", sequence("b", &["m1"]));
+    repo.write("seq/c.json", sequence("c", &["m1"]));
+    repo.commit_all("base");
+    audit(&repo, &["check", "--all"])
+        .code(1)
+        .stdout_has("has no domain in r1.json, r2.json");
+    audit(&repo, &["baseline"]).code(0);
+    let baseline = repo.read("audit-baseline.json");
+    assert!(baseline.contains("\"version\": 2"), "{baseline}");
+    repo.commit_all("baseline");
+    audit(&repo, &["check", "--all"]).code(0);
+
+    // Stop governing r2.json: the message loses a name, the finding is the same one.
+    repo.write("audit.toml", two_registries(&["r1.json"]));
+    repo.git(["add", "-A"]);
+    let json = audit(&repo, &["check", "--all", "--format", "json"]);
+    json.code(0);
+    let v = json.json();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v:#}");
+    let f = &findings[0];
+    assert_eq!(f["rule"], "registry-missing-sequence");
+    assert!(
+        f["message"].as_str().unwrap().ends_with("in r1.json"),
+        "{f}"
+    );
+    assert_eq!(f["suppressed"]["kind"], "baseline", "{v:#}");
+    assert_eq!(f["subject"], "c");
+}
+
+#[test]
+fn item_07_a_version_1_baseline_still_holds_and_says_to_rewrite_it() {
+    let repo = one_old_problem();
+    let json = audit(&repo, &["check", "--all", "--format", "json"]).json();
+    let f = &json["findings"][0];
+    // What git-audit 0.1 wrote: rule, path, pointer and the message with hashes masked.
+    let message = f["message"].as_str().unwrap();
+    let legacy = sha256_hex(format!(
+        "registry-missing-sequence\0{}\0\0{message}",
+        f["path"].as_str().unwrap()
+    ));
+    repo.write(
+        "audit-baseline.json",
+        serde_json::json!({"version": 1, "findings": [{
+            "fingerprint": &legacy[..16], "rule": "registry-missing-sequence",
+            "path": f["path"], "pointer": "", "message": message,
+        }]})
+        .to_string(),
+    );
+    repo.git(["add", "-A"]);
+    audit(&repo, &["check", "--all"])
+        .code(0)
+        .stderr_has("version-1 baseline")
+        .stderr_has("run `git audit baseline` to rewrite it");
+    audit(&repo, &["baseline"]).code(0);
+    repo.git(["add", "-A"]);
+    let run = audit(&repo, &["check", "--all"]);
+    run.code(0);
+    assert!(!run.stderr.contains("version-1"), "{}", run.stderr);
+}
