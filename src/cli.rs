@@ -11,7 +11,7 @@ pub use crate::render::Format;
 /// gate over what git is about to commit.
 #[derive(Debug, Parser)]
 #[command(name = "git-audit", version, about, long_about = None)]
-#[command(propagate_version = true, disable_help_subcommand = true)]
+#[command(propagate_version = true)]
 pub struct Cli {
     /// Run as if started in DIR (like `git -C`); may be repeated, each relative to the last.
     #[arg(short = 'C', value_name = "DIR", global = true, action = clap::ArgAction::Append)]
@@ -74,6 +74,10 @@ pub enum Command {
     /// The pull-request gate: finds base and head on GitHub Actions or GitLab CI, then checks
     /// every commit in between and their changelog entries.
     Ci(CiArgs),
+    /// Print the manual page, or install every page where `man` (and `git audit --help`) finds it.
+    Man(ManArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions(CompletionsArgs),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -272,4 +276,22 @@ pub struct DiffArgs {
     /// Compare against the files on disk instead of the index.
     #[arg(long)]
     pub worktree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page (git-audit.1 and one per command) into DIR/man1 instead of printing
+    /// the main page. DIR: `--dir`, else $XDG_DATA_HOME/man, else ~/.local/share/man.
+    #[arg(long)]
+    pub install: bool,
+    /// Where `--install` writes (the pages go into DIR/man1).
+    #[arg(long = "dir", value_name = "DIR", requires = "install")]
+    pub man_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

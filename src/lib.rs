@@ -82,9 +82,13 @@ impl Env<'_> {
             return Ok(());
         }
         let names: Vec<&str> = kind.formats().iter().map(|f| f.name()).collect();
+        // A list reads as one: "human, json, sarif, github or junit".
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
         Err(Error::Usage(format!(
-            "`{command}` writes {} output, not {}",
-            names.join(" or "),
+            "`{command}` writes {list} output, not {}",
             self.format.name()
         )))
     }
@@ -145,6 +149,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::ReleaseNotes(args) => commands::release::run(&mut env, args)?,
         Command::Demo(args) => commands::demo::run(&mut env, args)?,
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
+        Command::Man(args) => commands::docs::man(&mut env, args)?,
+        Command::Completions(args) => commands::docs::completions(&mut env, args)?,
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)

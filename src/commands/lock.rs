@@ -97,7 +97,7 @@ pub fn lock_artifacts(
     let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report: Vec<String> = Vec::new();
     let mut unchanged: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let notes: Vec<String> = Vec::new();
     for (path, object) in &worktree.entries {
         if !selected(path) {
             continue;

@@ -6,6 +6,7 @@ pub mod check;
 pub mod ci;
 pub mod demo;
 pub mod diff;
+pub mod docs;
 pub mod hash;
 pub mod init;
 pub mod install;

@@ -185,3 +185,86 @@ fn item_07_a_version_1_baseline_still_holds_and_says_to_rewrite_it() {
     run.code(0);
     assert!(!run.stderr.contains("version-1"), "{}", run.stderr);
 }
+
+// ---- 5. Help, the manual and completions --------------------------------------------------------
+
+#[test]
+fn item_05_help_is_a_subcommand() {
+    let repo = TestRepo::new();
+    audit(&repo, &["help", "check"])
+        .code(0)
+        .stdout_has("Usage: git-audit check");
+    audit(&repo, &["help"]).code(0).stdout_has("release-notes");
+}
+
+#[test]
+fn item_05_git_audit_help_opens_the_installed_manual_page() {
+    let repo = TestRepo::new();
+    let dir = repo.scratch("man");
+    let run = audit(&repo, &["man", "--install", "--dir", dir.to_str().unwrap()]);
+    run.code(0).stdout_has("installed ");
+    for page in ["git-audit.1", "git-audit-check.1", "git-audit-lock.1"] {
+        let text = std::fs::read_to_string(dir.join("man1").join(page)).expect(page);
+        assert!(text.contains(".TH git-audit"), "{page}:\n{text}");
+    }
+    // Installing again replaces its own pages; a page someone else wrote is left alone.
+    audit(&repo, &["man", "--install", "--dir", dir.to_str().unwrap()]).code(0);
+    std::fs::write(dir.join("man1/git-audit-check.1"), "hand-written\n").unwrap();
+    audit(&repo, &["man", "--install", "--dir", dir.to_str().unwrap()])
+        .code(2)
+        .stderr_has("is not a git-audit page");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("man1/git-audit-check.1")).unwrap(),
+        "hand-written\n"
+    );
+    std::fs::remove_file(dir.join("man1/git-audit-check.1")).unwrap();
+    audit(&repo, &["man", "--install", "--dir", dir.to_str().unwrap()]).code(0);
+
+    // `man git-audit` prints the main page.
+    audit(&repo, &["man"]).code(0).stdout_has(".TH git-audit 1");
+    // git routes `--help` to `man git-audit`.
+    if std::process::Command::new("man").arg("-w").arg("man").output().is_err() {
+        println!("skipped: no `man` on this machine");
+        return;
+    }
+    let help = Run::from(
+        repo.git_cmd_in(repo.root())
+            .env("MANPATH", &dir)
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .args(["audit", "--help"])
+            .output()
+            .expect("run git"),
+    );
+    help.code(0).stdout_has("git-audit");
+    assert!(!help.stderr.contains("No manual entry"), "{}", help.stderr);
+}
+
+#[test]
+fn item_05_completions_for_each_shell() {
+    let repo = TestRepo::new();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef git-audit"),
+        ("fish", "complete -c git-audit"),
+        ("elvish", "edit:completion"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = audit(&repo, &["completions", shell]);
+        run.code(0).stdout_has(marker).stdout_has("release-notes");
+    }
+    audit(&repo, &["completions", "tcsh"]).code(2);
+}
+
+// ---- 10. Smaller items ---------------------------------------------------------------------------
+
+#[test]
+fn item_10_a_format_refusal_lists_the_formats() {
+    let repo = one_old_problem();
+    audit(&repo, &["lock", "--format", "sarif"])
+        .code(2)
+        .stderr_has("`lock` writes human output, not sarif");
+    audit(&repo, &["check", "--format", "markdown"])
+        .code(2)
+        .stderr_has("writes human, json, sarif, github or junit output, not markdown");
+}
