@@ -94,6 +94,42 @@ impl Env<'_> {
     }
 }
 
+/// Standard output that outlives its reader: once a write finds the pipe closed
+/// (`git audit changelog verify | head -1`), the rest is discarded, so the command still runs to
+/// its end and exits with its own status (1 when it found problems), never a quiet 0.
+struct Closable<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for Closable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
 /// Colour for one output stream: `--color`, then (for `auto`) NO_COLOR, TERM=dumb and whether
 /// the stream is a terminal. The one place colour is decided; renderers only apply it.
 fn paint_for(choice: cli::ColorChoice, terminal: bool) -> Paint {
@@ -121,7 +157,10 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let mut out = stdout.lock();
+    let mut out = Closable {
+        inner: stdout.lock(),
+        closed: false,
+    };
     let mut err = stderr.lock();
     let paint = paint_for(cli.color, std::io::stdout().is_terminal());
     let mut env = Env {

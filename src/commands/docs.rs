@@ -38,7 +38,11 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
 /// Where `man --install` writes without `--dir`: `$XDG_DATA_HOME/man`, else
 /// `$HOME/.local/share/man` (which `man` searches for programs in `~/.local/bin`).
 fn default_dir() -> Result<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(data) = var("XDG_DATA_HOME") {
         return Ok(data.join("man"));
     }

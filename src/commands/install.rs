@@ -695,6 +695,9 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<ExitSta
             worst = worst.max(result?);
         }
     }
+    if worst == ExitStatus::Findings {
+        writeln!(env.err, "{}", hooks::push_blocked_note()).map_err(write_error)?;
+    }
     Ok(worst)
 }
 

@@ -223,7 +223,12 @@ fn item_05_git_audit_help_opens_the_installed_manual_page() {
     // `man git-audit` prints the main page.
     audit(&repo, &["man"]).code(0).stdout_has(".TH git-audit 1");
     // git routes `--help` to `man git-audit`.
-    if std::process::Command::new("man").arg("-w").arg("man").output().is_err() {
+    if std::process::Command::new("man")
+        .arg("-w")
+        .arg("man")
+        .output()
+        .is_err()
+    {
         println!("skipped: no `man` on this machine");
         return;
     }
@@ -267,4 +272,107 @@ fn item_10_a_format_refusal_lists_the_formats() {
     audit(&repo, &["check", "--format", "markdown"])
         .code(2)
         .stderr_has("writes human, json, sarif, github or junit output, not markdown");
+}
+
+#[test]
+fn item_10_changelog_verify_reports_its_failure_when_stdout_is_closed() {
+    let repo = one_old_problem();
+    // The base commit changed the registry structurally and recorded no entry.
+    audit(&repo, &["changelog", "verify"])
+        .code(1)
+        .stdout_has("changelog-missing");
+    // `git audit changelog verify | head -0`, the reader gone before the first line: the
+    // status still says the history is not clean.
+    let script = format!(
+        "(sleep 1; {} changelog verify; echo $? > code) | true",
+        crate::support::bin().display()
+    );
+    let mut sh = std::process::Command::new("sh");
+    crate::support::hermetic(&mut sh, &repo.home());
+    let run = Run::from(
+        sh.current_dir(repo.root())
+            .args(["-c", &script])
+            .output()
+            .expect("run sh"),
+    );
+    run.code(0);
+    assert_eq!(repo.read("code").trim(), "1", "stderr: {}", run.stderr);
+}
+
+#[test]
+fn item_10_outside_a_repository_the_error_has_no_libgit2_internals() {
+    let repo = TestRepo::new();
+    let outside = repo.scratch("nowhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    let run = repo.audit_env(
+        &outside,
+        &[("GIT_CEILING_DIRECTORIES", repo.scratch("").as_os_str())],
+        ["check"],
+    );
+    run.code(2).stderr_has("error:");
+    assert!(
+        !run.stderr.contains("class=") && !run.stderr.contains("code="),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn item_10_the_demo_installs_the_hooks_before_the_first_commit_and_shows_the_entry() {
+    let repo = TestRepo::new();
+    let dir = repo.scratch("demo");
+    let run = audit(&repo, &["demo", dir.to_str().unwrap(), "--color", "never"]);
+    run.code(0);
+    let out = &run.stdout;
+    let installed = out.find("$ git audit install").expect("install shown");
+    let first_commit = out.find("$ git commit").expect("a commit shown");
+    assert!(
+        installed < first_commit,
+        "hooks installed after a commit:\n{out}"
+    );
+    // The entry itself, not only its id: its heading and the transition it records.
+    let shown = out
+        .find("the entry the hook recorded")
+        .expect("the entry is announced");
+    let entry = &out[shown..];
+    assert!(entry.contains("canvas-copy"), "{entry}");
+    assert!(
+        entry.contains("## "),
+        "no entry heading after the announcement:\n{entry}"
+    );
+}
+
+#[test]
+fn item_10_a_blocked_push_says_how_to_fix_a_commit_already_made() {
+    let repo = one_old_problem();
+    audit(&repo, &["baseline"]).code(0);
+    audit(&repo, &["lock", "--stage"]).code(0);
+    repo.commit_all("locked, baselined");
+    let remote = repo.scratch("remote.git");
+    repo.git([
+        "init",
+        "-q",
+        "--bare",
+        "-b",
+        "main",
+        remote.to_str().unwrap(),
+    ]);
+    repo.git(["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.git(["push", "-q", "--no-verify", "origin", "main"]);
+    audit(&repo, &["install"]).code(0);
+    // An edit without a re-lock, committed with --no-verify.
+    repo.write(SEQ_A, sequence("a", &["m1", "m2"]));
+    repo.commit_all("unlocked edit");
+    let out = repo.git_run(["push", "-q", "origin", "main"]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    out.stdout_has("lockfile-mismatch")
+        .stderr_has("commits already made")
+        .stderr_has("`git audit changelog record --amend` and `git commit --amend --no-edit`");
+    // The advice works: re-lock, record, amend, push.
+    audit(&repo, &["lock", SEQ_A, "--stage"]).code(0);
+    audit(&repo, &["changelog", "record", "--amend"]).code(0);
+    repo.git_run(["commit", "-q", "--amend", "--no-edit"])
+        .code(0);
+    repo.git_run(["push", "-q", "origin", "main"]).code(0);
+    audit(&repo, &["changelog", "verify", "--range", "HEAD~1..HEAD"]).code(0);
 }
