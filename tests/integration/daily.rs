@@ -2,7 +2,7 @@
 //! survive a reworded message, release notes that agree with `check`, locks under partial
 //! staging, and the smaller items.
 
-use crate::fixtures::{good_registry, sequence, REGISTRY, SEQ_A, SEQ_B};
+use crate::fixtures::{domain, good_registry, sequence, REGISTRY, SEQ_A, SEQ_B};
 use crate::support::{sha256_hex, Run, TestRepo};
 
 /// Runs git-audit with a fixed date, as the gate tests do.
@@ -375,4 +375,122 @@ fn item_10_a_blocked_push_says_how_to_fix_a_commit_already_made() {
         .code(0);
     repo.git_run(["push", "-q", "origin", "main"]).code(0);
     audit(&repo, &["changelog", "verify", "--range", "HEAD~1..HEAD"]).code(0);
+}
+
+// ---- 9. Partial staging and locks --------------------------------------------------------------
+
+/// A locked world with the hooks installed; SEQ_A is then edited twice: the first edit staged,
+/// the second only in the working tree.
+fn partly_staged(path: &str, staged: &str, unstaged: &str) -> TestRepo {
+    let repo = one_old_problem();
+    audit(&repo, &["baseline"]).code(0);
+    audit(&repo, &["lock", "--stage"]).code(0);
+    repo.commit_all("locked");
+    audit(&repo, &["install"]).code(0);
+    repo.write(path, staged);
+    repo.git(["add", path]);
+    repo.write(path, unstaged);
+    repo
+}
+
+#[test]
+fn item_09_lock_stage_locks_what_is_staged_and_keeps_the_rest_unstaged() {
+    let staged = sequence("a", &["m1", "m2"]);
+    let unstaged = sequence("a", &["m1", "m2", "m3"]);
+    let repo = partly_staged(SEQ_A, &staged, &unstaged);
+    audit(&repo, &["check"])
+        .code(1)
+        .stdout_has("lockfile-mismatch");
+    audit(&repo, &["lock", SEQ_A, "--stage"])
+        .code(0)
+        .stdout_has(&format!("locked the staged {SEQ_A} in audit.lock"));
+    assert_eq!(repo.staged(SEQ_A), staged, "the staged copy changed");
+    assert_eq!(repo.read(SEQ_A), unstaged, "the unstaged work was touched");
+    assert_eq!(
+        repo.staged("audit.lock"),
+        repo.read("audit.lock"),
+        "audit.lock differs between the index and the working tree"
+    );
+    audit(&repo, &["check"]).code(0);
+    repo.commit("two movements").code(0);
+    // What was not staged is still not staged.
+    assert_eq!(repo.git(["diff", "--name-only"]).trim(), SEQ_A);
+    assert_eq!(repo.read(SEQ_A), unstaged);
+}
+
+#[test]
+fn item_09_after_a_lock_without_stage_the_hint_leads_to_a_commit() {
+    let staged = sequence("a", &["m1", "m2"]);
+    let unstaged = sequence("a", &["m1", "m2", "m3"]);
+    let repo = partly_staged(SEQ_A, &staged, &unstaged);
+    // Without --stage: the working tree's copy is locked, and the lock says what that means.
+    audit(&repo, &["lock", SEQ_A]).code(0).stdout_has(&format!(
+        "to lock what is staged, `git audit lock {SEQ_A} --stage`"
+    ));
+    repo.git(["add", "audit.lock"]);
+    let head = repo.head();
+    let run = repo.commit("blocked");
+    assert_ne!(run.code, 0);
+    assert_eq!(repo.head(), head);
+    run.stderr_has(&format!("git audit lock {SEQ_A} --stage"));
+    // The hint, followed, makes the commit pass.
+    audit(&repo, &["lock", SEQ_A, "--stage"]).code(0);
+    repo.commit("now it passes").code(0);
+    assert_eq!(repo.read(SEQ_A), unstaged);
+}
+
+#[test]
+fn item_09_an_embedded_lock_is_written_into_the_staged_blob_and_the_working_copy() {
+    let repo = TestRepo::new();
+    repo.write(REGISTRY, good_registry(&["a", "b"]));
+    repo.write(SEQ_A, sequence("a", &["m1"]));
+    repo.write(SEQ_B, sequence("b", &["m1"]));
+    audit(&repo, &["lock"]).code(0);
+    repo.commit_all("locked");
+    let locked = repo.read(REGISTRY);
+    assert!(
+        locked.contains("\"integrity\""),
+        "no embedded lock:\n{locked}"
+    );
+    audit(&repo, &["install"]).code(0);
+    // Stage domain x; domain y stays in the working tree only.
+    let b = domain("b");
+    let staged = locked.replace(&b, &format!("{b},\n    {}", domain("x")));
+    let unstaged = locked.replace(
+        &b,
+        &format!("{b},\n    {},\n    {}", domain("x"), domain("y")),
+    );
+    repo.write(REGISTRY, &staged);
+    repo.git(["add", REGISTRY]);
+    repo.write(REGISTRY, &unstaged);
+    audit(&repo, &["check"]).code(1).stdout_has("lock-mismatch");
+
+    audit(&repo, &["lock", REGISTRY, "--stage"])
+        .code(0)
+        .stdout_has(&format!(
+            "locked the staged {REGISTRY} (embedded `integrity`"
+        ));
+    audit(&repo, &["check"]).code(0);
+    // The working copy carries the same block: its diff to the index is domain y alone.
+    let diff = repo.git(["diff", "-U0", "--", REGISTRY]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert!(
+        changed
+            .iter()
+            .all(|l| !l.contains("integrity") && !l.contains("sha256")),
+        "the lock differs between the index and the working copy:\n{diff}"
+    );
+    assert!(changed.iter().any(|l| l.contains("\"y\"")), "{diff}");
+    repo.commit("add x").code(0);
+    assert!(
+        repo.read(REGISTRY).contains("\"id\": \"y\""),
+        "the unstaged domain was lost"
+    );
 }
