@@ -179,15 +179,16 @@ pub fn record_as(
             repo.set_marker(POST_COMMIT_MARKER, true)?;
         }
         crate::io::fault::point("record-after-index");
-        said.did.push(match &entry {
-            Some(e) => format!(
+        match &entry {
+            Some(e) => said.did.push(format!(
                 "git-audit: recorded changelog entry {} in {path} (staged)",
                 &e.fingerprint.hex()[..12]
-            ),
-            None => format!(
+            )),
+            // It took out something staged: a person is told, also from a hook.
+            None => said.notes.push(format!(
                 "git-audit: removed a changelog entry from {path} that no longer matches this commit (staged)"
-            ),
-        });
+            )),
+        }
     }
     // The working copy follows when it still is what the index was, or lags behind it at the
     // base (a run killed between the index and the working copy).

@@ -40,12 +40,15 @@ pub struct Bump {
     pub suggested: Option<String>,
 }
 
-/// Compliance and integrity of the end of the range.
+/// Compliance and integrity of the end of the range. Compliance is `check --all`'s verdict:
+/// `errors` are the findings that block (waivers and the baseline applied), `warnings` and
+/// `infos` those not suppressed, `suppressed` the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Health {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    pub suppressed: usize,
     /// Locks that hold, and those that drifted or cannot be verified.
     pub locks_holding: usize,
     pub locks_failing: usize,
@@ -168,6 +171,20 @@ pub fn level(notes: &ReleaseNotes) -> Level {
     } else if !notes.added.is_empty() {
         Level::Minor
     } else if !notes.changed.is_empty() || !notes.metadata.is_empty() {
+        Level::Patch
+    } else {
+        Level::None
+    }
+}
+
+/// The level one artifact's own changes call for (its version is what a bump is about).
+pub fn level_of(notes: &ReleaseNotes, path: &str) -> Level {
+    let has = |list: &[Note]| list.iter().any(|n| n.path == path);
+    if has(&notes.breaking) {
+        Level::Major
+    } else if has(&notes.added) {
+        Level::Minor
+    } else if has(&notes.changed) || has(&notes.metadata) {
         Level::Patch
     } else {
         Level::None

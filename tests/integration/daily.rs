@@ -494,3 +494,48 @@ fn item_09_an_embedded_lock_is_written_into_the_staged_blob_and_the_working_copy
         "the unstaged domain was lost"
     );
 }
+
+// ---- 8. release-notes agrees with check ----------------------------------------------------------
+
+#[test]
+fn item_08_release_notes_use_checks_verdict_and_bump_only_changed_registries() {
+    let repo = one_old_problem();
+    repo.git(["tag", "A"]);
+    audit(&repo, &["baseline"]).code(0);
+    // A handler rename in a sequence: breaking, but the registry does not change.
+    repo.write(
+        SEQ_B,
+        sequence("b", &["m1", "m2"]).replace("m1Handler", "renamedHandler"),
+    );
+    repo.commit_all("baseline, rename a handler");
+    audit(&repo, &["check", "--all"]).code(0);
+    let v = audit(&repo, &["release-notes", "A..HEAD", "--format", "json"]).json();
+    assert_eq!(v["status"]["errors"], 0, "{v:#}");
+    assert_eq!(v["status"]["suppressed"], 1, "{v:#}");
+    assert!(!v["breaking"].as_array().unwrap().is_empty(), "{v:#}");
+    assert_eq!(v["bump"], serde_json::json!([]), "{v:#}");
+    let md = audit(&repo, &["release-notes", "A..HEAD"]);
+    md.code(0)
+        .stdout_has("0 errors, 0 warnings, 1 suppressed by waivers or the baseline ✅");
+    assert!(!md.stdout.contains("Suggested"), "{}", md.stdout);
+
+    // A registry change: its own version, named, at its own level.
+    let versioned = |ids: &[&str]| {
+        good_registry(ids).replace("\"generated\"", "\"version\": \"1.2.3\", \"generated\"")
+    };
+    repo.write(REGISTRY, versioned(&["a", "b"]));
+    repo.commit_all("a version");
+    repo.write(REGISTRY, versioned(&["a", "b", "c"]));
+    repo.commit_all("add a domain");
+    let v = audit(
+        &repo,
+        &["release-notes", "HEAD~1..HEAD", "--format", "json"],
+    )
+    .json();
+    assert_eq!(v["bump"][0]["path"], REGISTRY, "{v:#}");
+    audit(&repo, &["release-notes", "HEAD~1..HEAD"])
+        .code(0)
+        .stdout_has(&format!(
+            "Suggested `metadata.version` of `{REGISTRY}` (for its own changes): 1.2.3 → **1.3.0** (minor)"
+        ));
+}
