@@ -11,7 +11,7 @@ pub use crate::render::Format;
 /// gate over what git is about to commit.
 #[derive(Debug, Parser)]
 #[command(name = "git-audit", version, about, long_about = None)]
-#[command(propagate_version = true, disable_help_subcommand = true)]
+#[command(propagate_version = true)]
 pub struct Cli {
     /// Run as if started in DIR (like `git -C`); may be repeated, each relative to the last.
     #[arg(short = 'C', value_name = "DIR", global = true, action = clap::ArgAction::Append)]
@@ -91,6 +91,10 @@ pub enum Command {
     /// The registry generated from its sources (`[generate]` in audit.toml).
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Print the manual page, or install every page where `man` (and `git audit --help`) finds it.
+    Man(ManArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions(CompletionsArgs),
     /// Entry point of the installed hook shims (`hooks/pre-commit`, `hooks/pre-push`).
     #[command(hide = true)]
     Hook(HookArgs),
@@ -162,6 +166,9 @@ pub struct CheckArgs {
     /// CI reports for the measured handler rules (`handler-coverage`, `tests-failing`).
     #[command(flatten)]
     pub reports: ReportArgs,
+    /// List the findings a waiver or the baseline suppresses (by default only their count).
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -300,6 +307,9 @@ pub struct LockArgs {
     /// Replace a named snapshot that already exists.
     #[arg(long, requires = "snapshot")]
     pub force: bool,
+    /// Also list the artifacts that were already locked (by default only their count).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -491,4 +501,22 @@ pub struct RegistryGenerateArgs {
     /// Read them from the files on disk.
     #[arg(long, group = "snapshot")]
     pub worktree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page (git-audit.1 and one per command) into DIR/man1 instead of printing
+    /// the main page. DIR: `--dir`, else $XDG_DATA_HOME/man, else ~/.local/share/man.
+    #[arg(long)]
+    pub install: bool,
+    /// Where `--install` writes (the pages go into DIR/man1).
+    #[arg(long = "dir", value_name = "DIR", requires = "install")]
+    pub man_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -82,11 +82,51 @@ impl Env<'_> {
             return Ok(());
         }
         let names: Vec<&str> = kind.formats().iter().map(|f| f.name()).collect();
+        // A list reads as one: "human, json, sarif, github or junit".
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
         Err(Error::Usage(format!(
-            "`{command}` writes {} output, not {}",
-            names.join(" or "),
+            "`{command}` writes {list} output, not {}",
             self.format.name()
         )))
+    }
+}
+
+/// Standard output that outlives its reader: once a write finds the pipe closed
+/// (`git audit changelog verify | head -1`), the rest is discarded, so the command still runs to
+/// its end and exits with its own status (1 when it found problems), never a quiet 0.
+struct Closable<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for Closable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -117,7 +157,10 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let mut out = stdout.lock();
+    let mut out = Closable {
+        inner: stdout.lock(),
+        closed: false,
+    };
     let mut err = stderr.lock();
     let paint = paint_for(cli.color, std::io::stdout().is_terminal());
     let mut env = Env {
@@ -151,6 +194,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
         Command::Bdd(args) => commands::bdd::run(&mut env, args)?,
         Command::Docs(cmd) => commands::docs::run(&mut env, cmd)?,
+        Command::Man(args) => commands::manual::man(&mut env, args)?,
+        Command::Completions(args) => commands::manual::completions(&mut env, args)?,
     };
     env.out.flush().map_err(render::write_error)?;
     Ok(code)

@@ -31,7 +31,8 @@ fn main() -> ExitCode {
         Err(git_audit::Error::Io { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>
         {
-            // The reader went away (`git audit hash | head -1`): stop quietly, as ripgrep does.
+            // Standard error's reader went away (standard output's is handled in `run`, which
+            // finishes with the command's own status): stop quietly.
             ExitCode::SUCCESS
         }
         Err(e) => {

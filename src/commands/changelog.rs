@@ -57,8 +57,8 @@ fn record_command(env: &mut Env<'_>, args: &RecordArgs) -> Result<ExitStatus> {
         }
     }
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
-    let lines = record(&repo, &config, args.amend || amending())?;
-    for line in lines {
+    let said = record(&repo, &config, args.amend || amending())?;
+    for line in said.all() {
         writeln!(env.out, "{line}").map_err(render::write_error)?;
     }
     Ok(ExitStatus::Ok)
@@ -136,9 +136,25 @@ fn base_of(repo: &Repo, amend: bool) -> Result<Source> {
         .map_or(Source::Empty, Source::Rev))
 }
 
+/// What `record` has to say: what it `did` (routine: printed by `changelog record` and the demo,
+/// not by a hook, which is silent when all is well) and `notes` a person must read even from a
+/// hook (their unstaged edits were left alone).
+#[derive(Debug, Default)]
+pub struct Said {
+    pub did: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl Said {
+    /// Everything, routine lines first.
+    pub fn all(self) -> impl Iterator<Item = String> {
+        self.did.into_iter().chain(self.notes)
+    }
+}
+
 /// The pre-commit step: stages the entry for the index's structural change (or removes a stale
 /// one an amend or replay carried). Returns what to tell the person.
-pub fn record(repo: &Repo, config: &Config, amend: bool) -> Result<Vec<String>> {
+pub fn record(repo: &Repo, config: &Config, amend: bool) -> Result<Said> {
     record_as(repo, config, amend, None)
 }
 
@@ -148,8 +164,8 @@ pub fn record_as(
     config: &Config,
     amend: bool,
     identity: Option<(String, String)>,
-) -> Result<Vec<String>> {
-    let mut said = Vec::new();
+) -> Result<Said> {
+    let mut said = Said::default();
     if !config.changelog.enabled {
         return Ok(said);
     }
@@ -197,15 +213,16 @@ pub fn record_as(
             repo.set_marker(POST_COMMIT_MARKER, true)?;
         }
         crate::io::fault::point("record-after-index");
-        said.push(match &entry {
-            Some(e) => format!(
+        match &entry {
+            Some(e) => said.did.push(format!(
                 "git-audit: recorded changelog entry {} in {path} (staged)",
                 &e.fingerprint.hex()[..12]
-            ),
-            None => format!(
+            )),
+            // It took out something staged: a person is told, also from a hook.
+            None => said.notes.push(format!(
                 "git-audit: removed a changelog entry from {path} that no longer matches this commit (staged)"
-            ),
-        });
+            )),
+        }
     }
     // The working copy follows when it still is what the index was, or lags behind it at the
     // base (a run killed between the index and the working copy).
@@ -215,7 +232,7 @@ pub fn record_as(
         &[&index_text, &base_text],
         new.as_deref(),
         changed,
-        &mut said,
+        &mut said.notes,
     )?;
     if let (true, Some(e)) = (changed, &entry) {
         remember_written(repo, &e.fingerprint)?;

@@ -73,8 +73,10 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     let plans = plans(&repo, args)?;
     let reports = super::handlers::read_reports(&args.reports)?;
     let mut report = CheckReport::new();
+    let mut notices = std::collections::BTreeSet::new();
     for (i, plan) in plans.iter().enumerate() {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
+        notices.extend(baseline_notice(&repo, &config, &plan.after));
         let outcome = check_plan(
             &repo,
             &config,
@@ -98,6 +100,7 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         )?);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
+    report.list_suppressed = args.show_suppressed && !quiet;
     report.ok = !report.findings.iter().any(Finding::blocks);
     report.scope = scope_label(args, &plans);
     report.title_commits(plans.iter().filter_map(|p| p.commit.as_ref()));
@@ -107,6 +110,11 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         // A cache for the hook that follows in the same commit (pre-commit framework ids); a
         // failure to write it only costs that hook a second check.
         let _ = repo.write_state(VERDICT_STATE, &format!("{key}\n{}\n", verdict(report.ok)));
+    }
+    if !quiet {
+        for notice in notices {
+            writeln!(env.err, "{notice}").map_err(crate::render::write_error)?;
+        }
     }
     Ok(ExitStatus::from_ok(report.ok))
 }
@@ -153,6 +161,15 @@ pub fn earlier_verdict(repo: &Repo, env: &Env<'_>) -> Option<bool> {
     let state = repo.read_state(VERDICT_STATE).ok()??;
     let (stored, verdict) = state.trim_end().split_once('\n')?;
     (stored == key).then_some(verdict == "pass")
+}
+
+/// The one-line notice of a version-1 baseline in `source` (an unreadable one is the check's
+/// error to report, not this notice's).
+fn baseline_notice(repo: &Repo, config: &Config, source: &Source) -> Option<String> {
+    let bytes = repo.read_path(source, &config.baseline).ok()??;
+    suppress::parse_baseline(&String::from_utf8_lossy(&bytes), &config.baseline)
+        .ok()?
+        .notice(&config.baseline)
 }
 
 fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {

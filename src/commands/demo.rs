@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::DemoArgs;
 use crate::commands::check::{check_plan, Plan, Scope};
+use crate::core::changelog;
 use crate::core::config::Config;
 use crate::core::finding::Finding;
 use crate::core::report::CheckReport;
@@ -116,7 +117,7 @@ impl Story<'_, '_> {
             let author = format!("{NAME} <{EMAIL}>");
             let date = crate::core::date::date_of(self.clock, 0);
             for line in
-                super::changelog::record_as(&self.repo, &config, false, Some((author, date)))?
+                super::changelog::record_as(&self.repo, &config, false, Some((author, date)))?.all()
             {
                 self.say(&format!("  {line}"))?;
             }
@@ -145,6 +146,34 @@ impl Story<'_, '_> {
     fn restore(&mut self, path: &str, text: &str) -> Result<()> {
         self.write(path, text)?;
         self.repo.stage(&[path])
+    }
+
+    /// Prints the changelog entry HEAD added (what the hook recorded in the commit).
+    fn show_entry(&mut self) -> Result<()> {
+        let path = self.config()?.changelog.path;
+        let text = |source: &Source| -> Result<String> {
+            Ok(self
+                .repo
+                .read_path(source, &path)?
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default())
+        };
+        let parent = self
+            .repo
+            .commit_info("HEAD")?
+            .parent
+            .map_or(Source::Empty, Source::Rev);
+        let (before, now) = (text(&parent)?, text(&Source::head())?);
+        let added = changelog::added(&changelog::parse(&before), &changelog::parse(&now));
+        self.say(&self.paint().bold(&format!(
+            "$ git show HEAD -- {path}   # the entry the hook recorded in the same commit"
+        )))?;
+        for found in added {
+            for line in now[found.span].trim_end().lines() {
+                self.say(&format!("  {line}"))?;
+            }
+        }
+        Ok(())
     }
 
     fn lock(&mut self) -> Result<()> {
@@ -222,21 +251,7 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
     s.say(&format!(
         "\n{}",
         s.paint().bold(
-            "1. A registry of three domains and their sequence files, locked by the generator."
-        )
-    ))?;
-    for (path, text) in FILES {
-        s.write(path, text)?;
-    }
-    let paths: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
-    s.repo.stage(&paths)?;
-    s.lock()?;
-    s.commit("Add the orchestration registry", true)?;
-
-    s.say(&format!(
-        "\n{}",
-        s.paint().bold(
-            "2. The hooks installed: from here on `git commit` in this repository runs the gate."
+            "1. The hooks installed: from here on `git commit` in this repository runs the gate."
         )
     ))?;
     s.say(&s.paint().bold("$ git audit install"))?;
@@ -248,6 +263,20 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
         // A global core.hooksPath, say: the story goes on; the gate runs in-process below.
         s.say(&format!("  hooks not installed: {e}"))?;
     }
+
+    s.say(&format!(
+        "\n{}",
+        s.paint().bold(
+            "2. A registry of three domains and their sequence files, locked by the generator."
+        )
+    ))?;
+    for (path, text) in FILES {
+        s.write(path, text)?;
+    }
+    let paths: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
+    s.repo.stage(&paths)?;
+    s.lock()?;
+    s.commit("Add the orchestration registry", true)?;
 
     s.say(&format!(
         "\n{}",
@@ -279,6 +308,7 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
         s.say(&format!("  {line}"))?;
     }
     s.commit("canvas-copy: record every copy", true)?;
+    s.show_entry()?;
 
     s.say(&format!(
         "\n{}",

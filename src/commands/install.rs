@@ -620,7 +620,10 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
         // The gate passed: record the structural change in the same commit.
         let repo = Repo::open()?;
         let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
-        for line in super::changelog::record(&repo, &config, super::changelog::amending())? {
+        // Silent when all is well (the entry is in the commit; `git show` shows it); only what a
+        // person must act on is said.
+        let said = super::changelog::record(&repo, &config, super::changelog::amending())?;
+        for line in said.notes {
             writeln!(env.err, "{line}").map_err(write_error)?;
         }
     }
@@ -707,6 +710,9 @@ fn pre_push(env: &mut Env<'_>, dry_run: bool, args: &[String]) -> Result<ExitSta
             }
             worst = worst.max(result?);
         }
+    }
+    if worst == ExitStatus::Findings {
+        writeln!(env.err, "{}", hooks::push_blocked_note()).map_err(write_error)?;
     }
     Ok(worst)
 }

@@ -36,15 +36,38 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<ExitStatus> {
     for line in &done.lines {
         writeln_out(env, line)?;
     }
+    // What did not change is a count; `-v` lists it.
+    if args.verbose {
+        for line in &done.unchanged {
+            writeln_out(env, line)?;
+        }
+    } else if !done.unchanged.is_empty() {
+        let n = done.unchanged.len();
+        let what = if done.lines.is_empty() { "" } else { "other " };
+        writeln_out(
+            env,
+            &format!(
+                "{n} {what}artifact{} already locked (`-v` lists {})",
+                if n == 1 { " was" } else { "s were" },
+                if n == 1 { "it" } else { "them" }
+            ),
+        )?;
+    }
+    for line in &done.notes {
+        writeln_out(env, line)?;
+    }
     if !done.staged.is_empty() {
         writeln_out(env, &format!("staged {}", done.staged.join(", ")))?;
     }
     Ok(ExitStatus::Ok)
 }
 
-/// What `lock_artifacts` did, line by line, and what it staged.
+/// What `lock_artifacts` did, line by line (`lines`: what changed; `unchanged`: what was
+/// already locked), notes a person should read, and what it staged.
 pub struct Locked {
     pub lines: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub notes: Vec<String>,
     pub staged: Vec<String>,
 }
 
@@ -72,7 +95,15 @@ pub fn lock_artifacts(
     let before_lockfile = lockfile.clone();
     // Everything is computed first; nothing is written unless every artifact is lockable.
     let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
+    // Partial staging under `--stage`: the index blob is locked and staged as bytes; the
+    // work-tree copy gets the same embedded block but keeps its unstaged changes (not staged).
+    let mut index_writes: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut worktree_writes: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report: Vec<String> = Vec::new();
+    let mut unchanged: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    // Every change made to audit.lock's locks, to apply to the index's copy as well.
+    let mut edits: Vec<(String, Option<String>)> = Vec::new();
     for (path, object) in &worktree.entries {
         if !selected(path) {
             continue;
@@ -97,17 +128,22 @@ pub fn lock_artifacts(
                 "make it a regular JSON file",
             ));
         };
-        if stage {
-            if let Some(staged) = index.entries.get(path) {
-                if !git::same(staged, object) {
-                    return Err(Error::refused(
-                        format!("{path} has unstaged changes; `--stage` would stage them too"),
-                        "stage or stash them first (`git add` / `git stash --keep-index`), or lock without --stage and stage by hand",
-                    ));
-                }
-            }
+        // Partly staged: what is committed is the index's copy.
+        let staged = index
+            .entries
+            .get(path)
+            .filter(|staged| !sparse && !git::same(staged, object));
+        let partial = stage && staged.is_some();
+        if staged.is_some() && !stage {
+            notes.push(format!(
+                "note: {path} has changes that are not staged; this locked the working-tree copy, so committing only the staged part would be blocked: to lock what is staged, `git audit lock {path} --stage`"
+            ));
         }
-        let content = match repo.read(object, config.limits.max_size) {
+        let read_from = match staged {
+            Some(staged) if partial => staged,
+            _ => object,
+        };
+        let content = match repo.read(read_from, config.limits.max_size) {
             Ok(c) => c,
             Err(git::ReadError::TooLarge { size }) => {
                 return Err(Error::refused(
@@ -149,11 +185,34 @@ pub fn lock_artifacts(
             let Some(new) = lock::embed(bytes, &full, &artifact.lock_field, &block) else {
                 continue;
             };
+            edits.push((path.clone(), None));
             if lockfile.locks.remove(path.as_str()).is_some() {
                 report.push(format!("moved {path}'s lock from audit.lock into the file"));
             }
-            if new == bytes {
-                report.push(format!("{path}: already locked ({})", short(hash)));
+            if partial {
+                // The same block in the work-tree copy (when it parses), so its diff against
+                // the index stays the person's unstaged changes.
+                let current = repo.read_worktree(path)?.unwrap_or_default();
+                if let Ok(tree) = json::parse(&current, &config.limits) {
+                    if let Some(synced) = lock::embed(&current, &tree, &artifact.lock_field, &block)
+                    {
+                        if synced != current {
+                            worktree_writes.push((path.clone(), synced));
+                        }
+                    }
+                }
+                if new == bytes {
+                    unchanged.push(format!("{path}: already locked ({})", short(hash)));
+                } else {
+                    report.push(format!(
+                        "locked the staged {path} (embedded `{}`, {}); its unstaged changes are not locked",
+                        artifact.lock_field,
+                        short(hash)
+                    ));
+                    index_writes.push((path.clone(), new));
+                }
+            } else if new == bytes {
+                unchanged.push(format!("{path}: already locked ({})", short(hash)));
             } else if sparse {
                 return Err(Error::refused(
                     format!("{path} is outside the sparse checkout; its embedded lock cannot be written"),
@@ -170,9 +229,15 @@ pub fn lock_artifacts(
         } else {
             let previous = lockfile.locks.get(path.as_str()).cloned();
             lockfile.set_lock(path, hash);
+            edits.push((path.clone(), Some(hash.hex())));
             if previous.as_deref() == Some(hash.hex().as_str()) {
-                report.push(format!(
+                unchanged.push(format!(
                     "{path}: already locked in audit.lock ({})",
+                    short(hash)
+                ));
+            } else if partial {
+                report.push(format!(
+                    "locked the staged {path} in audit.lock ({}); its unstaged changes are not locked",
                     short(hash)
                 ));
             } else {
@@ -189,20 +254,56 @@ pub fn lock_artifacts(
             .collect();
         for p in stale {
             lockfile.locks.remove(&p);
+            edits.push((p.clone(), None));
             report.push(format!(
                 "dropped {p} from audit.lock (no longer in the working tree)"
             ));
         }
     }
+    if stage {
+        // audit.lock in the index gets the same locks as the work-tree copy, whatever else
+        // either holds (unstaged edits stay unstaged), also when only the index lagged behind
+        // (an earlier `lock` without --stage).
+        let was = read_lockfile_at(repo, &Source::Index)?;
+        let mut staged_lockfile = was.clone();
+        for (path, hash) in &edits {
+            match hash {
+                Some(h) => staged_lockfile.locks.insert(path.clone(), h.clone()),
+                None => staged_lockfile.locks.remove(path),
+            };
+        }
+        if staged_lockfile != was {
+            if lockfile == before_lockfile {
+                report.push(format!(
+                    "staged {}'s locks, which the working tree already had",
+                    lockfile::FILE_NAME
+                ));
+            }
+            index_writes.push((
+                lockfile::FILE_NAME.to_string(),
+                staged_lockfile.render().into_bytes(),
+            ));
+        }
+    }
     if lockfile != before_lockfile {
-        writes.push((
+        worktree_writes.push((
             lockfile::FILE_NAME.to_string(),
             lockfile.render().into_bytes(),
         ));
     }
-    let staged = apply(repo, &writes, stage)?;
+    let mut staged = apply(repo, &writes, stage)?;
+    for (path, bytes) in &worktree_writes {
+        repo.worktree_path(path)?;
+        repo.write_worktree(path, bytes)?;
+    }
+    for (path, bytes) in &index_writes {
+        repo.stage_bytes(path, Some(bytes))?;
+        staged.push(path.as_str());
+    }
     Ok(Locked {
         lines: report,
+        unchanged,
+        notes,
         staged: staged.into_iter().map(str::to_string).collect(),
     })
 }
@@ -230,6 +331,11 @@ fn apply<'w>(repo: &Repo, writes: &'w [(String, Vec<u8>)], stage: bool) -> Resul
         return Ok(paths);
     }
     Ok(Vec::new())
+}
+
+/// audit.lock as a snapshot holds it (absent: empty).
+fn read_lockfile_at(repo: &Repo, source: &Source) -> Result<Lockfile> {
+    Ok(super::check::read_lockfile(repo, source)?.unwrap_or_default())
 }
 
 /// audit.lock as it is on disk (the file `lock` rewrites).

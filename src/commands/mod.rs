@@ -14,6 +14,7 @@ pub mod impact;
 pub mod init;
 pub mod install;
 pub mod lock;
+pub mod manual;
 pub mod registry;
 pub mod release;
 pub mod rules;

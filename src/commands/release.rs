@@ -44,7 +44,19 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
         commit: None,
     };
     let outcome = super::check::check_plan(&repo, &config, &plan, Scope::EVERYTHING)?;
-    let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
+    // `check --all`'s verdict: what a waiver or the baseline suppresses does not count.
+    let count = |s: Severity| {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == s && f.suppressed.is_none())
+            .count()
+    };
+    let suppressed = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .count();
     let lockfile = super::check::read_lockfile(&repo, &after)?.unwrap_or_default();
     let mut locks = Vec::new();
     super::lock::verify_locks(&repo, &config, &after, &lockfile, &mut locks)?;
@@ -70,13 +82,12 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
+            suppressed,
             locks_holding: holding,
             locks_failing: failing,
         },
         bump: Vec::new(),
     };
-    // The level `git audit impact A..B` reports as the range's total: the two never disagree.
-    let level = crate::core::impact::level(&diff.artifacts, &config.impact);
     let version_at = |source: &Source, path: &str| -> Result<Option<String>> {
         let Some(bytes) = repo.read_path(source, path)? else {
             return Ok(None);
@@ -95,6 +106,20 @@ pub fn run(env: &mut Env<'_>, args: &ReleaseNotesArgs) -> Result<ExitStatus> {
             .is_some_and(|a| a.kind == Kind::Registry)
     })?;
     for path in registries.entries.keys() {
+        // A version is about its own file: only a registry the range changed gets a bump, at
+        // the level of its own changes.
+        // At the level `git audit impact` gives this registry's own changes: the two never
+        // disagree.
+        let own: Vec<_> = diff
+            .artifacts
+            .iter()
+            .filter(|a| a.path == *path)
+            .cloned()
+            .collect();
+        let level = crate::core::impact::level(&own, &config.impact);
+        if level == release::Level::None {
+            continue;
+        }
         let from = version_at(&before, path)?;
         let current = version_at(&after, path)?;
         notes.bump.push(Bump {

@@ -22,7 +22,12 @@ pub struct Finding {
     /// The commit checked, for `--rev` and `--range` runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
-    /// Stable identity across runs (rule, path, pointer, message with hashes masked).
+    /// What the finding is about, by stable ids (a sequence id, a named path, a schema keyword):
+    /// part of the fingerprint, never the wording of `message`. Empty when the rule, path and
+    /// pointer say it all.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    /// Stable identity across runs: rule, path, pointer and subject (`suppress::fingerprint`).
     pub fingerprint: String,
     /// Present when a waiver or the baseline keeps this finding from blocking.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,9 +47,21 @@ impl Finding {
             message,
             hint,
             commit: None,
+            subject: String::new(),
             fingerprint: String::new(),
             suppressed: None,
         }
+    }
+
+    /// Names what the finding is about by stable ids (joined with `\u{1f}` when several): the
+    /// fingerprint uses it instead of the message's wording.
+    pub fn about<S: AsRef<str>>(mut self, ids: &[S]) -> Finding {
+        self.subject = ids
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join("\u{1f}");
+        self
     }
 
     /// Positions the finding at `pointer` in a parsed document whose source `lines` indexes

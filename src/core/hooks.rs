@@ -518,6 +518,12 @@ pub fn merge_commit_note() -> &'static str {
     "note: the merge is not committed; git keeps it in progress: fix the files, `git add` them and `git commit` to complete the merge, or `git merge --abort`"
 }
 
+/// What the pre-push hook adds when it blocks: the findings are in commits already made, so a
+/// hint that fixes the index (`lock --stage`) is only half of the fix.
+pub fn push_blocked_note() -> &'static str {
+    "note: these findings are in commits already made, so fixing the files alone does not change them: for the last commit, fix the files (`git audit lock PATH --stage` re-locks), then `git audit changelog record --amend` and `git commit --amend --no-edit`; for an earlier commit, `git rebase -i` to `edit` it and do the same; then push again"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,12 +34,15 @@ pub struct Bump {
     pub suggested: Option<String>,
 }
 
-/// Compliance and integrity of the end of the range.
+/// Compliance and integrity of the end of the range. Compliance is `check --all`'s verdict:
+/// `errors` are the findings that block (waivers and the baseline applied), `warnings` and
+/// `infos` those not suppressed, `suppressed` the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Health {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    pub suppressed: usize,
     /// Locks that hold, and those that drifted or cannot be verified.
     pub locks_holding: usize,
     pub locks_failing: usize,

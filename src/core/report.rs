@@ -112,6 +112,10 @@ pub struct CheckReport {
     /// commit's findings with it. Not part of the JSON.
     #[serde(skip)]
     pub titles: BTreeMap<String, String>,
+    /// List suppressed findings one by one in human output (`check --show-suppressed`);
+    /// otherwise they are a count in the summary. JSON always lists them.
+    #[serde(skip)]
+    pub list_suppressed: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -129,6 +133,7 @@ impl CheckReport {
             commits: 0,
             findings: Vec::new(),
             titles: BTreeMap::new(),
+            list_suppressed: false,
         }
     }
 

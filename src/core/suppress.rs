@@ -15,9 +15,22 @@ use crate::core::json::canonical::sha256;
 use crate::core::json::Pointer;
 use crate::core::rules::RuleId;
 
-/// A stable identity for a finding across runs: rule, path, pointer and the message with its
-/// hashes masked (so a re-hash does not make an accepted finding new).
+/// A stable identity for a finding across runs: its rule id, repository path, JSON Pointer and
+/// subject (the stable ids it is about: `Finding::subject`), each separated by a NUL, hashed
+/// with SHA-256, the first 16 hex digits. Never the message: rewording a message, or a change
+/// to what it mentions in passing (the registries a config lists), keeps the fingerprint.
 pub fn fingerprint(f: &Finding) -> String {
+    let text = format!("{}\0{}\0{}\0{}", f.rule, f.path, f.pointer, f.subject);
+    sha256(text.as_bytes()).hex()[..16].to_string()
+}
+
+/// The baseline file version [`render_baseline`] writes: 2, fingerprints by [`fingerprint`].
+pub const BASELINE_VERSION: u32 = 2;
+
+/// The fingerprint of git-audit before baseline version 2 (rule, path, pointer and the message
+/// with runs of 8+ hex digits masked). Still matched so a version-1 baseline and waivers that
+/// name such a fingerprint keep working until `git audit baseline` rewrites them.
+pub fn legacy_fingerprint(f: &Finding) -> String {
     let mut masked = String::with_capacity(f.message.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -66,7 +79,7 @@ impl Waiver {
             return false;
         }
         if let Some(fp) = &self.fingerprint {
-            return *fp == fingerprint(f);
+            return *fp == fingerprint(f) || *fp == legacy_fingerprint(f);
         }
         match &self.pointer {
             Some(p) => f.pointer.tokens().starts_with(p.tokens()),
@@ -169,6 +182,29 @@ pub fn parse_waivers(text: &str, origin: &str) -> Result<Vec<Waiver>, ConfigErro
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Baseline {
     pub fingerprints: BTreeSet<String>,
+    /// Version 1: its fingerprints are [`legacy_fingerprint`]s (message text included).
+    pub legacy: bool,
+}
+
+impl Baseline {
+    /// Whether the baseline accepts `f`.
+    pub fn accepts(&self, f: &Finding) -> bool {
+        let fp = if self.legacy {
+            legacy_fingerprint(f)
+        } else {
+            fingerprint(f)
+        };
+        self.fingerprints.contains(&fp)
+    }
+
+    /// The one-line notice a version-1 baseline earns (`None` for a current one).
+    pub fn notice(&self, path: &str) -> Option<String> {
+        self.legacy.then(|| {
+            format!(
+                "note: {path} is a version-1 baseline, whose fingerprints change when a message's wording does; run `git audit baseline` to rewrite it (version 2: rule, path, pointer and ids)"
+            )
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -185,6 +221,9 @@ struct BaselineEntry {
     rule: String,
     path: String,
     pointer: String,
+    /// The finding's subject (version 2; empty ones are left out).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    subject: String,
     message: String,
 }
 
@@ -200,18 +239,19 @@ pub fn parse_baseline(text: &str, origin: &str) -> Result<Baseline, ConfigError>
             message: full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
         }
     })?;
-    if raw.version != 1 {
+    if raw.version != 1 && raw.version != BASELINE_VERSION {
         return Err(ConfigError {
             origin: origin.to_string(),
             position: None,
             message: format!(
-                "version {} is not one this git-audit reads (1)",
+                "version {} is not one this git-audit reads (1 or {BASELINE_VERSION})",
                 raw.version
             ),
         });
     }
     Ok(Baseline {
         fingerprints: raw.findings.into_iter().map(|e| e.fingerprint).collect(),
+        legacy: raw.version == 1,
     })
 }
 
@@ -224,13 +264,14 @@ pub fn render_baseline(findings: &[Finding]) -> String {
             rule: f.rule.to_string(),
             path: f.path.clone(),
             pointer: f.pointer.to_string(),
+            subject: f.subject.clone(),
             message: f.message.clone(),
         })
         .collect();
     entries.sort();
     entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
     let raw = RawBaseline {
-        version: 1,
+        version: BASELINE_VERSION,
         findings: entries,
     };
     let mut text = serde_json::to_string_pretty(&raw).unwrap_or_default();
@@ -273,7 +314,7 @@ pub fn settle(
             });
             break;
         }
-        if f.suppressed.is_none() && baseline.fingerprints.contains(&fingerprint(&f)) {
+        if f.suppressed.is_none() && baseline.accepts(&f) {
             f.suppressed = Some(Suppression {
                 kind: "baseline",
                 justification: "accepted in the baseline".into(),

@@ -16,11 +16,11 @@ fn plural(n: usize, word: &str) -> String {
 /// `path:line:col: severity[rule]: message`, then `  hint: …`; commits as headers in a range.
 pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: bool) -> Result<()> {
     let mut current: Option<&str> = None;
-    // A hook shows what matters now; suppressed findings are listed by `git audit check`.
+    // What matters now; suppressed findings are a count, listed by `check --show-suppressed`.
     for f in report
         .findings
         .iter()
-        .filter(|f| !quiet || f.suppressed.is_none())
+        .filter(|f| (report.list_suppressed && !quiet) || f.suppressed.is_none())
     {
         if f.commit.as_deref() != current {
             current = f.commit.as_deref();
@@ -107,8 +107,12 @@ pub fn human(out: &mut dyn Write, report: &CheckReport, paint: Paint, quiet: boo
         if infos > 0 {
             parts.push(plural(infos, "note"));
         }
-        if suppressed > 0 {
+        if suppressed > 0 && report.list_suppressed {
             parts.push(format!("{suppressed} suppressed"));
+        } else if suppressed > 0 {
+            parts.push(format!(
+                "{suppressed} suppressed by waivers or the baseline (`--show-suppressed` lists them)"
+            ));
         }
         let text = format!(
             "git-audit: {}; {checked} checked ({}){nothing}",
@@ -217,9 +221,22 @@ mod tests {
         report.checked = 2;
         report.ok = false;
         report.scope = "the index against HEAD".into();
+        report.list_suppressed = true;
         let mut out = Vec::new();
         human(&mut out, &report, Paint::PLAIN, false).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
+        // By default a suppressed finding is a count in the summary, not a line.
+        report.list_suppressed = false;
+        let mut counted = Vec::new();
+        human(&mut counted, &report, Paint::PLAIN, false).unwrap();
+        let counted = String::from_utf8(counted).unwrap();
+        assert!(!counted.contains("waived one"), "{counted}");
+        assert!(
+            counted.contains(
+                "1 suppressed by waivers or the baseline (`--show-suppressed` lists them)"
+            ),
+            "{counted}"
+        );
         // From a hook, suppressed findings are not listed.
         let mut quiet = Vec::new();
         human(&mut quiet, &report, Paint::PLAIN, true).unwrap();

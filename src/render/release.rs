@@ -58,11 +58,16 @@ pub fn markdown(out: &mut dyn Write, notes: &ReleaseNotes) -> Result<()> {
     writeln!(out, "\n### Status at {}\n", short(&notes.to)).map_err(write_error)?;
     writeln!(
         out,
-        "- Compliance (`git audit check --all`): {} error{}, {} warning{}{}",
+        "- Compliance (`git audit check --all`): {} error{}, {} warning{}{}{}",
         s.errors,
         if s.errors == 1 { "" } else { "s" },
         s.warnings,
         if s.warnings == 1 { "" } else { "s" },
+        if s.suppressed > 0 {
+            format!(", {} suppressed by waivers or the baseline", s.suppressed)
+        } else {
+            String::new()
+        },
         if s.errors == 0 { " ✅" } else { " ❌" }
     )
     .map_err(write_error)?;
@@ -89,7 +94,7 @@ pub fn markdown(out: &mut dyn Write, notes: &ReleaseNotes) -> Result<()> {
                     _ => String::new(),
                 };
                 format!(
-                    "- Suggested `metadata.version` of {}: {from} → **{suggested}** ({level}){already}",
+                    "- Suggested `metadata.version` of {} (for its own changes): {from} → **{suggested}** ({level}){already}",
                     escape::markdown_code(&b.path)
                 )
             }

@@ -408,7 +408,7 @@ fn unreadable_inputs_exit_2() {
         .stderr_has("audit.toml (index):2:10: key `count`: unknown kind");
     bdd(&repo, &["--format", "sarif"])
         .code(2)
-        .stderr_has("`bdd` writes human or json or markdown output, not sarif");
+        .stderr_has("`bdd` writes human, json or markdown output, not sarif");
 }
 
 #[test]

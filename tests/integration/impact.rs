@@ -216,7 +216,7 @@ fn human_and_markdown_list_semantic_changes_apart_and_since_gives_the_trend() {
         .stdout_has("  - semantic: patch 2: metadata domain `o`: `/name`");
     repo.audit(["impact", "--format", "sarif"])
         .code(2)
-        .stderr_has("`impact` writes human or json or markdown output, not sarif");
+        .stderr_has("`impact` writes human, json or markdown output, not sarif");
 }
 
 #[test]

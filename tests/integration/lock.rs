@@ -191,7 +191,7 @@ fn lock_is_deterministic_and_idempotent() {
     let lockfile = String::from_utf8(first["audit.lock"].clone()).unwrap();
     assert!(!lockfile.contains("2026"), "{lockfile}");
 
-    let run = one.audit(["lock"]);
+    let run = one.audit(["lock", "-v"]);
     run.code(0);
     assert!(
         run.stdout.contains(&format!("{REGISTRY}: already locked")),
@@ -339,27 +339,29 @@ fn lock_named_paths_locks_only_those() {
 }
 
 #[test]
-fn lock_stage_refuses_a_file_with_unstaged_changes_and_writes_nothing() {
+fn lock_stage_with_unstaged_changes_locks_the_staged_copy_and_keeps_the_rest() {
     let repo = TestRepo::new();
     repo.write(REGISTRY, good_registry(&["a"]));
     repo.write(SEQ_A, sequence("a", &["m1"]));
     repo.git(["add", "-A"]);
     repo.write(REGISTRY, good_registry(&["a", "b"]));
-    let before = tree_bytes(repo.root());
-    let index_before = repo.git(["ls-files", "-s"]);
+    // What is staged is locked and staged; the unstaged domain stays unstaged (issue 11, 9).
     let run = repo.audit(["lock", "--stage"]);
-    run.code(2);
-    assert!(run.stderr.contains(REGISTRY), "{}", run.stderr);
-    assert!(run.stderr.contains("unstaged"), "{}", run.stderr);
-    assert_eq!(tree_bytes(repo.root()), before, "lock wrote something");
-    assert!(!repo.root().join("audit.lock").exists());
-    assert_eq!(repo.git(["ls-files", "-s"]), index_before);
+    run.code(0);
+    assert!(run.stdout.contains("locked the staged"), "{}", run.stdout);
+    assert!(repo.staged(REGISTRY).contains("\"domains\": 1"));
+    assert!(!repo.staged(REGISTRY).contains("\"id\": \"b\""));
+    assert!(
+        repo.read(REGISTRY).contains("\"id\": \"b\""),
+        "unstaged work lost"
+    );
+    assert_eq!(repo.staged("audit.lock"), repo.read("audit.lock"));
     no_git_locks(&repo);
 
     // Without --stage the work-tree file is locked (the person stages it).
     repo.audit(["lock"]).code(0);
     assert!(repo.read(REGISTRY).contains("\"domains\": 2"));
-    assert_eq!(repo.staged(REGISTRY), good_registry(&["a"]));
+    assert!(repo.staged(REGISTRY).contains("\"domains\": 1"));
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod changelog;
 mod check;
 mod ci;
 mod corpus;
+mod daily;
 mod diff;
 mod docs;
 mod fixtures;

@@ -59,12 +59,15 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
                 short(&gone.fingerprint.hex())
             ),
             "restore the entry; the changelog only grows".into(),
-        );
+        )
+        .about(&[commit.id.clone(), gone.fingerprint.hex()]);
         f.commit = Some(commit.id.clone());
         out.push(f);
     }
-    let finding = |rule: RuleId, message: String, hint: &str, line: usize| {
-        let mut f = Finding::new(rule, path, message, hint.to_string());
+    // Subject: the commit and the entry, by their ids.
+    let finding = |rule: RuleId, entry: String, message: String, hint: &str, line: usize| {
+        let mut f =
+            Finding::new(rule, path, message, hint.to_string()).about(&[commit.id.clone(), entry]);
         f.line = line;
         f.commit = Some(commit.id.clone());
         f
@@ -77,6 +80,7 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
                 if !carried.iter().any(|c| c.fingerprint == f.fingerprint) {
                     out.push(finding(
                         RuleId::ChangelogExtra,
+                        f.fingerprint.hex(),
                         format!(
                             "merge {} adds entry {} that none of the merged commits added",
                             short(&commit.id),
@@ -106,6 +110,7 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
             if matched > 1 {
                 out.push(finding(
                     RuleId::ChangelogDuplicate,
+                    f.fingerprint.hex(),
                     format!("commit {} adds its entry {} more than once", short(&commit.id), short(&f.fingerprint.hex())),
                     "keep one entry per structural change; `git audit changelog record` reconciles the staged changelog",
                     line_of(f),
@@ -114,6 +119,7 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
         } else {
             out.push(finding(
                 RuleId::ChangelogExtra,
+                f.fingerprint.hex(),
                 format!(
                     "commit {} adds entry {} that matches none of its own changes",
                     short(&commit.id),
@@ -128,6 +134,7 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
         let paths: Vec<&str> = parts.iter().map(|p| p.transition.path.as_str()).collect();
         out.push(finding(
             RuleId::ChangelogMissing,
+            fp.hex(),
             format!(
                 "commit {} ({}) changes {} structurally but adds no entry {}",
                 short(&commit.id),
@@ -155,7 +162,8 @@ fn duplicates(added: &[Found], r: &Recorded, out: &mut Vec<Finding>) {
                     short(&f.fingerprint.hex())
                 ),
                 "keep one entry per structural change".into(),
-            );
+            )
+            .about(&[r.commit.id.clone(), f.fingerprint.hex()]);
             finding.line = line_of_span(&r.text, f);
             finding.commit = Some(r.commit.id.clone());
             out.push(finding);

@@ -141,7 +141,7 @@ pub fn sequence_rules(doc: &Doc<'_, '_>, events: Option<&Regex>) -> Vec<Finding>
                                 here.child("event"),
                                 format!("event {event:?} does not match the pattern {}", re.as_str()),
                                 "rename the event, or set `event-pattern` for this artifact in audit.toml",
-                            ));
+                            ).about(&[event]));
                         }
                     }
                 }
@@ -202,14 +202,17 @@ pub fn path_rules(
             continue;
         }
         if value.contains('\\') {
-            out.push(doc.finding(
-                RuleId::PathSeparator,
-                pointer.clone(),
-                format!(
-                    "repository path {value:?} uses '\\'; git and every other platform use '/'"
-                ),
-                "write repository paths with '/' (the generator should normalise them)",
-            ));
+            out.push(
+                doc.finding(
+                    RuleId::PathSeparator,
+                    pointer.clone(),
+                    format!(
+                        "repository path {value:?} uses '\\'; git and every other platform use '/'"
+                    ),
+                    "write repository paths with '/' (the generator should normalise them)",
+                )
+                .about(&[value]),
+            );
         }
         let key = pointer.tokens().last().map(String::as_str).unwrap_or("");
         if skip_missing.contains(&key) {
@@ -217,12 +220,15 @@ pub fn path_rules(
         }
         let normal = normalize_path(value);
         if !exists(&normal) {
-            out.push(doc.finding(
-                RuleId::PathMissing,
-                pointer,
-                format!("repository path {value:?} names nothing in this snapshot"),
-                "fix the path, or commit what it names",
-            ));
+            out.push(
+                doc.finding(
+                    RuleId::PathMissing,
+                    pointer,
+                    format!("repository path {value:?} names nothing in this snapshot"),
+                    "fix the path, or commit what it names",
+                )
+                .about(&[value]),
+            );
         }
     }
     out
@@ -261,7 +267,8 @@ pub fn cross(
                         at,
                         format!("sequence id {id:?} is also declared by {}", first.path),
                         "sequence ids must be unique across the repository; rename one",
-                    ),
+                    )
+                    .about(&[id, first.path]),
                     vec![first.path.to_string()],
                 ));
             }
@@ -303,7 +310,7 @@ pub fn cross(
                                     id.unwrap_or("?")
                                 ),
                                 "fix `sequenceFile`, commit the sequence, or regenerate the registry from the sequences that exist",
-                            ),
+                            ).about(&[id.unwrap_or(""), f]),
                             vec![normal.clone()],
                         ));
                     }
@@ -334,7 +341,7 @@ pub fn cross(
                                         seq.path
                                     ),
                                     "fix the sequence's structure, then regenerate the registry from its sequence files",
-                                ),
+                                ).about(&[id.unwrap_or(""), seq.path]),
                                 vec![seq.path.to_string()],
                             ));
                             continue;
@@ -351,7 +358,7 @@ pub fn cross(
                                     seq.path
                                 ),
                                 "regenerate the registry from its sequence files",
-                            ),
+                            ).about(&[id.unwrap_or(""), seq.path]),
                             vec![seq.path.to_string()],
                         ));
                     }
@@ -385,7 +392,8 @@ pub fn cross(
                         .join(", ")
                 ),
                 "regenerate the registry so it lists this sequence, or remove the sequence",
-            ),
+            )
+            .about(&[seq_ids[k].as_deref().unwrap_or(s.path)]),
             registries.iter().map(|r| r.path.to_string()).collect(),
         ));
     }
@@ -464,7 +472,8 @@ pub fn plan_coverage(
                             .join(", ")
                     ),
                     "add the domain to the registry's sources, or drop it from the plan",
-                ),
+                )
+                .about(&[id]),
                 registries.iter().map(|r| r.path.to_string()).collect(),
             ));
         }
@@ -490,6 +499,7 @@ pub fn schema_findings(
                 format!("{error} (schema {schema_path})"),
                 format!("make the document valid against {schema_path}"),
             )
+            .about(&[schema_path.to_string(), error.schema_path().to_string()])
             .at(pointer, full, doc.lines),
         );
     }

@@ -143,6 +143,7 @@ fn registry(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                             format!("domain id {id:?} is used again (first at /domains/{first})"),
                             "domain ids must be unique; rename or merge one of them in the generator's input".into(),
                         )
+                        .about(&[id])
                         .at(at.child(&s.artifact.id_key), root, s.lines),
                     );
                 } else {
@@ -218,6 +219,7 @@ fn sequence(s: &Subject<'_, '_>, out: &mut Vec<Finding>) {
                         format!("movement id {id:?} is used again (first at /movements/{first})"),
                         "movement ids must be unique within a sequence".into(),
                     )
+                    .about(&[id])
                     .at(at, root, s.lines),
                 );
             } else {
@@ -322,6 +324,7 @@ fn required(
             "add the fields in the generator's input, or change `required-fields` in audit.toml"
                 .into(),
         )
+        .about(&missing)
         .at(at.clone(), &s.parsed.root, s.lines),
     );
 }
@@ -433,6 +436,7 @@ pub fn stale_locks(lockfile: &Lockfile, present: &dyn Fn(&str) -> bool) -> Vec<F
                 format!("audit.lock locks {p:?}, which is not in this snapshot"),
                 "re-run `git audit lock --stage` to drop entries of removed artifacts".into(),
             )
+            .about(&[p])
         })
         .collect()
 }

@@ -186,7 +186,7 @@ fn baseline_accepts_known_findings_only() {
     );
     assert_eq!(out[0].suppressed.as_ref().map(|s| s.kind), Some("baseline"));
     assert!(out[1].blocks());
-    assert!(parse_baseline("{\"version\": 2, \"findings\": []}", "b").is_err());
+    assert!(parse_baseline("{\"version\": 3, \"findings\": []}", "b").is_err());
 }
 
 #[test]
@@ -211,6 +211,39 @@ fn fingerprints_ignore_hashes_in_messages() {
         "hash is aaaaaaaaaaaa…",
     );
     assert_ne!(fingerprint(&a), fingerprint(&c));
+}
+
+#[test]
+fn fingerprints_come_from_rule_path_pointer_and_subject_never_the_message() {
+    let at = |message: &str, subject: &[&str]| {
+        finding(RuleId::RegistryMissingSequence, "s/a.json", "", message).about(subject)
+    };
+    // Removing a registry from the config rewords the message: the fingerprint stays.
+    let before = at("sequence \"a\" has no domain in r1.json, r2.json", &["a"]);
+    let after = at("sequence \"a\" has no domain in r1.json", &["a"]);
+    assert_eq!(fingerprint(&before), fingerprint(&after));
+    assert_ne!(legacy_fingerprint(&before), legacy_fingerprint(&after));
+    // Another subject is another finding.
+    assert_ne!(fingerprint(&before), fingerprint(&at("same words", &["b"])));
+    assert_ne!(
+        fingerprint(&before),
+        fingerprint(&finding(RuleId::PathMissing, "s/a.json", "", "x").about(&["a"]))
+    );
+}
+
+#[test]
+fn a_version_1_baseline_still_matches_by_its_old_fingerprints_and_says_to_rewrite_it() {
+    let f = finding(RuleId::Schema, "a.json", "/x", "bad").about(&["s.json", "/type"]);
+    let v1 = format!(
+        "{{\"version\": 1, \"findings\": [{{\"fingerprint\": \"{}\", \"rule\": \"schema\", \"path\": \"a.json\", \"pointer\": \"/x\", \"message\": \"bad\"}}]}}",
+        legacy_fingerprint(&f)
+    );
+    let old = parse_baseline(&v1, "b.json").unwrap();
+    assert!(old.accepts(&f));
+    assert!(old.notice("b.json").unwrap().contains("git audit baseline"));
+    let new = parse_baseline(&render_baseline(std::slice::from_ref(&f)), "b.json").unwrap();
+    assert!(new.accepts(&f) && !new.legacy && new.notice("b.json").is_none());
+    assert!(render_baseline(&[f]).contains("\"version\": 2"));
 }
 
 #[test]
