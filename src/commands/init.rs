@@ -3,7 +3,7 @@
 
 use crate::cli::InitArgs;
 use crate::core::config::{self, Config};
-use crate::core::init::{audit_toml, classify, Detected};
+use crate::core::init::{audit_toml, Survey};
 use crate::error::{Error, Result};
 use crate::io::git::{Object, Repo, Source};
 use crate::render::{self, ReportKind};
@@ -24,18 +24,17 @@ pub fn run(env: &mut Env<'_>, args: &InitArgs) -> Result<ExitStatus> {
     }
     let json_files = |p: &str| p.ends_with(".json");
     let snap = repo.snapshot(&Source::Worktree, &json_files)?;
-    let mut found = Detected::default();
+    let mut survey = Survey::default();
     for (path, object) in &snap.entries {
         if !matches!(object, Object::File { .. }) {
             continue;
         }
         match repo.read(object, DETECT_MAX) {
-            Ok(content) => classify(path, content.bytes(), &mut found),
-            Err(_) => {
-                found.others.insert(path.clone());
-            }
+            Ok(content) => survey.add(path, content.bytes()),
+            Err(_) => survey.unreadable(path),
         }
     }
+    let found = survey.decide();
     let text = audit_toml(&found);
     // What init writes must itself be a valid configuration.
     Config::parse(&text, config::FILE_NAME)?;
