@@ -61,7 +61,7 @@ pub enum Command {
     Changelog(ChangelogCommand),
     /// Release notes for a range of commits: breaking, added, changed, metadata.
     ReleaseNotes(ReleaseNotesArgs),
-    /// Write a commented audit.toml for this repository.
+    /// Write a commented audit.toml for this repository (`--adopt`: and adopt git-audit here).
     Init(InitArgs),
     /// Run the whole story on a built-in example in a scratch repository.
     Demo(DemoArgs),
@@ -213,6 +213,14 @@ pub struct InitArgs {
     /// Print the configuration instead of writing it.
     #[arg(long)]
     pub stdout: bool,
+    /// Adopt git-audit here in one step: write audit.toml (or keep the one there), stage it,
+    /// record the changelog's start and a baseline of today's findings, install the hooks; then
+    /// one `git commit` remains.
+    #[arg(long, conflicts_with = "stdout")]
+    pub adopt: bool,
+    /// With --adopt: also lock every governed artifact as it is now (`git audit lock --stage`).
+    #[arg(long, requires = "adopt")]
+    pub lock: bool,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,11 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     env.formats("check", ReportKind::Findings)?;
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
+    if !quiet {
+        if let Some(plan) = plans.first() {
+            super::adopt::note_config(env, &repo, &plan.after)?;
+        }
+    }
     let mut report = CheckReport::new();
     for plan in &plans {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;

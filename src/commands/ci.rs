@@ -165,6 +165,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
             e
         }
     })?;
+    let predating = super::changelog::predating(&repo, &ends.head, env.config.as_deref())?;
     let mut report = CheckReport::new();
     for commit in &commits {
         let plan = super::check::Plan {
@@ -175,11 +176,13 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
         let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
         let outcome = super::check::check_plan(&repo, &config, &plan, Scope::CHANGES)?;
         let mut findings: Vec<Finding> = outcome.findings;
-        findings.extend(super::changelog::verify_one(
-            &repo,
-            commit,
-            env.config.as_deref(),
-        )?);
+        if !predating.contains(&commit.id) {
+            findings.extend(super::changelog::verify_one(
+                &repo,
+                commit,
+                env.config.as_deref(),
+            )?);
+        }
         finding::sort(&mut findings);
         report.checked += outcome.checked;
         report.governed = Some(report.governed.unwrap_or(0).max(outcome.governed));

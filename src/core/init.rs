@@ -73,12 +73,10 @@ impl Survey {
                 .ok()
                 .and_then(|v| serde_json::to_vec(&v).ok())
                 .and_then(|text| {
-                    json::parse(&text, &Limits::default())
-                        .ok()
-                        .map(|root| Doc {
-                            not_strict: Some(strict.to_string()),
-                            ..doc_of(&root)
-                        })
+                    json::parse(&text, &Limits::default()).ok().map(|root| Doc {
+                        not_strict: Some(strict.to_string()),
+                        ..doc_of(&root)
+                    })
                 }),
         };
         self.docs.insert(path.to_string(), doc);
@@ -104,7 +102,9 @@ fn doc_of(root: &Node<'_>) -> Doc {
     let mut doc = Doc {
         id: string(v.get("id")),
         schema_ref: string(v.get("$schema")),
-        sequence: v.get("movements").is_some_and(|n| n.value.as_array().is_some()),
+        sequence: v
+            .get("movements")
+            .is_some_and(|n| n.value.as_array().is_some()),
         ..Doc::default()
     };
     let Some(members) = v.as_object() else {
@@ -118,8 +118,7 @@ fn doc_of(root: &Node<'_>) -> Doc {
                     .iter()
                     .map(|d| Domain {
                         id: string(d.value.get("id")),
-                        sequence_file: string(d.value.get("sequenceFile"))
-                            .map(|p| normalise(&p)),
+                        sequence_file: string(d.value.get("sequenceFile")).map(|p| normalise(&p)),
                     })
                     .collect(),
             );
@@ -453,10 +452,7 @@ fn decide(docs: &BTreeMap<String, Option<Doc>>) -> Detected {
         }
     }
     let total = out.sequences.len();
-    if let Some((path, n)) = named
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-    {
+    if let Some((path, n)) = named.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
         out.reasons.push(format!(
             "{path}: sequence schema: {} name{} it in `$schema`",
             plural(*n, "sequence", "sequences"),
@@ -520,8 +516,10 @@ fn decide(docs: &BTreeMap<String, Option<Doc>>) -> Detected {
     rejected.truncate(LISTED);
     out.reasons.extend(rejected);
     if more > 0 {
-        out.reasons
-            .push(format!("… and {} left out", plural(more, "other candidate", "other candidates")));
+        out.reasons.push(format!(
+            "… and {} left out",
+            plural(more, "other candidate", "other candidates")
+        ));
     }
     out
 }
@@ -804,7 +802,8 @@ mod tests {
             .is_some());
     }
 
-    const REGISTRY: &str = r#"{"domains": [{"id": "alpha", "sequenceFile": "seq\\alpha.json"}, {"id": "beta"}]}"#;
+    const REGISTRY: &str =
+        r#"{"domains": [{"id": "alpha", "sequenceFile": "seq\\alpha.json"}, {"id": "beta"}]}"#;
     const ALPHA: &str = r#"{"id": "alpha", "name": "A", "movements": []}"#;
     const BETA: &str = r#"{"id": "beta", "name": "B", "movements": []}"#;
 
@@ -815,10 +814,18 @@ mod tests {
             ("orchestration-domains.json", REGISTRY),
             ("seq/alpha.json", ALPHA),
             ("seq/beta.json", BETA),
-            ("p/__tests__/business-bdd/p-business-bdd-specifications.json", bdd),
+            (
+                "p/__tests__/business-bdd/p-business-bdd-specifications.json",
+                bdd,
+            ),
         ]);
-        assert_eq!(d.registries.keys().collect::<Vec<_>>(), ["orchestration-domains.json"]);
-        assert!(d.others.contains("p/__tests__/business-bdd/p-business-bdd-specifications.json"));
+        assert_eq!(
+            d.registries.keys().collect::<Vec<_>>(),
+            ["orchestration-domains.json"]
+        );
+        assert!(d
+            .others
+            .contains("p/__tests__/business-bdd/p-business-bdd-specifications.json"));
         assert!(d.reasons.iter().any(|r| r.starts_with(
             "p/__tests__/business-bdd/p-business-bdd-specifications.json: not a registry: 0 of its 1 domains carry an `id`"
         )), "{:#?}", d.reasons);
@@ -831,7 +838,10 @@ mod tests {
     fn a_copy_of_the_registry_is_left_out_and_a_second_real_one_kept() {
         let d = detected(&[
             ("orchestration-domains.json", REGISTRY),
-            ("docs/orchestration-domains.json", r#"{"domains": [{"id": "alpha"}]}"#),
+            (
+                "docs/orchestration-domains.json",
+                r#"{"domains": [{"id": "alpha"}]}"#,
+            ),
             ("other/registry.json", r#"{"domains": [{"id": "gamma"}]}"#),
             ("seq/alpha.json", ALPHA),
             ("seq/beta.json", BETA),
@@ -842,13 +852,23 @@ mod tests {
             d.registries.keys().collect::<Vec<_>>(),
             ["orchestration-domains.json", "other/registry.json"]
         );
-        assert!(d.reasons.iter().any(|r| r.contains("docs/orchestration-domains.json: not a registry: every sequence it refers to")));
-        assert!(d.reasons.iter().any(|r| r.contains("unrelated/domains.json: not a registry: no sequence file refers")));
+        assert!(d.reasons.iter().any(|r| r.contains(
+            "docs/orchestration-domains.json: not a registry: every sequence it refers to"
+        )));
+        assert!(
+            d.reasons
+                .iter()
+                .any(|r| r
+                    .contains("unrelated/domains.json: not a registry: no sequence file refers"))
+        );
     }
 
     #[test]
     fn without_references_every_id_carrying_domains_file_is_a_registry() {
-        let d = detected(&[("reg.json", r#"{"domains": [{"id": "a"}]}"#), ("s/x.json", SEQ)]);
+        let d = detected(&[
+            ("reg.json", r#"{"domains": [{"id": "a"}]}"#),
+            ("s/x.json", SEQ),
+        ]);
         assert_eq!(d.registries.get("reg.json"), Some(&1));
         assert!(audit_toml(&d).contains("# Registry detected (1 domain).\n"));
         assert!(audit_toml(&d).contains("# Sequences detected (1 file).\n"));
@@ -863,8 +883,14 @@ mod tests {
             ("seq/beta.json", BETA),
             ("project-plan.json", plan),
             ("docs/copy/project-plan.json", plan),
-            ("catalog.json", r#"{"sequences": [{"id": "alpha", "movements": []}, {"id": "beta", "movements": []}]}"#),
-            ("index.json", r#"{"docs": [{"id": "alpha"}, {"id": "x"}, {"id": "y"}]}"#),
+            (
+                "catalog.json",
+                r#"{"sequences": [{"id": "alpha", "movements": []}, {"id": "beta", "movements": []}]}"#,
+            ),
+            (
+                "index.json",
+                r#"{"docs": [{"id": "alpha"}, {"id": "x"}, {"id": "y"}]}"#,
+            ),
         ]);
         assert_eq!(
             d.plan,
@@ -879,8 +905,16 @@ mod tests {
         let config = Config::parse(&text, "audit.toml").unwrap();
         assert_eq!(config.plans.len(), 1);
         assert_eq!(config.plans[0].path, "project-plan.json");
-        for r in ["catalog.json: not a plan", "index.json: not a plan: only 1 of the 3", "docs/copy/project-plan.json: also names registry ids"] {
-            assert!(d.reasons.iter().any(|x| x.starts_with(r)), "{r}: {:#?}", d.reasons);
+        for r in [
+            "catalog.json: not a plan",
+            "index.json: not a plan: only 1 of the 3",
+            "docs/copy/project-plan.json: also names registry ids",
+        ] {
+            assert!(
+                d.reasons.iter().any(|x| x.starts_with(r)),
+                "{r}: {:#?}",
+                d.reasons
+            );
         }
     }
 
@@ -894,13 +928,21 @@ mod tests {
             ("docs/schemas/sequence.schema.json", schema),
             ("docs/schemas/report.schema.json", report),
         ]);
-        assert_eq!(d.schema.as_deref(), Some("docs/schemas/sequence.schema.json"));
-        assert!(d.reasons.iter().any(|r| r.starts_with("docs/schemas/report.schema.json: not the sequence schema: 0 of the 2")));
+        assert_eq!(
+            d.schema.as_deref(),
+            Some("docs/schemas/sequence.schema.json")
+        );
+        assert!(d.reasons.iter().any(|r| r
+            .starts_with("docs/schemas/report.schema.json: not the sequence schema: 0 of the 2")));
         let config = Config::parse(&audit_toml(&d), "audit.toml").unwrap();
         let seq = config.governing("seq/alpha.json").unwrap();
-        assert_eq!(seq.schema.as_deref(), Some("docs/schemas/sequence.schema.json"));
+        assert_eq!(
+            seq.schema.as_deref(),
+            Some("docs/schemas/sequence.schema.json")
+        );
 
-        let named = r#"{"$schema": "../docs/schemas/report.schema.json", "id": "alpha", "movements": []}"#;
+        let named =
+            r#"{"$schema": "../docs/schemas/report.schema.json", "id": "alpha", "movements": []}"#;
         let d = detected(&[
             ("seq/alpha.json", named),
             ("docs/schemas/sequence.schema.json", schema),
@@ -918,6 +960,12 @@ mod tests {
             ("plan.json", plan),
         ]);
         assert_eq!(d.plan.as_ref().map(|p| p.path.as_str()), Some("plan.json"));
-        assert!(d.reasons.iter().any(|r| r.starts_with("plan.json: is not strict JSON (1:")), "{:#?}", d.reasons);
+        assert!(
+            d.reasons
+                .iter()
+                .any(|r| r.starts_with("plan.json: is not strict JSON (1:")),
+            "{:#?}",
+            d.reasons
+        );
     }
 }
