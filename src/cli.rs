@@ -117,7 +117,7 @@ pub struct RecordArgs {
 
 #[derive(Debug, Args)]
 pub struct ChangelogVerifyArgs {
-    /// The commits to verify (default: all of HEAD's history).
+    /// The commits to verify (default: those after the changelog's start, else all of HEAD's history).
     #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
 }

@@ -60,6 +60,8 @@ pub struct IdList {
 #[derive(Debug, Default)]
 pub struct Survey {
     docs: BTreeMap<String, Option<Doc>>,
+    /// Files no parser reads that mention `"movements"`: broken sequences, with the problem.
+    broken: BTreeMap<String, String>,
 }
 
 impl Survey {
@@ -79,6 +81,11 @@ impl Survey {
                     })
                 }),
         };
+        if doc.is_none() && contains(bytes, b"\"movements\"") {
+            if let Err(e) = json::parse(bytes, &Limits::default()) {
+                self.broken.insert(path.to_string(), e.to_string());
+            }
+        }
         self.docs.insert(path.to_string(), doc);
     }
 
@@ -89,8 +96,23 @@ impl Survey {
 
     /// Scores the candidates and decides what governs what.
     pub fn decide(&self) -> Detected {
-        decide(&self.docs)
+        let mut out = decide(&self.docs);
+        // A file that does not parse but names `movements` is a broken sequence: governed, so
+        // that `check` reports it, rather than ignored.
+        for (path, problem) in &self.broken {
+            out.others.remove(path);
+            out.sequences.insert(path.clone());
+            out.reasons.insert(
+                0,
+                format!("{path}: a sequence that does not parse ({problem}): governed, so `git audit check` reports it"),
+            );
+        }
+        out
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn string(node: Option<&Node<'_>>) -> Option<String> {
@@ -964,6 +986,29 @@ mod tests {
             d.reasons
                 .iter()
                 .any(|r| r.starts_with("plan.json: is not strict JSON (1:")),
+            "{:#?}",
+            d.reasons
+        );
+    }
+
+    #[test]
+    fn a_broken_sequence_is_governed_and_a_broken_config_is_not() {
+        let d = detected(&[
+            ("p/json-sequences/x.json", SEQ),
+            (
+                "p/json-sequences/broken.json",
+                "{\"id\": \"b\", \"movements\": [\n",
+            ),
+            ("p/json-sequences/tsconfig.json", "{ // comment\n}"),
+        ]);
+        assert!(d.sequences.contains("p/json-sequences/broken.json"));
+        assert!(d.others.contains("p/json-sequences/tsconfig.json"));
+        let config = Config::parse(&audit_toml(&d), "audit.toml").unwrap();
+        assert!(config.governing("p/json-sequences/broken.json").is_some());
+        assert!(config.governing("p/json-sequences/tsconfig.json").is_none());
+        assert!(
+            d.reasons[0]
+                .starts_with("p/json-sequences/broken.json: a sequence that does not parse (2:1:"),
             "{:#?}",
             d.reasons
         );
