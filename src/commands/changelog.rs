@@ -459,10 +459,21 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
         text.push_str(&entry.render());
         count += 1;
     }
-    text.push('\n');
-    text.push_str(&crate::core::adopt::start_lines(
-        &repo.resolve_commit("HEAD")?,
-    ));
+    // The start is recorded when the rebuilt changelog adds entries HEAD's lacks (committed,
+    // they are the history's, not the committing commit's); a history the hook recorded
+    // throughout rebuilds to its changelog byte for byte, keeping any start it has.
+    let head_text = text_at(repo, &Source::head(), &head_config.changelog.path)?;
+    let new_entries =
+        !changelog::added(&changelog::parse(&head_text), &changelog::parse(&text)).is_empty();
+    let start = if new_entries {
+        Some(repo.resolve_commit("HEAD")?)
+    } else {
+        crate::core::adopt::start_of(&head_text).map(|(id, _)| id.to_string())
+    };
+    if let Some(id) = start {
+        text.push('\n');
+        text.push_str(&crate::core::adopt::start_lines(&id));
+    }
     Ok((text, head_config.changelog.path, count))
 }
 
@@ -520,7 +531,7 @@ fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {
     repo.write_worktree(&path, text.as_bytes())?;
     writeln!(
         env.out,
-        "wrote {path}: {count} entr{} rebuilt from history, and its start (HEAD); commit it: `git add {path}` and `git commit`",
+        "wrote {path}: {count} entr{} rebuilt from history; commit it: `git add {path}` and `git commit`",
         if count == 1 { "y" } else { "ies" }
     )
     .map_err(render::write_error)?;
