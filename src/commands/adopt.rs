@@ -126,7 +126,10 @@ pub fn run(env: &mut Env<'_>, repo: &Repo, args: &InitArgs) -> Result<ExitStatus
                     head.get(..12).unwrap_or(head)
                 ))?;
             }
-            None => say(env, &format!("{path}: already starts after HEAD"))?,
+            None => say(
+                env,
+                &format!("{path}: keeps the start it records (`git audit changelog verify` begins there)"),
+            )?,
         }
     }
 

@@ -43,11 +43,11 @@ pub fn history_end(parent_text: &str, text: &str) -> Option<usize> {
 }
 
 /// The changelog text once the start is recorded at `commit`: `current` (the changelog as it is,
-/// `header` when there is none) with the start lines appended, unless it already records that
-/// start.
+/// `header` when there is none) with the start lines appended, unless it already records a
+/// start (adopting again never moves it: that would drop commits from `verify`).
 pub fn with_start(current: Option<&str>, header: &str, commit: &str) -> Option<String> {
     let text = current.filter(|t| !t.trim().is_empty()).unwrap_or(header);
-    if start_of(text).is_some_and(|(id, _)| id == commit) {
+    if start_of(text).is_some() {
         return None;
     }
     let mut out = text.to_string();
@@ -93,8 +93,17 @@ mod tests {
         assert_eq!(start_of(&text), Some((ID, "# Log\n\n".len())));
         assert_eq!(with_start(Some(&text), "# Log\n", ID), None, "idempotent");
         let other = "fedcba9876543210fedcba9876543210fedcba98";
-        let moved = with_start(Some(&text), "# Log\n", other).unwrap();
-        assert_eq!(start_of(&moved).map(|s| s.0), Some(other));
+        assert_eq!(
+            with_start(Some(&text), "# Log\n", other),
+            None,
+            "never moved"
+        );
+        let moved = format!("{text}\n{}", start_lines(other));
+        assert_eq!(
+            start_of(&moved).map(|s| s.0),
+            Some(other),
+            "the last one counts"
+        );
         assert_eq!(start_of("<!-- git-audit:since not-hex -->\n"), None);
     }
 

@@ -481,7 +481,7 @@ fn item_03_adopt_keeps_an_existing_config_refuses_unstaged_edits_and_runs_again(
     // Again: the same result, nothing doubled.
     repo.audit(["init", "--adopt"])
         .code(0)
-        .stdout_has("already starts after HEAD");
+        .stdout_has("EVOLUTION.md: keeps the start it records");
     assert_eq!(repo.staged("EVOLUTION.md"), log);
     repo.commit("Adopt git-audit").code(0);
     repo.audit(["changelog", "verify"]).code(0);
