@@ -63,7 +63,7 @@ pub enum Command {
     ReleaseNotes(ReleaseNotesArgs),
     /// The impact level and score of every structural change, per commit and for a range.
     Impact(ImpactArgs),
-    /// Write a commented audit.toml for this repository.
+    /// Write a commented audit.toml for this repository (`--adopt`: and adopt git-audit here).
     Init(InitArgs),
     /// Run the whole story on a built-in example in a scratch repository.
     Demo(DemoArgs),
@@ -233,7 +233,7 @@ pub struct RecordArgs {
 
 #[derive(Debug, Args)]
 pub struct ChangelogVerifyArgs {
-    /// The commits to verify (default: all of HEAD's history).
+    /// The commits to verify (default: those after the changelog's start, else all of HEAD's history).
     #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
 }
@@ -346,6 +346,14 @@ pub struct InitArgs {
     /// Print the configuration instead of writing it.
     #[arg(long)]
     pub stdout: bool,
+    /// Adopt git-audit here in one step: write audit.toml (or keep the one there), stage it,
+    /// record the changelog's start and a baseline of today's findings, install the hooks; then
+    /// one `git commit` remains.
+    #[arg(long, conflicts_with = "stdout")]
+    pub adopt: bool,
+    /// With --adopt: also lock every governed artifact as it is now (`git audit lock --stage`).
+    #[arg(long, requires = "adopt")]
+    pub lock: bool,
 }
 
 #[derive(Debug, Args)]

@@ -457,7 +457,19 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<ExitStatus> {
             "commit first",
         ));
     }
-    let list = commits(&repo, args.range.as_deref())?;
+    let start = match args.range {
+        Some(_) => None,
+        None => start(&repo, env.config.as_deref())?,
+    };
+    let list = match &start {
+        Some(id) => repo.range(id, "HEAD").map_err(|e| {
+            Error::refused(
+                format!("the changelog starts after commit {id}, which HEAD's history cannot reach: {e}"),
+                "pass the commits to verify with --range A..B, or record a new start (`git audit changelog rebuild`, then commit it)",
+            )
+        })?,
+        None => commits(&repo, args.range.as_deref())?,
+    };
     let mut report = CheckReport::new();
     for commit in &list {
         let mut findings = Vec::new();
@@ -471,17 +483,47 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<ExitStatus> {
         "changelog of {} commit{}{}",
         list.len(),
         if list.len() == 1 { "" } else { "s" },
-        args.range
-            .as_deref()
-            .map(|r| format!(" in {r}"))
-            .unwrap_or_default()
+        match (&args.range, &start) {
+            (Some(r), _) => format!(" in {r}"),
+            (None, Some(id)) => format!(
+                " since its start after {} (earlier history predates it)",
+                id.get(..12).unwrap_or(id)
+            ),
+            (None, None) => String::new(),
+        }
     );
     report.title_commits(&list);
     super::emit_findings(env, &report, false)?;
     Ok(ExitStatus::from_ok(report.ok))
 }
 
-/// The changelog text a history would have produced with the hook installed throughout.
+/// The commit the changelog at HEAD starts after (`core::adopt::start_of`), if it records one.
+pub fn start(repo: &Repo, explicit: Option<&std::path::Path>) -> Result<Option<String>> {
+    if repo.head_is_unborn() {
+        return Ok(None);
+    }
+    let config = super::load_config(repo, &Source::head(), explicit)?;
+    let text = text_at(repo, &Source::head(), &config.changelog.path)?;
+    Ok(crate::core::adopt::start_of(&text).map(|(id, _)| id.to_string()))
+}
+
+/// The commits that predate the changelog at `head` (its start and every ancestor): `ci`
+/// does not ask them for entries.
+pub fn predating(
+    repo: &Repo,
+    head: &str,
+    explicit: Option<&std::path::Path>,
+) -> Result<std::collections::HashSet<String>> {
+    let config = super::load_config(repo, &Source::Rev(head.to_string()), explicit)?;
+    let text = text_at(repo, &Source::Rev(head.to_string()), &config.changelog.path)?;
+    let Some((id, _)) = crate::core::adopt::start_of(&text) else {
+        return Ok(Default::default());
+    };
+    Ok(repo.history(id)?.into_iter().map(|c| c.id).collect())
+}
+
+/// The changelog text a history would have produced with the hook installed throughout,
+/// ending with its start (HEAD): committed, its entries are history, not the commit's own.
 pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usize)> {
     let list = match since {
         Some(rev) => repo.range(rev, "HEAD")?,
@@ -494,6 +536,21 @@ pub fn rebuilt(repo: &Repo, since: Option<&str>) -> Result<(String, String, usiz
         text.push('\n');
         text.push_str(&entry.render());
         count += 1;
+    }
+    // The start is recorded when the rebuilt changelog adds entries HEAD's lacks (committed,
+    // they are the history's, not the committing commit's); a history the hook recorded
+    // throughout rebuilds to its changelog byte for byte, keeping any start it has.
+    let head_text = text_at(repo, &Source::head(), &head_config.changelog.path)?;
+    let new_entries =
+        !changelog::added(&changelog::parse(&head_text), &changelog::parse(&text)).is_empty();
+    let start = if new_entries {
+        Some(repo.resolve_commit("HEAD")?)
+    } else {
+        crate::core::adopt::start_of(&head_text).map(|(id, _)| id.to_string())
+    };
+    if let Some(id) = start {
+        text.push('\n');
+        text.push_str(&crate::core::adopt::start_lines(&id));
     }
     Ok((text, head_config.changelog.path, count))
 }
@@ -553,7 +610,7 @@ fn rebuild(env: &mut Env<'_>, args: &RebuildArgs) -> Result<ExitStatus> {
     repo.write_worktree(&path, text.as_bytes())?;
     writeln!(
         env.out,
-        "wrote {path}: {count} entr{} rebuilt from history",
+        "wrote {path}: {count} entr{} rebuilt from history; commit it: `git add {path}` and `git commit`",
         if count == 1 { "y" } else { "ies" }
     )
     .map_err(render::write_error)?;

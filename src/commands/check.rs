@@ -72,6 +72,11 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     let repo = Repo::open()?;
     let plans = plans(&repo, args)?;
     let reports = super::handlers::read_reports(&args.reports)?;
+    if !quiet {
+        if let Some(plan) = plans.first() {
+            super::adopt::note_config(env, &repo, &plan.after)?;
+        }
+    }
     let mut report = CheckReport::new();
     let mut notices = std::collections::BTreeSet::new();
     for (i, plan) in plans.iter().enumerate() {

@@ -54,6 +54,7 @@ pub fn run(env: &mut Env<'_>, args: &DiffArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
     let (before, after) = sources(&repo, args.range.as_deref(), args.worktree)?;
     let config = super::load_config(&repo, &after, env.config.as_deref())?;
+    super::adopt::note_config(env, &repo, &after)?;
     let report = compare(&repo, &config, &before, &after)?;
     render::diff(env.format, env.out, &report, env.paint)?;
     render::problems(env.err, &report.skipped, &report.errors, env.paint_err)?;

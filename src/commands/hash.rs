@@ -26,6 +26,7 @@ pub fn run(env: &mut Env<'_>, args: &HashArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
     let source = source_of(&args.snapshot);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
+    super::adopt::note_config(env, &repo, &source)?;
 
     let named: Vec<String> = args
         .paths

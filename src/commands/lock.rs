@@ -24,6 +24,7 @@ pub fn run(env: &mut Env<'_>, args: &LockArgs) -> Result<ExitStatus> {
     env.formats("lock", ReportKind::Messages)?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
+    super::adopt::note_config(env, &repo, &Source::Index)?;
     if let Some(name) = &args.snapshot {
         return record_snapshot(env, &repo, &config, name, args);
     }
@@ -447,6 +448,7 @@ pub fn verify(env: &mut Env<'_>, args: &VerifyArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
     let source = super::hash::source_of(&args.source);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
+    super::adopt::note_config(env, &repo, &source)?;
     let lockfile = super::check::read_lockfile(&repo, &source)?.unwrap_or_default();
     let mut entries = Vec::new();
     match &args.snapshot {

@@ -1,6 +1,7 @@
 //! Command glue: opens the repository, loads the configuration, reads snapshots, calls the
 //! pure logic and hands the report to a renderer.
 
+pub mod adopt;
 pub mod bdd;
 pub mod changelog;
 pub mod check;

@@ -52,6 +52,28 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<ExitStatus> {
     env.formats("baseline", ReportKind::Messages)?;
     let repo = Repo::open()?;
     let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
+    super::adopt::note_config(env, &repo, &Source::Index)?;
+    let (text, accepted) = baseline_text(&repo, &config)?;
+    if args.stdout {
+        write!(env.out, "{text}").map_err(write_error)?;
+        return Ok(ExitStatus::Ok);
+    }
+    repo.write_worktree(&config.baseline, text.as_bytes())?;
+    writeln!(
+        env.out,
+        "wrote {}: {} finding{} accepted; only new findings will block. Commit it: git add {}",
+        config.baseline,
+        accepted,
+        if accepted == 1 { "" } else { "s" },
+        config.baseline
+    )
+    .map_err(write_error)?;
+    Ok(ExitStatus::Ok)
+}
+
+/// The baseline of every finding in the index today (the current baseline ignored), and how
+/// many findings it accepts.
+pub fn baseline_text(repo: &Repo, config: &crate::core::config::Config) -> Result<(String, usize)> {
     let plan = super::check::Plan {
         before: Source::Empty,
         after: Source::Index,
@@ -62,28 +84,13 @@ pub fn baseline(env: &mut Env<'_>, args: &BaselineArgs) -> Result<ExitStatus> {
         baseline: Baseline::Ignore,
         ..Scope::EVERYTHING
     };
-    let outcome = super::check::check_plan(&repo, &config, &plan, scope)?;
+    let outcome = super::check::check_plan(repo, config, &plan, scope)?;
     let accepted: Vec<_> = outcome
         .findings
         .into_iter()
         .filter(|f| f.suppressed.is_none() && f.rule != RuleId::WaiverExpired)
         .collect();
-    let text = suppress::render_baseline(&accepted);
-    if args.stdout {
-        write!(env.out, "{text}").map_err(write_error)?;
-        return Ok(ExitStatus::Ok);
-    }
-    repo.write_worktree(&config.baseline, text.as_bytes())?;
-    writeln!(
-        env.out,
-        "wrote {}: {} finding{} accepted; only new findings will block. Commit it: git add {}",
-        config.baseline,
-        accepted.len(),
-        if accepted.len() == 1 { "" } else { "s" },
-        config.baseline
-    )
-    .map_err(write_error)?;
-    Ok(ExitStatus::Ok)
+    Ok((suppress::render_baseline(&accepted), accepted.len()))
 }
 
 /// Levenshtein distance, for "did you mean".

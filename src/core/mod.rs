@@ -1,6 +1,7 @@
 //! The pure core: every decision git-audit makes, as functions of values. Nothing here reads
 //! git, the file system, the environment, the clock or other processes.
 
+pub mod adopt;
 pub mod artifact;
 pub mod bdd;
 pub mod changelog;

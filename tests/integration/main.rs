@@ -6,6 +6,7 @@
 
 mod support;
 
+mod adopt;
 mod adversarial;
 mod architecture;
 mod bdd;

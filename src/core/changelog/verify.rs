@@ -46,6 +46,13 @@ pub fn verify(r: &Recorded, metadata: Metadata) -> Vec<Finding> {
     let path = r.path.as_str();
     let (base, now) = changelog::parse_changed(&r.parent_text, &r.text);
     let added = changelog::added(&base, &now);
+    // A commit that records the changelog's start (a committed `changelog rebuild`, or
+    // `init --adopt`) adds the entries of the history before it above the marker: not its own.
+    let history_end = crate::core::adopt::history_end(&r.parent_text, &r.text);
+    let added: Vec<Found> = added
+        .into_iter()
+        .filter(|f| history_end.is_none_or(|end| f.span.end > end))
+        .collect();
     let line_of = |f: &Found| line_of_span(&r.text, f);
     // Entries are history: a commit may not take out what an earlier one recorded.
     for gone in changelog::added(&now, &base) {

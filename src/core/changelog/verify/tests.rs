@@ -160,3 +160,50 @@ fn only_a_merge_is_judged_by_its_merged_parents() {
         Some(&["q".to_string(), "r".to_string()][..])
     );
 }
+
+#[test]
+fn entries_above_a_start_the_commit_records_are_history() {
+    const START: &str = "0123456789abcdef0123456789abcdef01234567";
+    // A committed `changelog rebuild`: the history's entries, then the start marker.
+    let rebuilt = format!(
+        "{}\n{}",
+        changelog(&[diff(R1, R2), diff(R2, R3)]),
+        crate::core::adopt::start_lines(START)
+    );
+    let c = || commit(&["p"]);
+    let none = || Evidence::Changes(Vec::new());
+    assert!(rules(c(), rebuilt.clone(), HEADER.into(), none()).is_empty());
+    // The same entries without the start are extra, as before.
+    assert_eq!(
+        rules(c(), changelog(&[diff(R1, R2)]), HEADER.into(), none()),
+        ["changelog-extra"]
+    );
+    // Below the start, the adopting commit's own entry is still judged.
+    let own = Entry::new(
+        "2026-01-02".into(),
+        "Ada <ada@example.com>".into(),
+        parts(&[diff(R3, R1)], Metadata::Record),
+    );
+    let with_own = format!("{rebuilt}\n{}", own.render());
+    assert!(rules(
+        c(),
+        with_own.clone(),
+        HEADER.into(),
+        Evidence::Changes(vec![diff(R3, R1)])
+    )
+    .is_empty());
+    assert_eq!(
+        rules(c(), with_own, HEADER.into(), none()),
+        ["changelog-extra"]
+    );
+    // A later commit cannot slip entries in above a start it did not set.
+    let later = rebuilt.replacen(
+        "<!-- git-audit:since",
+        &format!(
+            "{}\n<!-- git-audit:since",
+            changelog(&[diff(R3, R1)]).trim_start_matches(HEADER)
+        ),
+        1,
+    );
+    assert_eq!(rules(c(), later, rebuilt, none()), ["changelog-extra"]);
+}
