@@ -79,7 +79,7 @@ impl Error {
                     .into(),
             ),
             Error::Config(_) => Some(
-                "fix audit.toml (see the audit.toml reference in the README); git-audit never falls back to defaults when a configuration is invalid"
+                "fix audit.toml (see git-audit's docs/config.md); git-audit never falls back to defaults when a configuration is invalid"
                     .into(),
             ),
             Error::Lockfile(_) => Some(
@@ -87,7 +87,7 @@ impl Error {
                     .into(),
             ),
             Error::Waivers(_) => Some(
-                "fix the file (see \"Rules\" in the README: waivers and the baseline); a check never runs with a waiver it cannot read"
+                "fix the file (see git-audit's docs/rules.md: waivers and the baseline); a check never runs with a waiver it cannot read"
                     .into(),
             ),
             Error::Document { .. } => {

@@ -135,7 +135,7 @@ pub fn run(env: &mut Env<'_>, args: &CiArgs) -> Result<ExitStatus> {
     let ends = endpoints(args, &var, event.as_ref()).map_err(|m| {
         Error::refused(
             m,
-            "see \"CI\" in the README for a workflow that sets this up",
+            "see git-audit's docs/ci.md for a workflow that sets this up",
         )
     })?;
     for (what, rev) in [("base", &ends.base), ("head", &ends.head)] {

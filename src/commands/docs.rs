@@ -257,7 +257,7 @@ fn render_one(repo: &Repo, config: &Config, spec: &DocSpec) -> Result<String> {
     let body = provenance::template::render(&spec.template, template_text, &context).map_err(|m| {
         Error::refused(
             format!("cannot render {} from {}: {m}", spec.path, spec.template),
-            "fix the template (sources are `source` and `sources[i]`; see the README's Docs section)",
+            "fix the template (sources are `source` and `sources[i]`; see git-audit's docs/commands.md, Docs from JSON)",
         )
     })?;
     Ok(banner::write(

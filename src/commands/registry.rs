@@ -140,7 +140,7 @@ fn generate_cmd(env: &mut Env<'_>, args: &RegistryGenerateArgs) -> Result<ExitSt
                 "no registry sources are configured ({})",
                 config.origin
             ),
-            "declare them in audit.toml: [generate] and one [[generate.source]] per set of sequence files (README: Registry generation)",
+            "declare them in audit.toml: [generate] and one [[generate.source]] per set of sequence files (git-audit's docs/commands.md: Registry generation)",
         ));
     }
     let artifact = registry_artifact(&config);

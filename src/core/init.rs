@@ -615,7 +615,7 @@ pub fn audit_toml(found: &Detected) -> String {
     let mut out = String::from(
         "# audit.toml: what git-audit governs in this repository and how.\n\
          # Written by `git audit init` from what it detected; review it, then `git add audit.toml`.\n\
-         # Every key is described in git-audit's README (\"audit.toml\"). This file is data: it never runs commands.\n\
+         # Every key is described in git-audit's docs/config.md. This file is data: it never runs commands.\n\
          \n\
          [limits]\n\
          # max-depth = 128              # deepest nesting of arrays and objects\n\

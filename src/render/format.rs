@@ -84,15 +84,15 @@ impl ReportKind {
                 Format::Github,
                 Format::Junit,
             ],
-            ReportKind::Diff | ReportKind::Impact | ReportKind::Bdd | ReportKind::Docs => {
-                &[Format::Human, Format::Json, Format::Markdown]
-            }
+            ReportKind::Diff
+            | ReportKind::Impact
+            | ReportKind::Bdd
+            | ReportKind::Docs
+            | ReportKind::Rules => &[Format::Human, Format::Json, Format::Markdown],
             ReportKind::ReleaseNotes => &[Format::Markdown, Format::Human, Format::Json],
-            ReportKind::Verify
-            | ReportKind::Hash
-            | ReportKind::Rules
-            | ReportKind::Install
-            | ReportKind::Timing => &[Format::Human, Format::Json],
+            ReportKind::Verify | ReportKind::Hash | ReportKind::Install | ReportKind::Timing => {
+                &[Format::Human, Format::Json]
+            }
             ReportKind::Messages => &[Format::Human],
             ReportKind::Handlers => &[Format::Human, Format::Json],
         }

@@ -14,6 +14,7 @@ pub mod hash;
 pub mod impact;
 pub mod install;
 pub mod paint;
+pub mod reference;
 pub mod release;
 pub mod rules;
 pub mod timing;
@@ -166,6 +167,7 @@ pub fn release_notes(format: Format, out: &mut dyn Write, notes: &ReleaseNotes) 
 pub fn rule_list(format: Format, out: &mut dyn Write, rules: &[Rule]) -> Result<()> {
     match format {
         Format::Human => rules::list(out, rules),
+        Format::Markdown => rules::markdown_table(out, rules),
         Format::Json => json(
             out,
             &serde_json::json!({ "version": crate::core::report::JSON_VERSION, "rules": rules }),
@@ -178,6 +180,7 @@ pub fn rule_list(format: Format, out: &mut dyn Write, rules: &[Rule]) -> Result<
 pub fn rule(format: Format, out: &mut dyn Write, rule: &Rule, paint: Paint) -> Result<()> {
     match format {
         Format::Human => rules::explain(out, rule, paint),
+        Format::Markdown => rules::explain_markdown(out, rule),
         Format::Json => json(out, rule),
         _ => Err(ReportKind::Rules.unsupported()),
     }

@@ -1601,20 +1601,20 @@ fn explain_suggests_the_rule_a_typo_meant() {
 }
 
 #[test]
-fn readme_rule_table_matches_the_catalogue_severities() {
-    // The unit test checks that each id is mentioned; this one checks the README's table row of
-    // each rule carries the default severity the binary reports.
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("read README.md");
+fn docs_rule_table_matches_the_catalogue_severities() {
+    // The unit test checks that each id is mentioned; this one checks docs/rules.md's table row
+    // of each rule carries the default severity the binary reports.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
+        .expect("read docs/rules.md");
     let repo = TestRepo::new();
     for r in catalogue(&repo) {
         let id = r["id"].as_str().unwrap();
         let row = readme
             .lines()
             .find(|l| l.starts_with(&format!("| `{id}` |")))
-            .unwrap_or_else(|| panic!("README.md has no rule-table row for `{id}`"));
+            .unwrap_or_else(|| panic!("docs/rules.md has no rule-table row for `{id}`"));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        assert_eq!(cells[2], r["severity"], "README row for {id}: {row}");
+        assert_eq!(cells[2], r["severity"], "docs/rules.md row for {id}: {row}");
     }
 }
 

@@ -18,6 +18,7 @@ mod daily;
 mod diff;
 mod docs;
 mod fixtures;
+mod front;
 mod generate;
 mod governance;
 mod handlers;

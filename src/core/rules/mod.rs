@@ -801,20 +801,20 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_is_documented_in_the_readme() {
-        // README.md's Rules table: `| `rule-id` | default | description |`, one row per rule,
-        // saying what the registry says (`git audit rules` prints the registry).
-        let readme = include_str!("../../../README.md");
+    fn every_rule_is_documented_in_docs_rules_md() {
+        // docs/rules.md's Rules table: `| `rule-id` | default | description |`, one row per rule,
+        // saying what the registry says (`git audit rules --format markdown` prints it).
+        let readme = include_str!("../../../docs/rules.md");
         let table: Vec<&str> = readme
             .lines()
             .skip_while(|l| *l != "| Rule | Default | What it finds |")
             .take_while(|l| l.starts_with('|'))
             .collect();
-        assert!(!table.is_empty(), "README.md has no Rules table");
+        assert!(!table.is_empty(), "docs/rules.md has no Rules table");
         assert_eq!(
             table.len(),
             RULES.len() + 2,
-            "README.md's Rules table has rows for rules the registry does not have"
+            "docs/rules.md's Rules table has rows for rules the registry does not have"
         );
         for r in RULES {
             let start = format!("| `{}` | ", r.id);
@@ -826,7 +826,7 @@ mod tests {
             assert_eq!(
                 rows.len(),
                 1,
-                "README.md's Rules table needs exactly one row for `{}`",
+                "docs/rules.md's Rules table needs exactly one row for `{}`",
                 r.id
             );
             let cells: Vec<&str> = rows[0]
@@ -841,7 +841,7 @@ mod tests {
                     r.severity.as_str(),
                     r.description
                 ],
-                "README.md's row for `{}` disagrees with the registry",
+                "docs/rules.md's row for `{}` disagrees with the registry",
                 r.id
             );
         }

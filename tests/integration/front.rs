@@ -1,0 +1,201 @@
+//! The README as a front door and the reference in docs/: generated tables equal what the code
+//! produces, and every relative Markdown link resolves to a file (and heading) that exists.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Where the text between `<!-- BEGIN generated: NAME -->` and `<!-- END generated: NAME -->`
+/// lies in `doc`.
+fn generated_block(doc: &str, name: &str, file: &str) -> std::ops::Range<usize> {
+    let begin = format!("<!-- BEGIN generated: {name} -->\n");
+    let end = format!("<!-- END generated: {name} -->");
+    let start = doc
+        .find(&begin)
+        .unwrap_or_else(|| panic!("{file} has no `{}` marker", begin.trim()))
+        + begin.len();
+    let stop = doc[start..]
+        .find(&end)
+        .unwrap_or_else(|| panic!("{file} has no `{end}` marker"));
+    start..start + stop
+}
+
+/// Compares a generated block with what the code produces; `UPDATE_DOCS=1` rewrites it.
+fn check_generated(file: &str, name: &str, expected: &str) {
+    let path = Path::new(ROOT).join(file);
+    let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let block = generated_block(&doc, name, file);
+    if doc[block.clone()] == *expected {
+        return;
+    }
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let fixed = format!("{}{expected}{}", &doc[..block.start], &doc[block.end..]);
+        std::fs::write(&path, fixed).unwrap_or_else(|e| panic!("{file}: {e}"));
+        return;
+    }
+    panic!(
+        "{file}'s generated `{name}` table is not what the code produces; \
+         rerun with UPDATE_DOCS=1 to rewrite it. Expected:\n{expected}"
+    );
+}
+
+#[test]
+fn docs_rules_table_is_generated_from_the_rule_registry() {
+    let repo = crate::support::TestRepo::new();
+    let run = repo.audit(["rules", "--format", "markdown"]);
+    run.code(0);
+    check_generated(
+        "docs/rules.md",
+        "git audit rules --format markdown",
+        &run.stdout,
+    );
+}
+
+#[test]
+fn docs_command_list_is_generated_from_the_cli() {
+    let table = git_audit::render::reference::command_table(&git_audit::cli::Cli::command());
+    check_generated("docs/commands.md", "command list", &table);
+}
+
+/// GitHub's heading anchors: lowercase, punctuation other than `-` and `_` dropped, spaces to
+/// `-`, a `-N` suffix for the Nth repeat.
+fn anchors(doc: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut fence = false;
+    for line in doc.lines() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        let hashes = line.chars().take_while(|c| *c == '#').count();
+        if hashes == 0 || hashes > 6 || !line[hashes..].starts_with(' ') {
+            continue;
+        }
+        let slug: String = line[hashes..]
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        let mut candidate = slug.clone();
+        let mut n = 0;
+        while !seen.insert(candidate.clone()) {
+            n += 1;
+            candidate = format!("{slug}-{n}");
+        }
+    }
+    seen
+}
+
+/// Every `](target)` outside code fences and inline code.
+fn links(doc: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence = false;
+    for line in doc.lines() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        // Drop inline code spans.
+        let text: String = line
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 0)
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("](") {
+            rest = &rest[i + 2..];
+            if let Some(end) = rest.find(')') {
+                out.push(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_relative_link_in_the_readme_and_docs_resolves() {
+    let root = PathBuf::from(ROOT);
+    let mut files = vec![root.join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("docs/ entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let doc = std::fs::read_to_string(file).expect("read a doc");
+        for link in links(&doc) {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            let (target, anchor) = match link.split_once('#') {
+                Some((t, a)) => (t, Some(a)),
+                None => (link.as_str(), None),
+            };
+            let path = if target.is_empty() {
+                file.clone()
+            } else {
+                file.parent().expect("a folder").join(target)
+            };
+            if !path.exists() {
+                broken.push(format!("{}: {link} (no such file)", file.display()));
+                continue;
+            }
+            if let Some(anchor) = anchor {
+                let is_md = path.extension().is_some_and(|x| x == "md");
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if is_md && !anchors(&text).contains(anchor) {
+                    broken.push(format!("{}: {link} (no such heading)", file.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    assert!(
+        checked > 20,
+        "only {checked} relative links found: is the parser right?"
+    );
+}
+
+#[test]
+fn the_link_checker_finds_headings_and_ignores_code() {
+    let doc = "# A title\n\n## `x` and y: z\n\n## A title\n\n```sh\n# not [a](b.md)\n```\nsee [c](d.md#e) and `[f](g)`\n";
+    let a = anchors(doc);
+    assert!(a.contains("a-title") && a.contains("x-and-y-z") && a.contains("a-title-1"));
+    assert!(!a.contains("not-ab"));
+    assert_eq!(links(doc), ["d.md#e"]);
+}
+
+#[test]
+fn the_readme_stays_a_front_door() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).expect("README.md");
+    let lines = readme.lines().count();
+    assert!(
+        lines < 250,
+        "README.md is {lines} lines: move reference material to docs/"
+    );
+    for doc in ["commands", "rules", "config", "ci", "benchmarks", "limits"] {
+        assert!(
+            readme.contains(&format!("](docs/{doc}.md)")),
+            "README.md does not link docs/{doc}.md"
+        );
+    }
+}
