@@ -199,3 +199,19 @@ fn the_readme_stays_a_front_door() {
         );
     }
 }
+
+#[test]
+fn rules_and_explain_write_markdown() {
+    let repo = crate::support::TestRepo::new();
+    repo.audit(["rules", "--format", "markdown"])
+        .code(0)
+        .stdout_has(
+            "| Rule | Default | What it finds |\n|---|---|---|\n| `json-syntax` | error | ",
+        );
+    repo.audit(["explain", "lock-mismatch", "--format", "markdown"])
+        .code(0)
+        .stdout_has("### `lock-mismatch`\n\nDefault severity: error.")
+        .stdout_has("**Why:** ");
+    // Formats the catalogue is not written in are still refused.
+    repo.audit(["rules", "--format", "sarif"]).code(2);
+}
