@@ -328,15 +328,13 @@ pub fn gate_findings(
         };
         let before = repo.snapshot(&plan.before, &relevant)?;
         let after = repo.snapshot(&plan.after, &relevant)?;
-        let changed = before
-            .entries
-            .keys()
-            .chain(after.entries.keys())
-            .any(|p| match (before.entries.get(p), after.entries.get(p)) {
+        let changed = before.entries.keys().chain(after.entries.keys()).any(|p| {
+            match (before.entries.get(p), after.entries.get(p)) {
                 (Some(b), Some(a)) => !crate::io::git::same(b, a),
                 (None, None) => false,
                 _ => true,
-            });
+            }
+        });
         if !changed {
             return Ok(Vec::new());
         }

@@ -667,7 +667,10 @@ fn check_range_reports_bdd_findings_once_per_commit_that_touched_bdd_inputs() {
     assert_eq!(r, ["bdd-link-broken"], "{v:#}");
     assert_eq!(v["findings"][0]["commit"], touched.as_str(), "{v:#}");
     // A later commit that touches a BDD input reports it again (the state is still broken).
-    repo.write("features/other.feature", "@domain:copy\nFeature: More\n  Scenario: s\n    Given x\n");
+    repo.write(
+        "features/other.feature",
+        "@domain:copy\nFeature: More\n  Scenario: s\n    Given x\n",
+    );
     repo.commit_all("another feature");
     let (v, r) = check_rules(&repo, &["--range", &range], 1);
     assert_eq!(r, ["bdd-link-broken", "bdd-link-broken"], "{v:#}");
@@ -675,4 +678,24 @@ fn check_range_reports_bdd_findings_once_per_commit_that_touched_bdd_inputs() {
     check_rules(&repo, &["--all"], 1);
     let (_, r) = check_rules(&repo, &[], 0);
     assert!(r.is_empty(), "{r:?}");
+}
+
+#[test]
+fn ci_reports_bdd_findings_of_the_commits_that_touched_bdd_inputs() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n[changelog]\nenabled = false\n");
+    let base = repo.rev_parse("HEAD");
+    repo.write("notes.txt", "unrelated\n");
+    repo.commit_all("an unrelated commit");
+    crate::governance::run(&repo, &["ci", "--base", &base, "--format", "json"]).code(0);
+    bdd_broken_tag(&repo);
+    repo.commit_all("tag a ghost domain");
+    let touched = repo.rev_parse("HEAD");
+    repo.write("notes.txt", "still unrelated\n");
+    repo.commit_all("another unrelated commit");
+    let v = crate::governance::run(&repo, &["ci", "--base", &base, "--format", "json"])
+        .code(1)
+        .json();
+    assert_eq!(rules(&v), ["bdd-link-broken"], "{v:#}");
+    assert_eq!(v["findings"][0]["commit"], touched.as_str(), "{v:#}");
 }
