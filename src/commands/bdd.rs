@@ -348,10 +348,11 @@ pub fn gate_findings(
     };
     let report = align(&mut g, config, &plan.after);
     let mut findings = report.findings;
-    // What could not be read or parsed: a governed registry or sequence is the gate's own rules'
-    // to report; anything else (a feature, a spec, a plan) is a finding here, not a refusal.
+    // What could not be read or parsed: a governed artifact or a `[[plan]]` is the gate's own
+    // rules' to report; anything else (a feature, a spec, a `[bdd] plans` file) is a finding
+    // here, not a refusal.
     for r in &g.errors {
-        if config.governing(&r.path).is_some() {
+        if config.governing(&r.path).is_some() || config.plans.iter().any(|p| p.path == r.path) {
             continue;
         }
         let rule = if bdd.is_feature(&r.path) {

@@ -699,3 +699,30 @@ fn ci_reports_bdd_findings_of_the_commits_that_touched_bdd_inputs() {
     assert_eq!(rules(&v), ["bdd-link-broken"], "{v:#}");
     assert_eq!(v["findings"][0]["commit"], touched.as_str(), "{v:#}");
 }
+
+#[test]
+fn an_unparsable_spec_or_plan_is_a_finding_in_the_gate_reported_once() {
+    let repo = TestRepo::new();
+    gated_world(
+        &repo,
+        "[bdd]\n[[plan]]\npath = \"plan.json\"\nids = \"/domainSequences/*/id\"\n",
+    );
+    repo.write("pkg/__tests__/business-bdd/copy.json", "{ \"domain\": ");
+    repo.write(
+        "plan.json",
+        "{ \"domainSequences\": [], \"domainSequences\": [] }",
+    );
+    repo.git(["add", "-A"]);
+    let (v, r) = check_rules(&repo, &[], 1);
+    let about = |path: &str| {
+        v["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["path"] == path)
+            .count()
+    };
+    assert_eq!(about("pkg/__tests__/business-bdd/copy.json"), 1, "{v:#}");
+    assert_eq!(about("plan.json"), 1, "{v:#}");
+    assert!(!r.is_empty());
+}
