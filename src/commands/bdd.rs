@@ -293,3 +293,82 @@ fn stub_text(g: &Gathered, config: &Config, domain: &str, seq_path: &str) -> Res
         marker: &config.bdd.stub_marker,
     }))
 }
+
+/// The `bdd-*` rules for one plan of the commit gate (`check`, `ci`, the hooks): only when
+/// audit.toml has a `[bdd]` table, and — unless `scope.everything` — when something the
+/// alignment reads changed between the plan's snapshots (a feature or JSON spec matched by the
+/// `[bdd]` globs, a registry, a governed sequence, a plan, audit.toml). A feature that cannot
+/// be parsed is a `bdd-feature-invalid` finding, never a refusal; a snapshot without a registry
+/// has nothing to align (the registry's removal is the registry rules' to report). Unsettled
+/// (severities, waivers and the baseline are the caller's).
+pub fn gate_findings(
+    repo: &Repo,
+    config: &Config,
+    plan: &crate::core::snapshot::Plan,
+    scope: crate::core::gate::Scope,
+) -> Result<Vec<crate::core::finding::Finding>> {
+    use crate::core::finding::Finding;
+    let bdd = &config.bdd;
+    if !bdd.declared {
+        return Ok(Vec::new());
+    }
+    if !scope.everything {
+        let plans: Vec<&str> = match &bdd.plans {
+            Some(p) => p.iter().map(String::as_str).collect(),
+            None => config.plans.iter().map(|p| p.path.as_str()).collect(),
+        };
+        let relevant = |p: &str| {
+            p == crate::core::config::FILE_NAME
+                || bdd.is_feature(p)
+                || bdd.is_spec(p)
+                || plans.contains(&p)
+                || config
+                    .governing(p)
+                    .is_some_and(|a| matches!(a.kind, Kind::Registry | Kind::Sequence))
+        };
+        let before = repo.snapshot(&plan.before, &relevant)?;
+        let after = repo.snapshot(&plan.after, &relevant)?;
+        let changed = before.entries.keys().chain(after.entries.keys()).any(|p| {
+            match (before.entries.get(p), after.entries.get(p)) {
+                (Some(b), Some(a)) => !crate::io::git::same(b, a),
+                (None, None) => false,
+                _ => true,
+            }
+        });
+        if !changed {
+            return Ok(Vec::new());
+        }
+    }
+    let mut g = match gather(repo, &plan.after, config) {
+        Ok(g) => g,
+        Err(Error::Refused { message, .. }) if message.starts_with("no registry") => {
+            return Ok(Vec::new())
+        }
+        Err(e) => return Err(e),
+    };
+    let report = align(&mut g, config, &plan.after);
+    let mut findings = report.findings;
+    // What could not be read or parsed: a governed artifact or a `[[plan]]` is the gate's own
+    // rules' to report; anything else (a feature, a spec, a `[bdd] plans` file) is a finding
+    // here, not a refusal.
+    for r in &g.errors {
+        if config.governing(&r.path).is_some() || config.plans.iter().any(|p| p.path == r.path) {
+            continue;
+        }
+        let rule = if bdd.is_feature(&r.path) {
+            crate::core::rules::RuleId::BddFeatureInvalid
+        } else {
+            r.rule
+        };
+        let mut f = Finding::new(
+            rule,
+            &r.path,
+            r.message.clone(),
+            "fix the file (`git audit bdd` shows it in context)".into(),
+        );
+        f.line = r.line;
+        f.column = r.column;
+        findings.push(f);
+    }
+    Ok(findings)
+}

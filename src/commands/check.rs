@@ -199,8 +199,10 @@ fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {
 pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, scope: Scope) -> Result<Outcome> {
     let facts = gather(repo, config, plan, scope)?;
     let mut outcome = gate::check(config, &facts, scope)?;
-    // Registry generation (`registry-stale`, `registry-source-*`): settled like the gate's own.
-    let generated = super::registry::gate_findings(repo, config, plan, scope)?;
+    // Registry generation (`registry-stale`, `registry-source-*`) and BDD alignment (`bdd-*`):
+    // settled like the gate's own.
+    let mut generated = super::registry::gate_findings(repo, config, plan, scope)?;
+    generated.extend(super::bdd::gate_findings(repo, config, plan, scope)?);
     if !generated.is_empty() {
         let (Ok(waivers), Ok(baseline)) = (&facts.waivers, &facts.baseline) else {
             return Ok(outcome); // unreachable: gate::check stopped on either error

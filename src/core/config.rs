@@ -803,6 +803,9 @@ fn position(text: &str, span: Range<usize>) -> (usize, usize) {
 /// as coverage (`git audit bdd`).
 #[derive(Debug, Clone)]
 pub struct Bdd {
+    /// Whether audit.toml has a `[bdd]` table: only then do `check`, `ci` and the hooks report
+    /// the `bdd-*` rules (`git audit bdd` reports them either way).
+    pub declared: bool,
     /// Globs of Gherkin feature files.
     pub features: Vec<String>,
     features_set: GlobSet,
@@ -847,6 +850,7 @@ impl Default for Bdd {
             "**/.generated/*business-bdd*.json".to_string(),
         ];
         Bdd {
+            declared: false,
             features_set: glob_set(&features),
             features,
             specs_set: glob_set(&specs),
@@ -904,7 +908,10 @@ impl Bdd {
         raw: RawBdd,
         at: &dyn Fn(Range<usize>, String) -> ConfigError,
     ) -> Result<Bdd, ConfigError> {
-        let mut b = Bdd::default();
+        let mut b = Bdd {
+            declared: true,
+            ..Bdd::default()
+        };
         let globs = |list: Vec<Spanned<String>>, key: &str, path: bool| {
             let mut out = Vec::new();
             for g in list {

@@ -545,3 +545,184 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+// ---- the commit gate: `check`, `ci` and the hooks report the `bdd-*` rules with `[bdd]`.
+
+/// `check --format json` with extra arguments; the rules of its findings (suppressed ones too).
+fn check_rules(repo: &TestRepo, args: &[&str], code: i32) -> (Value, Vec<String>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let v = repo.audit(all).code(code).json();
+    let r = rules(&v);
+    (v, r)
+}
+
+/// The clean world with a `[bdd]` table, committed.
+fn gated_world(repo: &TestRepo, toml: &str) {
+    bdd_world(repo);
+    repo.write("audit.toml", toml);
+    repo.commit_all("the clean bdd world");
+}
+
+#[test]
+fn hook_blocks_a_commit_with_a_broken_bdd_link() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n");
+    repo.install_gate_hook();
+    let before = repo.head();
+    bdd_broken_tag(&repo);
+    repo.git(["add", "-A"]);
+    let run = repo.commit("tag a ghost domain");
+    assert_ne!(run.code, 0, "the commit went through: {run:?}");
+    run.stderr_has("bdd-link-broken")
+        .stderr_has("features/copy-spec.feature");
+    assert_eq!(repo.head(), before);
+}
+
+#[test]
+fn hook_blocks_bdd_coverage_raised_to_error_and_passes_it_as_a_warning() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n[rules]\nbdd-coverage = \"error\"\n");
+    repo.install_gate_hook();
+    let before = repo.head();
+    bdd_uncovered(&repo);
+    repo.git(["add", "-A"]);
+    let run = repo.commit("drop paste's feature");
+    assert_ne!(run.code, 0, "the commit went through: {run:?}");
+    run.stderr_has("bdd-coverage");
+    assert_eq!(repo.head(), before);
+    // At its default severity (warning) it is reported and does not block.
+    repo.write("audit.toml", "[bdd]\n");
+    repo.git(["add", "-A"]);
+    let (_, r) = check_rules(&repo, &[], 0);
+    assert_eq!(r, ["bdd-coverage"]);
+    repo.commit("drop paste's feature").code(0);
+    assert_ne!(repo.head(), before);
+}
+
+#[test]
+fn without_a_bdd_table_the_gate_reports_no_bdd_rule() {
+    let repo = TestRepo::new();
+    bdd_world(&repo);
+    repo.write("audit.toml", "[rules]\nbdd-link-broken = \"error\"\n");
+    repo.commit_all("the world, no [bdd]");
+    repo.install_gate_hook();
+    bdd_broken_tag(&repo);
+    repo.git(["add", "-A"]);
+    let (_, r) = check_rules(&repo, &[], 0);
+    assert!(!r.iter().any(|r| r.starts_with("bdd-")), "{r:?}");
+    let (_, r) = check_rules(&repo, &["--all"], 0);
+    assert!(!r.iter().any(|r| r.starts_with("bdd-")), "{r:?}");
+    repo.commit("tag a ghost domain").code(0);
+    // `git audit bdd` still reports it.
+    bdd(&repo, &[]).code(1).stdout_has("bdd-link-broken");
+}
+
+#[test]
+fn a_waiver_suppresses_a_bdd_finding_in_check() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n");
+    bdd_broken_tag(&repo);
+    repo.git(["add", "-A"]);
+    let (_, r) = check_rules(&repo, &[], 1);
+    assert_eq!(r, ["bdd-link-broken"]);
+    repo.write(
+        "audit-waivers.toml",
+        "[[waiver]]\nrule = \"bdd-link-broken\"\npath = \"features/*.feature\"\nreason = \"ghost lands next sprint\"\nowner = \"ada\"\nexpires = \"2999-12-31\"\n",
+    );
+    repo.git(["add", "-A"]);
+    let (v, r) = check_rules(&repo, &["--show-suppressed"], 0);
+    assert_eq!(r, ["bdd-link-broken"], "{v:#}");
+    assert_eq!(v["findings"][0]["suppressed"]["kind"], "waiver", "{v:#}");
+}
+
+#[test]
+fn a_malformed_feature_is_a_finding_in_the_gate_not_exit_2() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n");
+    bdd_invalid_feature(&repo);
+    repo.git(["add", "-A"]);
+    let (v, r) = check_rules(&repo, &[], 1);
+    assert!(r.contains(&"bdd-feature-invalid".to_string()), "{v:#}");
+    repo.write("features/copy-spec.feature", b"\xff\xfe not utf-8\n");
+    repo.git(["add", "-A"]);
+    let (v, r) = check_rules(&repo, &[], 1);
+    assert!(r.contains(&"bdd-feature-invalid".to_string()), "{v:#}");
+}
+
+#[test]
+fn check_range_reports_bdd_findings_once_per_commit_that_touched_bdd_inputs() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n");
+    let base = repo.rev_parse("HEAD");
+    bdd_broken_tag(&repo);
+    repo.commit_all("tag a ghost domain");
+    let touched = repo.rev_parse("HEAD");
+    repo.write("README.md", "unrelated\n");
+    repo.commit_all("an unrelated commit");
+    repo.write("src/app.txt", "still unrelated\n");
+    repo.commit_all("another unrelated commit");
+    let range = format!("{base}..HEAD");
+    let (v, r) = check_rules(&repo, &["--range", &range], 1);
+    assert_eq!(r, ["bdd-link-broken"], "{v:#}");
+    assert_eq!(v["findings"][0]["commit"], touched.as_str(), "{v:#}");
+    // A later commit that touches a BDD input reports it again (the state is still broken).
+    repo.write(
+        "features/other.feature",
+        "@domain:copy\nFeature: More\n  Scenario: s\n    Given x\n",
+    );
+    repo.commit_all("another feature");
+    let (v, r) = check_rules(&repo, &["--range", &range], 1);
+    assert_eq!(r, ["bdd-link-broken", "bdd-link-broken"], "{v:#}");
+    // `--all` on an unrelated snapshot reports it; the plain staged check of nothing does not.
+    check_rules(&repo, &["--all"], 1);
+    let (_, r) = check_rules(&repo, &[], 0);
+    assert!(r.is_empty(), "{r:?}");
+}
+
+#[test]
+fn ci_reports_bdd_findings_of_the_commits_that_touched_bdd_inputs() {
+    let repo = TestRepo::new();
+    gated_world(&repo, "[bdd]\n[changelog]\nenabled = false\n");
+    let base = repo.rev_parse("HEAD");
+    repo.write("notes.txt", "unrelated\n");
+    repo.commit_all("an unrelated commit");
+    crate::governance::run(&repo, &["ci", "--base", &base, "--format", "json"]).code(0);
+    bdd_broken_tag(&repo);
+    repo.commit_all("tag a ghost domain");
+    let touched = repo.rev_parse("HEAD");
+    repo.write("notes.txt", "still unrelated\n");
+    repo.commit_all("another unrelated commit");
+    let v = crate::governance::run(&repo, &["ci", "--base", &base, "--format", "json"])
+        .code(1)
+        .json();
+    assert_eq!(rules(&v), ["bdd-link-broken"], "{v:#}");
+    assert_eq!(v["findings"][0]["commit"], touched.as_str(), "{v:#}");
+}
+
+#[test]
+fn an_unparsable_spec_or_plan_is_a_finding_in_the_gate_reported_once() {
+    let repo = TestRepo::new();
+    gated_world(
+        &repo,
+        "[bdd]\n[[plan]]\npath = \"plan.json\"\nids = \"/domainSequences/*/id\"\n",
+    );
+    repo.write("pkg/__tests__/business-bdd/copy.json", "{ \"domain\": ");
+    repo.write(
+        "plan.json",
+        "{ \"domainSequences\": [], \"domainSequences\": [] }",
+    );
+    repo.git(["add", "-A"]);
+    let (v, r) = check_rules(&repo, &[], 1);
+    let about = |path: &str| {
+        v["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["path"] == path)
+            .count()
+    };
+    assert_eq!(about("pkg/__tests__/business-bdd/copy.json"), 1, "{v:#}");
+    assert_eq!(about("plan.json"), 1, "{v:#}");
+    assert!(!r.is_empty());
+}
