@@ -132,7 +132,7 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
         version: JSON_VERSION,
         range: label,
         trend,
-        versions: impact::bump_checks(total.level, &versions),
+        versions: impact::bump_checks(|p| impact::own_level(&net, p), &versions),
         total,
         commits: assessed,
     };

@@ -524,14 +524,16 @@ pub struct BumpCheck {
     pub verdict: Verdict,
 }
 
-/// Every registry that existed before, judged against `level` (a new registry starts where it
-/// likes).
-pub fn bump_checks(level: Level, versions: &[Versions]) -> Vec<BumpCheck> {
+/// Every registry that existed before, judged against the level of its own changes
+/// (`level_of` its path; a version is about its own file, so a registry the change did not touch
+/// needs no bump, as release notes say too). A new registry starts where it likes.
+pub fn bump_checks(level_of: impl Fn(&str) -> Level, versions: &[Versions]) -> Vec<BumpCheck> {
     let mut out = Vec::new();
     for v in versions {
         let Some(before) = &v.before else {
             continue;
         };
+        let level = level_of(&v.path);
         let (b, a) = (
             before.as_deref().and_then(semver),
             v.after.as_deref().and_then(semver),
@@ -560,6 +562,15 @@ pub fn bump_checks(level: Level, versions: &[Versions]) -> Vec<BumpCheck> {
     out
 }
 
+/// The level of `path`'s own changes in `impact` (`none` when it did not change).
+pub fn own_level(impact: &CommitImpact, path: &str) -> Level {
+    impact
+        .artifacts
+        .iter()
+        .find(|a| a.path == path)
+        .map_or(Level::None, |a| a.level)
+}
+
 /// `version-bump-missing` and `impact-threshold` for one commit's impact.
 pub fn findings(impact: &CommitImpact, versions: &[Versions], config: &Impact) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -567,7 +578,7 @@ pub fn findings(impact: &CommitImpact, versions: &[Versions], config: &Impact) -
     let level = impact.level;
     let hint_on = |p: &str| {
         format!(
-            "raise `{pointer}` in {p} by at least a {level} step (`git audit impact` shows why); or turn the rule off with `[impact] enforce-version-bump = false`"
+            "raise `{pointer}` in {p} by at least the step its own change needs (`git audit impact` shows why); or turn the rule off with `[impact] enforce-version-bump = false`"
         )
     };
     if config.enforce_version_bump && level > Level::None {
@@ -575,11 +586,12 @@ pub fn findings(impact: &CommitImpact, versions: &[Versions], config: &Impact) -
             s.as_deref()
                 .map_or_else(|| "missing".to_string(), |s| format!("{s:?}"))
         };
-        for check in bump_checks(level, versions) {
+        for check in bump_checks(|p| own_level(impact, p), versions) {
             let message = match check.verdict {
                 Verdict::Enough => continue,
                 Verdict::TooSmall => format!(
-                    "the change is {level} (score {}) but `{pointer}` went {} → {}{}; it needs at least {}",
+                    "its own change is {} (the commit scores {}) but `{pointer}` went {} → {}{}; it needs at least {}",
+                    check.required,
                     impact.score,
                     shown(&check.from),
                     shown(&check.to),
@@ -587,12 +599,14 @@ pub fn findings(impact: &CommitImpact, versions: &[Versions], config: &Impact) -
                     check.needed.as_deref().unwrap_or("a higher version"),
                 ),
                 Verdict::AfterNotSemver => format!(
-                    "the change is {level} (score {}) but `{pointer}` is {} after it, not a MAJOR.MINOR.PATCH version",
+                    "its own change is {} (the commit scores {}) but `{pointer}` is {} after it, not a MAJOR.MINOR.PATCH version",
+                    check.required,
                     impact.score,
                     shown(&check.to)
                 ),
                 Verdict::BeforeNotSemver => format!(
-                    "the change is {level} (score {}) but `{pointer}` was {} before it, not a MAJOR.MINOR.PATCH version, so the bump cannot be judged",
+                    "its own change is {} (the commit scores {}) but `{pointer}` was {} before it, not a MAJOR.MINOR.PATCH version, so the bump cannot be judged",
+                    check.required,
                     impact.score,
                     shown(&check.from)
                 ),

@@ -350,6 +350,42 @@ fn version_bump_missing_blocks_only_when_enforced_and_names_the_least_version() 
     assert!(rules.contains(&"version-bump-missing"), "{report:#}");
 }
 
+/// A version is about its own file (issue 11 item 8, shared by release notes and impact): a
+/// handler renamed in a sequence while the registry did not change asks no registry bump; the
+/// registry's own change does.
+#[test]
+fn a_registry_the_change_did_not_touch_needs_no_bump() {
+    let repo = TestRepo::new();
+    repo.write("audit.toml", ENFORCE);
+    repo.write(REGISTRY, reg("1.0.0", &refs(&base())));
+    repo.write(SEQ_A, seq("h"));
+    commit(&repo, "base");
+    repo.write(SEQ_A, seq("renamed"));
+    repo.git(["add", "-A"]);
+    let checked = repo.audit(["check", "--staged", "--format", "json"]).json();
+    let rules: Vec<&str> = checked["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(!rules.contains(&"version-bump-missing"), "{checked:#}");
+    let report = repo.audit(["impact", "--format", "json"]).json();
+    assert_eq!(report["total"]["level"], "major", "{report:#}");
+    let v = &report["versions"][0];
+    assert_eq!(
+        (&v["required"], &v["verdict"]),
+        (&"none".into(), &"enough".into()),
+        "{report:#}"
+    );
+    // The registry's own removal in the same commit: now a major bump is asked of it.
+    repo.write(REGISTRY, reg("1.0.0", &refs(&base()[..2])));
+    repo.git(["add", "-A"]);
+    repo.audit(["check", "--staged"])
+        .code(1)
+        .stdout_has("its own change is major");
+}
+
 #[test]
 fn a_missing_version_is_a_finding_when_enforced() {
     let repo = TestRepo::new();

@@ -273,7 +273,7 @@ fn bump_checks_judge_each_registry_that_existed_before() {
     };
     let verdicts = |level| -> Vec<Verdict> {
         bump_checks(
-            level,
+            |_| level,
             &[
                 v(Some(Some("1.0.0")), Some("1.1.0")),
                 v(Some(Some("1.0.0")), Some("x")),
