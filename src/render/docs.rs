@@ -68,8 +68,9 @@ pub fn human(out: &mut dyn Write, report: &DocsReport, paint: Paint) -> Result<(
     } else {
         writeln!(
             out,
-            "{} docs in the {}: {} fresh, {} stale, {} edited, {} unknown",
+            "{} doc{} in the {}: {} fresh, {} stale, {} edited, {} unknown",
             report.docs.len(),
+            if report.docs.len() == 1 { "" } else { "s" },
             report.snapshot,
             s.fresh,
             s.stale,
@@ -158,6 +159,16 @@ mod tests {
         unknown gen/x|y.md  (none): no provenance banner
         2 docs in the index: 0 fresh, 1 stale, 0 edited, 1 unknown
         ");
+    }
+
+    #[test]
+    fn one_doc_is_one_doc() {
+        let mut one = report();
+        one.docs.truncate(1);
+        let mut out = Vec::new();
+        human(&mut out, &one, Paint { enabled: false }).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\n1 doc in the index:"), "{text}");
     }
 
     #[test]
