@@ -603,18 +603,14 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
         .ok()
         .and_then(|repo| super::check::earlier_verdict(&repo, env));
     let code = match earlier {
-        // The `git-audit` id (or a `git audit check`) just checked this very index: its
-        // findings are on the screen already; this step only follows its verdict.
+        // The `git-audit` id (or a `git audit check`) just passed this very index: this step
+        // only follows its verdict. A failed verdict is checked again, so the findings are
+        // always shown with the refusal (the earlier output may be gone).
         Some(true) => ExitStatus::Ok,
-        Some(false) => {
-            writeln!(
-                env.err,
-                "git-audit: the check of this index failed (above); nothing recorded"
-            )
-            .map_err(write_error)?;
-            ExitStatus::Findings
+        _ => {
+            crate::io::fault::point("hook-check");
+            run_check(env, &[])?
         }
-        None => run_check(env, &[])?,
     };
     if code == ExitStatus::Ok && !merge {
         // The gate passed: record the structural change in the same commit.

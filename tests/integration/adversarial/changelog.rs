@@ -241,8 +241,10 @@ fn item_12_the_framework_changelog_hook_records_nothing_the_gate_rejects() {
 }
 
 /// Listing both the `git-audit` and the `git-audit-changelog` ids runs the check once: the
-/// changelog step follows the verdict the check just reached on this very index (and HEAD, and
-/// day), and checks again whenever the index is not the one checked (fail closed).
+/// changelog step follows a *pass* the check just reached on this very index (and HEAD, and
+/// day), and checks again whenever the index is not the one checked or the verdict was a
+/// failure (fail closed, findings always shown). `GIT_AUDIT_FAULT=hook-check` aborts at the
+/// step's own check, which makes "did it check again" observable.
 #[test]
 fn item_12_both_framework_ids_check_the_index_once() {
     let repo = TestRepo::new();
@@ -254,33 +256,16 @@ fn item_12_both_framework_ids_check_the_index_once() {
     repo.commit_all("init");
     let bad = r#"{"metadata": {"generated": "x"}, "domains": [{"id": "a", "name": "Alpha", "status": "active", "tempo": 1}, {"id": "b"}]}"#;
     let said = |run: &Run| format!("{}{}", run.stdout, run.stderr);
-
-    // The `git-audit` id fails; the changelog id says so in one line, without the findings again.
-    repo.write(REG, bad);
-    repo.git(["add", REG]);
-    let first = repo.audit(["check"]);
-    first.code(1);
-    assert!(said(&first).contains("required-field"), "{}", said(&first));
-    let second = repo.audit(["hook", "pre-commit"]);
-    second.code(1);
-    assert!(
-        !said(&second).contains("required-field"),
-        "{}",
-        said(&second)
-    );
-    assert!(
-        said(&second).contains("failed (above)"),
-        "{}",
-        said(&second)
-    );
-    assert!(!repo.path(LOG).exists());
+    let fault = [("GIT_AUDIT_FAULT", std::ffi::OsStr::new("hook-check"))];
+    let root = repo.root().to_path_buf();
 
     // A passing index checked first: the changelog step records without checking again.
     let good = registry_of("2026-01-01", &[("a", "Alpha", 1), ("b", "Beta", 2)]);
     repo.write(REG, &good);
     repo.git(["add", REG]);
     repo.audit(["check"]).code(0);
-    repo.audit(["hook", "pre-commit"]).code(0);
+    repo.audit_env(&root, &fault, ["hook", "pre-commit"])
+        .code(0);
     assert_eq!(markers(&repo.staged(LOG)), 1);
 
     // The index changed after a passing check: the step checks again and blocks.
@@ -291,10 +276,22 @@ fn item_12_both_framework_ids_check_the_index_once() {
     repo.audit(["check"]).code(0);
     repo.write(REG, bad);
     repo.git(["add", REG]);
+    let aborted = repo.audit_env(&root, &fault, ["hook", "pre-commit"]);
+    assert_ne!(aborted.code, 0, "{}", said(&aborted));
+    assert!(
+        !said(&aborted).contains("required-field"),
+        "it checked past the fault"
+    );
     let run = repo.audit(["hook", "pre-commit"]);
     run.code(1);
     assert!(said(&run).contains("required-field"), "{}", said(&run));
     assert!(!repo.path(LOG).exists());
+
+    // A failed verdict is never trusted blindly: the step checks again and shows the findings.
+    repo.audit(["check"]).code(1);
+    let again = repo.audit(["hook", "pre-commit"]);
+    again.code(1);
+    assert!(said(&again).contains("required-field"), "{}", said(&again));
 }
 
 /// `git audit changelog record` run by hand (or from a hand-written hook) checks first, as the
