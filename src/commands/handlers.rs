@@ -90,6 +90,23 @@ pub struct Gathered {
     pub unread: Vec<Unread>,
 }
 
+impl Gathered {
+    /// The handler analysis of what was gathered, with the CI reports when given.
+    fn analyze(&self, config: &Config, reports: Option<&Reports>) -> handlers::Analysis {
+        handlers::analyze(
+            &config.handlers,
+            &Inputs {
+                beats: &self.beats,
+                definitions: &self.definitions,
+                present: &self.present,
+                tests: &self.tests,
+                coverage: reports.and_then(|r| r.coverage.as_deref()),
+                junit: reports.and_then(|r| r.junit.as_deref()),
+            },
+        )
+    }
+}
+
 fn read_text(repo: &Repo, object: &Object, limit: u64) -> Result<Option<String>> {
     if object.id().is_none() {
         return Ok(None);
@@ -219,17 +236,7 @@ pub fn run(env: &mut Env<'_>, args: &HandlersArgs) -> Result<ExitStatus> {
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
     let reports = read_reports(&args.reports)?;
     let g = gather(&repo, &config, &source)?;
-    let analysis = handlers::analyze(
-        &config.handlers,
-        &Inputs {
-            beats: &g.beats,
-            definitions: &g.definitions,
-            present: &g.present,
-            tests: &g.tests,
-            coverage: reports.coverage.as_deref(),
-            junit: reports.junit.as_deref(),
-        },
-    );
+    let analysis = g.analyze(&config, Some(&reports));
     let findings = settle(&repo, &config, &source, analysis.findings)?;
     let report = HandlersReport {
         version: JSON_VERSION,
@@ -284,17 +291,7 @@ fn scaffold_run(env: &mut Env<'_>, args: &ScaffoldArgs) -> Result<ExitStatus> {
         ));
     }
     let g = gather(&repo, &config, &source)?;
-    let analysis = handlers::analyze(
-        &config.handlers,
-        &Inputs {
-            beats: &g.beats,
-            definitions: &g.definitions,
-            present: &g.present,
-            tests: &g.tests,
-            coverage: None,
-            junit: None,
-        },
-    );
+    let analysis = g.analyze(&config, None);
     let mut on_disk = BTreeSet::new();
     let candidates = scaffold::stubs(
         &config.handlers,
@@ -346,17 +343,7 @@ pub fn gate_findings(
         return Ok(Vec::new());
     }
     let g = gather(repo, config, &plan.after)?;
-    let analysis = handlers::analyze(
-        &config.handlers,
-        &Inputs {
-            beats: &g.beats,
-            definitions: &g.definitions,
-            present: &g.present,
-            tests: &g.tests,
-            coverage: measured.and_then(|r| r.coverage.as_deref()),
-            junit: measured.and_then(|r| r.junit.as_deref()),
-        },
-    );
+    let analysis = g.analyze(config, measured);
     let is_measured =
         |f: &Finding| matches!(f.rule, RuleId::HandlerCoverage | RuleId::TestsFailing);
     let mut findings = analysis.findings;

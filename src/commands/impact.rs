@@ -79,38 +79,26 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
         after: endpoints.1.clone(),
         commit: None,
     };
-    match commits {
-        None => {
-            let info = match &args.range {
-                Some(rev) => Some(repo.commit_info(rev)?),
-                None => None,
-            };
-            let plan = match info {
-                Some(info) => commit_plan(info),
-                None => net_plan.clone(),
-            };
-            let config = super::load_config(&repo, &plan.after, explicit)?;
-            let touched = touched(&repo, &config, &plan)?;
-            let (c, s, e) = assess(&repo, &config, &plan)?;
-            skipped.extend(s);
-            errors.extend(e);
-            if touched || !c.unassessed.is_empty() {
-                assessed.push(c);
-            }
-        }
-        Some(list) => {
-            // A merge's changes are its merged commits' (each assessed on its own).
-            for info in list.into_iter().filter(|c| c.parents.len() <= 1) {
-                let plan = commit_plan(info);
-                let config = super::load_config(&repo, &plan.after, explicit)?;
-                let touched = touched(&repo, &config, &plan)?;
-                let (c, s, e) = assess(&repo, &config, &plan)?;
-                skipped.extend(s);
-                errors.extend(e);
-                if touched || !c.unassessed.is_empty() {
-                    assessed.push(c);
-                }
-            }
+    let plans: Vec<_> = match commits {
+        None => vec![match &args.range {
+            Some(rev) => commit_plan(repo.commit_info(rev)?),
+            None => net_plan.clone(),
+        }],
+        // A merge's changes are its merged commits' (each assessed on its own).
+        Some(list) => list
+            .into_iter()
+            .filter(|c| c.parents.len() <= 1)
+            .map(commit_plan)
+            .collect(),
+    };
+    for plan in &plans {
+        let config = super::load_config(&repo, &plan.after, explicit)?;
+        let touched = touched(&repo, &config, plan)?;
+        let (c, s, e) = assess(&repo, &config, plan)?;
+        skipped.extend(s);
+        errors.extend(e);
+        if touched || !c.unassessed.is_empty() {
+            assessed.push(c);
         }
     }
     let net = if args.range.as_deref().is_some_and(|r| r.contains("..")) || trend {

@@ -28,6 +28,16 @@ fn paint_level(paint: Paint, level: Level) -> String {
     }
 }
 
+/// One item's human line: its level, score and text.
+fn item_line(paint: Paint, i: &ItemImpact, code: &dyn Fn(&str) -> String) -> String {
+    format!(
+        "    {} {:>4}  {}",
+        paint_level(paint, i.level),
+        i.score,
+        item_text(i, code)
+    )
+}
+
 fn item_text(i: &ItemImpact, code: &dyn Fn(&str) -> String) -> String {
     let id = if i.id.is_empty() { "(root)" } else { &i.id };
     let mut text = format!("{} {} {}", i.change.as_str(), i.kind, code(id));
@@ -129,15 +139,7 @@ pub fn human(out: &mut dyn Write, report: &ImpactReport, paint: Paint) -> Result
             )?;
             let (structural, semantic) = ordered(a);
             for i in structural {
-                w(
-                    out,
-                    format!(
-                        "    {} {:>4}  {}",
-                        paint_level(paint, i.level),
-                        i.score,
-                        item_text(i, &code)
-                    ),
-                )?;
+                w(out, item_line(paint, i, &code))?;
             }
             if !semantic.is_empty() {
                 w(
@@ -148,15 +150,7 @@ pub fn human(out: &mut dyn Write, report: &ImpactReport, paint: Paint) -> Result
                     ),
                 )?;
                 for i in semantic {
-                    w(
-                        out,
-                        format!(
-                            "    {} {:>4}  {}",
-                            paint_level(paint, i.level),
-                            i.score,
-                            item_text(i, &code)
-                        ),
-                    )?;
+                    w(out, item_line(paint, i, &code))?;
                 }
             }
         }
