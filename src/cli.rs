@@ -69,6 +69,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// List every rule with its default severity.
     Rules,
+    /// The reference docs/ is rendered from, generated from the code: every rule, command and
+    /// audit.toml key (`--format json` is the data, human and markdown the tables).
+    Reference,
     /// Explain one rule: what it finds, why, and an example that triggers it.
     Explain(ExplainArgs),
     /// Record today's findings (of every governed artifact in the index) so only new ones block.

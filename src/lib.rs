@@ -182,6 +182,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&mut env, args)?,
         Command::Changelog(cmd) => commands::changelog::run(&mut env, cmd)?,
         Command::Rules => commands::rules::list(&mut env)?,
+        Command::Reference => commands::rules::reference(&mut env)?,
         Command::Explain(args) => commands::rules::explain(&mut env, args)?,
         Command::Baseline(args) => commands::rules::baseline(&mut env, args)?,
         Command::Ci(args) => commands::ci::run(&mut env, args)?,

@@ -16,9 +16,10 @@ use crate::io::git::{Repo, Source};
 use crate::render::{self, Paint, ReportKind};
 use crate::{Env, ExitStatus};
 
-/// The example, as committed in this repository under examples/demo (with its audit.toml).
+/// The example, as committed in this repository under examples/demo (its audit.toml is written at
+/// the scratch repository's root).
 const FILES: &[(&str, &str)] = &[
-    ("audit.toml", include_str!("../../audit.toml")),
+    ("audit.toml", include_str!("../../examples/demo/audit.toml")),
     (
         "examples/demo/orchestration-domains.json",
         include_str!("../../examples/demo/orchestration-domains.json"),

@@ -1,4 +1,4 @@
-//! `git audit rules`, `git audit explain RULE` and `git audit baseline`.
+//! `git audit rules`, `git audit reference`, `git audit explain RULE` and `git audit baseline`.
 
 use crate::cli::{BaselineArgs, ExplainArgs};
 
@@ -15,6 +15,16 @@ use crate::{Env, ExitStatus};
 pub fn list(env: &mut Env<'_>) -> Result<ExitStatus> {
     env.formats("rules", ReportKind::Rules)?;
     render::rule_list(env.format, env.out, RULES)?;
+    Ok(ExitStatus::Ok)
+}
+
+/// The reference data (rules, commands, audit.toml keys) docs/ is rendered from.
+pub fn reference(env: &mut Env<'_>) -> Result<ExitStatus> {
+    env.formats("reference", ReportKind::Rules)?;
+    let commands =
+        render::reference::command_rows(&<crate::cli::Cli as clap::CommandFactory>::command());
+    let config = crate::core::config::key_reference();
+    render::reference::reference(env.format, env.out, RULES, &commands, &config)?;
     Ok(ExitStatus::Ok)
 }
 

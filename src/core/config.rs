@@ -1912,8 +1912,32 @@ struct RawGenerateSource {
     time_signature: Option<String>,
 }
 
+/// Every table and key audit.toml accepts, read off the parser itself (`core::config_keys`):
+/// the generated key index in docs/config.md is this list.
+pub fn key_reference() -> Vec<super::config_keys::TableKeys> {
+    super::config_keys::explore(&|text| {
+        toml::from_str::<RawConfig>(text)
+            .map(|_| ())
+            .map_err(|e| e.message().to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_key_reference_knows_every_table() {
+        let tables = key_reference();
+        let find = |h: &str| tables.iter().find(|t| t.header == h);
+        let artifact = find("[[artifact]]").expect("[[artifact]] is a table array");
+        assert!(artifact.keys.iter().any(|k| k == "lock-field"));
+        assert!(find("[rules]").is_some_and(|t| t.free));
+        assert!(find("[artifact.rules]").is_some_and(|t| t.free));
+        assert!(find("[impact.weights]").is_some_and(|t| t.keys.contains(&"removal".to_string())));
+        assert!(find("[[docs.render]]").is_some_and(|t| t.keys.contains(&"template".to_string())));
+        let limits = find("[limits]").expect("[limits]");
+        assert_eq!(limits.keys, ["max-depth", "max-file-size"]);
+    }
     use super::*;
 
     fn err(text: &str) -> ConfigError {

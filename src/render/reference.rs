@@ -1,22 +1,81 @@
-//! Reference tables generated from the code, for docs/: the command list from the clap definition.
+//! Reference tables generated from the code, for docs/: the command list from the clap definition
+//! and the audit.toml key index from the configuration parser.
+
+use crate::core::config_keys::TableKeys;
 
 /// The Markdown table of every visible command and subcommand of `cmd` (normally
 /// `Cli::command()`): its synopsis (arguments, without the global options) and the first line
 /// of its help. docs/commands.md carries this table; a test keeps the two equal.
 pub fn command_table(cmd: &clap::Command) -> String {
+    command_markdown(&command_rows(cmd))
+}
+
+/// One visible command: its synopsis and the first line of its help.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommandRow {
+    pub synopsis: String,
+    pub about: String,
+}
+
+/// Every visible command and subcommand of `cmd`, in the order `--help` lists them.
+pub fn command_rows(cmd: &clap::Command) -> Vec<CommandRow> {
     let mut rows = Vec::new();
     for sub in cmd.get_subcommands() {
         rows_of(sub, sub.get_name().to_string(), &mut rows);
     }
+    rows.into_iter()
+        .map(|(synopsis, about)| CommandRow { synopsis, about })
+        .collect()
+}
+
+fn command_markdown(rows: &[CommandRow]) -> String {
     let mut out = String::from("| Command | What it does |\n|---|---|\n");
-    for (synopsis, about) in rows {
+    for row in rows {
         out.push_str(&format!(
             "| `{}` | {} |\n",
-            synopsis.replace('|', "\\|"),
-            about.replace('|', "\\|")
+            row.synopsis.replace('|', "\\|"),
+            row.about.replace('|', "\\|")
         ));
     }
     out
+}
+
+/// `git audit reference`: the rules, commands and audit.toml keys as JSON (the data docs/ is
+/// rendered from), or as the Markdown tables (human and markdown).
+pub fn reference(
+    format: crate::render::Format,
+    out: &mut dyn std::io::Write,
+    rules: &[crate::core::rules::Rule],
+    commands: &[CommandRow],
+    config: &[TableKeys],
+) -> crate::error::Result<()> {
+    use crate::render::Format;
+    match format {
+        Format::Json => crate::render::json(
+            out,
+            &serde_json::json!({
+                "version": crate::core::report::JSON_VERSION,
+                "rules": rules,
+                "commands": commands,
+                "config": config.iter().map(|t| serde_json::json!({
+                    "table": t.header, "keys": t.keys, "free": t.free,
+                })).collect::<Vec<_>>(),
+            }),
+        ),
+        Format::Human | Format::Markdown => {
+            let mut rule_table = Vec::new();
+            crate::render::rules::markdown_table(&mut rule_table, rules)?;
+            let text = format!(
+                "## Rules\n\n{}\n## Commands\n\n{}\n## audit.toml keys\n\n{}",
+                String::from_utf8_lossy(&rule_table),
+                command_markdown(commands),
+                config_key_table(config)
+            );
+            out.write_all(text.as_bytes())
+                .map_err(crate::render::write_error)
+        }
+        _ => Err(crate::render::ReportKind::Rules.unsupported()),
+    }
 }
 
 /// One row for `cmd` (unless it is only a group of subcommands), then one per subcommand.
@@ -86,6 +145,33 @@ fn synopsis(arg: &clap::Arg) -> String {
     } else {
         format!("[{text}]")
     }
+}
+
+/// The Markdown index of every audit.toml table and its value keys (normally
+/// `core::config::key_reference()`): docs/config.md carries it; a test keeps the two equal.
+pub fn config_key_table(tables: &[TableKeys]) -> String {
+    let mut out = String::from("| Table | Keys |\n|---|---|\n");
+    for table in tables {
+        let name = if table.header.is_empty() {
+            "(top level)".to_string()
+        } else {
+            format!("`{}`", table.header)
+        };
+        let keys = if table.free {
+            "keys of your choosing (see its section)".to_string()
+        } else if table.keys.is_empty() {
+            "tables only".to_string()
+        } else {
+            table
+                .keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push_str(&format!("| {name} | {keys} |\n"));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -60,6 +60,135 @@ fn docs_command_list_is_generated_from_the_cli() {
     check_generated("docs/commands.md", "command list", &table);
 }
 
+#[test]
+fn docs_config_key_index_is_generated_from_the_parser() {
+    let table =
+        git_audit::render::reference::config_key_table(&git_audit::core::config::key_reference());
+    check_generated("docs/config.md", "audit.toml keys", &table);
+}
+
+/// Every value key the parser accepts is described somewhere in the reference: in a table row
+/// (`` `key` `` or `` `[table] key` `` in its first cell) or set in a TOML example (`key =`).
+#[test]
+fn every_audit_toml_key_is_documented() {
+    let docs: String = ["docs/config.md", "docs/commands.md"]
+        .iter()
+        .map(|f| std::fs::read_to_string(Path::new(ROOT).join(f)).expect("reference doc"))
+        .collect();
+    let described = |key: &str| {
+        docs.lines().any(|line| {
+            let first_cell = line
+                .strip_prefix('|')
+                .and_then(|rest| rest.split('|').next())
+                .unwrap_or("");
+            let trimmed = line.trim_start().trim_start_matches('#').trim_start();
+            first_cell.contains(&format!("`{key}`"))
+                || first_cell.contains(&format!(" {key}`"))
+                || first_cell.contains(&format!(", {key}"))
+                || trimmed.starts_with(&format!("{key} ="))
+        })
+    };
+    let mut missing = Vec::new();
+    for table in git_audit::core::config::key_reference() {
+        for key in &table.keys {
+            if !described(key) {
+                missing.push(format!("{} {key}", table.header));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "audit.toml keys the parser accepts but docs/config.md and docs/commands.md never \
+         describe: {missing:?}"
+    );
+}
+
+/// docs/reference/reference.json is what `git audit reference --format json` prints: the data
+/// docs/rules.md and docs/config.md are rendered from.
+#[test]
+fn docs_reference_json_is_what_the_code_says() {
+    let repo = crate::support::TestRepo::new();
+    let run = repo.audit(["reference", "--format", "json"]);
+    run.code(0);
+    let path = Path::new(ROOT).join("docs/reference/reference.json");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &run.stdout).expect("write docs/reference/reference.json");
+    }
+    let committed = std::fs::read_to_string(&path).expect("docs/reference/reference.json");
+    assert!(
+        committed == run.stdout,
+        "docs/reference/reference.json is not what `git audit reference --format json` prints; \
+         rerun with UPDATE_DOCS=1 to rewrite it (then the rendered docs)"
+    );
+    let data = run.json();
+    assert!(data["rules"].as_array().is_some_and(|r| r.len() > 40));
+    assert!(data["config"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|t| t["table"] == "[[artifact]]")));
+    assert!(data["commands"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|t| t["synopsis"] == "reference")));
+}
+
+/// git-audit governs its own reference pages: this repository's audit.toml renders docs/rules.md
+/// and docs/config.md from docs/reference/reference.json, and `docs status` on a copy of those
+/// files says both are fresh (`UPDATE_DOCS=1` re-renders them into the source tree).
+#[test]
+fn git_audit_governs_its_own_reference_docs() {
+    let repo = crate::support::TestRepo::new();
+    let files = [
+        "audit.toml",
+        "docs/reference/reference.json",
+        "docs/templates/rules.md.j2",
+        "docs/templates/config.md.j2",
+        "docs/rules.md",
+        "docs/config.md",
+    ];
+    for f in files {
+        repo.write(
+            f,
+            std::fs::read(Path::new(ROOT).join(f)).expect("a governed reference file"),
+        );
+    }
+    repo.commit_all("the reference docs");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        repo.audit(["docs", "render", "--force"]).code(0);
+        for f in ["docs/rules.md", "docs/config.md"] {
+            std::fs::copy(repo.root().join(f), Path::new(ROOT).join(f)).expect("copy back");
+        }
+        return;
+    }
+    let run = repo.audit(["docs", "status", "--format", "json"]);
+    let status = run.json();
+    let docs = status["docs"].as_array().expect("docs");
+    let states: Vec<(String, String)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["status"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("docs/config.md".to_string(), "fresh".to_string()),
+            ("docs/rules.md".to_string(), "fresh".to_string())
+        ],
+        "git-audit's own reference docs are not fresh: edit docs/templates/*.j2 (not the \
+         pages), then rerun this test with UPDATE_DOCS=1 to re-render them"
+    );
+    run.code(0);
+    // The gate sees a hand edit of a rendered page.
+    let edited = std::fs::read_to_string(repo.root().join("docs/rules.md"))
+        .expect("docs/rules.md")
+        .replace("## Rules: `rules`", "## Rules (edited by hand): `rules`");
+    repo.write("docs/rules.md", edited);
+    repo.git(["add", "docs/rules.md"]);
+    repo.audit(["check"]).code(1).stdout_has("doc-edited");
+}
+
 /// GitHub's heading anchors: lowercase, punctuation other than `-` and `_` dropped, spaces to
 /// `-`, a `-N` suffix for the Nth repeat.
 fn anchors(doc: &str) -> BTreeSet<String> {
