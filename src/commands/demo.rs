@@ -36,11 +36,62 @@ const FILES: &[(&str, &str)] = &[
         "examples/demo/json-sequences/library-load.json",
         include_str!("../../examples/demo/json-sequences/library-load.json"),
     ),
+    (
+        "examples/demo/docs/domains.md.j2",
+        include_str!("../../examples/demo/docs/domains.md.j2"),
+    ),
+    (
+        "examples/demo/features/canvas-copy.feature",
+        include_str!("../../examples/demo/features/canvas-copy.feature"),
+    ),
+    (
+        "examples/demo/features/canvas-create.feature",
+        include_str!("../../examples/demo/features/canvas-create.feature"),
+    ),
+    (
+        "examples/demo/src/canvas.js",
+        include_str!("../../examples/demo/src/canvas.js"),
+    ),
+    (
+        "examples/demo/src/canvas.test.js",
+        include_str!("../../examples/demo/src/canvas.test.js"),
+    ),
+    (
+        "examples/demo/src/library.js",
+        include_str!("../../examples/demo/src/library.js"),
+    ),
+    (
+        "examples/demo/src/library.test.js",
+        include_str!("../../examples/demo/src/library.test.js"),
+    ),
+];
+
+/// What a CI run left behind (test and coverage reports, timing runs): written to the scratch
+/// repository and handed to commands, never committed.
+const REPORTS: &[(&str, &str)] = &[
+    (
+        "examples/demo/reports/junit.xml",
+        include_str!("../../examples/demo/reports/junit.xml"),
+    ),
+    (
+        "examples/demo/reports/lcov.info",
+        include_str!("../../examples/demo/reports/lcov.info"),
+    ),
+    (
+        "examples/demo/runs/baseline-run.jsonl",
+        include_str!("../../examples/demo/runs/baseline-run.jsonl"),
+    ),
+    (
+        "examples/demo/runs/slow-run.jsonl",
+        include_str!("../../examples/demo/runs/slow-run.jsonl"),
+    ),
 ];
 
 const REGISTRY: &str = "examples/demo/orchestration-domains.json";
 const COPY: &str = "examples/demo/json-sequences/canvas-copy.json";
 const CREATE: &str = "examples/demo/json-sequences/canvas-create.json";
+const LIBRARY: &str = "examples/demo/json-sequences/library-load.json";
+const TEMPLATE: &str = "examples/demo/docs/domains.md.j2";
 
 /// Commit identity and clock of the scratch repository: fixed, so the story is reproducible.
 const NAME: &str = "Demo Generator";
@@ -177,6 +228,81 @@ impl Story<'_, '_> {
         Ok(())
     }
 
+    /// Runs `git audit ARGS` for real (this binary, in the scratch repository, on the story's
+    /// clock), prints what it printed, and insists on the exit code the story expects.
+    fn run(&mut self, args: &[&str], expect: i32) -> Result<String> {
+        self.say(
+            &self
+                .paint()
+                .bold(&format!("$ git audit {}", args.join(" "))),
+        )?;
+        let color = if self.paint().enabled {
+            "always"
+        } else {
+            "never"
+        };
+        let mut argv = vec!["--color", color];
+        argv.extend_from_slice(args);
+        let env = [
+            ("SOURCE_DATE_EPOCH", self.clock.to_string()),
+            ("GIT_AUDIT_TODAY", crate::core::date::date_of(self.clock, 0)),
+        ];
+        let done = crate::io::process::run_self(&self.dir, &argv, &env)?;
+        self.repo.index_written_elsewhere();
+        let text = format!("{}{}", done.stdout, done.stderr);
+        for line in text.lines() {
+            self.say(&format!("  {line}"))?;
+        }
+        if done.code != expect {
+            return Err(Error::refused(
+                format!(
+                    "the demo expected `git audit {}` to exit {expect}, not {}",
+                    args.join(" "),
+                    done.code
+                ),
+                "this is a bug in git-audit; please report it with the output above",
+            ));
+        }
+        Ok(done.stdout)
+    }
+
+    /// Keeps files out of `git status` through `.git/info/exclude` (never .gitignore: the
+    /// story's commits stay what they are).
+    fn exclude(&self, patterns: &[&str]) -> Result<()> {
+        let path = self.repo.git_dir().join("info").join("exclude");
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        for p in patterns {
+            if !text.lines().any(|l| l == *p) {
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(p);
+                text.push('\n');
+            }
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    }
+
+    /// A step's title.
+    fn step(&mut self, text: &str) -> Result<()> {
+        let title = self.paint().bold(text);
+        self.say(&format!("\n{title}"))
+    }
+
+    /// Rewrites a staged file on disk and in the index.
+    fn edit(&mut self, path: &str, from: &str, to: &str) -> Result<String> {
+        let before = self.read(path)?;
+        let after = replace_once(&before, from, to)?;
+        self.write(path, &after)?;
+        self.repo.stage(&[path])?;
+        Ok(before)
+    }
+
     fn lock(&mut self) -> Result<()> {
         self.say(&self.paint().bold("$ git audit lock --stage"))?;
         let config = self.config()?;
@@ -265,41 +391,40 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
         s.say(&format!("  hooks not installed: {e}"))?;
     }
 
-    s.say(&format!(
-        "\n{}",
-        s.paint().bold(
-            "2. A registry of three domains and their sequence files, locked by the generator."
-        )
-    ))?;
-    for (path, text) in FILES {
+    s.step(
+        "2. A registry generated from three sequence files, locked, a doc rendered from it, \
+         and a timing baseline from a real run.",
+    )?;
+    for (path, text) in FILES.iter().chain(REPORTS) {
         s.write(path, text)?;
     }
+    // The reports are CI artifacts: on disk for the commands, never committed.
+    s.exclude(&["/examples/demo/reports/", "/examples/demo/runs/"])?;
     let paths: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
     s.repo.stage(&paths)?;
+    s.run(&["registry", "generate", "--check"], 0)?;
     s.lock()?;
+    s.run(&["docs", "render", "--stage"], 0)?;
+    s.run(
+        &["timing", "ingest", "examples/demo/runs/baseline-run.jsonl"],
+        0,
+    )?;
+    s.run(&["timing", "baseline", "--write", "--stage"], 0)?;
     s.commit("Add the orchestration registry", true)?;
 
-    s.say(&format!(
-        "\n{}",
-        s.paint()
-            .bold("3. A structural change through the generator: canvas-copy gains a fourth beat.")
-    ))?;
-    let copy = s.read(COPY)?;
-    let registry = s.read(REGISTRY)?;
-    let new_copy = replace_once(
-        &copy,
+    s.step(
+        "3. A structural change through the generator: canvas-copy gains a fourth beat \
+         (a minor change: version 1.0.0 → 1.1.0).",
+    )?;
+    s.edit(
+        COPY,
         "\"timing\": \"deferred\" }\n",
-        "\"timing\": \"deferred\" },\n        { \"beat\": 4, \"event\": \"canvas:copy:audit\", \"handler\": \"recordCopy\", \"title\": \"Record the copy\", \"dynamics\": \"pp\", \"timing\": \"async\" }\n",
+        "\"timing\": \"deferred\" },\n        { \"beat\": 4, \"event\": \"canvas:copy:audit\", \"handler\": \"recordCopy\", \"testFile\": \"examples/demo/src/canvas.test.js\", \"title\": \"Record the copy\", \"dynamics\": \"pp\", \"timing\": \"async\" }\n",
     )?;
-    let new_registry = replace_once(
-        &registry,
-        "\"movements\": 1,\n      \"beats\": 3,\n      \"tempo\": 120,",
-        "\"movements\": 1,\n      \"beats\": 4,\n      \"tempo\": 120,",
-    )?;
-    s.write(COPY, &new_copy)?;
-    s.write(REGISTRY, &new_registry)?;
-    s.repo.stage(&[COPY, REGISTRY])?;
+    s.edit(REGISTRY, "\"version\": \"1.0.0\"", "\"version\": \"1.1.0\"")?;
+    s.run(&["registry", "generate", "--stage"], 0)?;
     s.lock()?;
+    s.run(&["docs", "render", "--stage"], 0)?;
     s.say(&s.paint().bold("$ git audit diff"))?;
     let config = s.config()?;
     let diff = super::diff::compare(&s.repo, &config, &Source::head(), &Source::Index)?;
@@ -308,37 +433,86 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
     for line in String::from_utf8_lossy(&text).lines() {
         s.say(&format!("  {line}"))?;
     }
+    s.run(&["impact"], 0)?;
     s.commit("canvas-copy: record every copy", true)?;
     s.show_entry()?;
 
-    s.say(&format!(
-        "\n{}",
-        s.paint().bold(
-            "4. A hand edit of the locked registry: canvas-copy's tempo 120 → 140, no generator."
-        )
-    ))?;
-    let registry = s.read(REGISTRY)?;
-    let edited = replace_once(&registry, "\"tempo\": 120,", "\"tempo\": 140,")?;
-    s.write(REGISTRY, &edited)?;
-    s.repo.stage(&[REGISTRY])?;
+    s.step(
+        "4. A hand edit of the locked, generated registry: canvas-copy's tempo 120 → 140, \
+         no generator.",
+    )?;
+    let registry = s.edit(
+        REGISTRY,
+        "\"beats\": 4,\n      \"tempo\": 120,",
+        "\"beats\": 4,\n      \"tempo\": 140,",
+    )?;
     s.commit("Speed up canvas copy", false)?;
     s.restore(REGISTRY, &registry)?;
 
-    s.say(&format!(
-        "\n{}",
-        s.paint()
-            .bold("5. Invalid JSON: a trailing comma slips into a sequence file.")
-    ))?;
-    let create = s.read(CREATE)?;
-    let broken = replace_once(
-        &create,
+    s.step("5. Invalid JSON: a trailing comma slips into a sequence file.")?;
+    let create = s.edit(
+        CREATE,
         "\"timing\": \"async\" }",
         "\"timing\": \"async\", }",
     )?;
-    s.write(CREATE, &broken)?;
-    s.repo.stage(&[CREATE])?;
     s.commit("Tweak canvas create", false)?;
     s.restore(CREATE, &create)?;
+
+    s.step(
+        "6. Docs are reflections: the doc's template gains a column, the doc is not re-rendered.",
+    )?;
+    s.edit(
+        TEMPLATE,
+        "| Domain | Name | Movements | Beats | Tempo |\n|---|---|---:|---:|---:|\n",
+        "| Domain | Name | Movements | Beats | Tempo | Key |\n|---|---|---:|---:|---:|---|\n",
+    )?;
+    s.edit(
+        TEMPLATE,
+        "| {{ d.tempo }} |\n",
+        "| {{ d.tempo }} | {{ d.key }} |\n",
+    )?;
+    s.commit("docs: show each domain's key", false)?;
+    s.run(&["docs", "render", "--stage"], 0)?;
+    s.commit("docs: show each domain's key", true)?;
+
+    s.step("7. BDD and handler coverage, from the snapshot and the reports CI wrote.")?;
+    s.run(&["bdd"], 0)?;
+    s.run(
+        &[
+            "handlers",
+            "--lcov",
+            "examples/demo/reports/lcov.info",
+            "--junit",
+            "examples/demo/reports/junit.xml",
+        ],
+        1,
+    )?;
+
+    s.step("8. A timing regression: a new run against the committed baseline.")?;
+    s.run(&["timing", "check", "examples/demo/runs/slow-run.jsonl"], 0)?;
+
+    s.step(
+        "9. Impact and the version it demands: library-load loses a beat (a major change) \
+         with only a minor bump.",
+    )?;
+    s.edit(
+        LIBRARY,
+        "\"timing\": \"immediate\" },\n        { \"beat\": 2, \"event\": \"library:load:index\", \"handler\": \"indexComponents\", \"testFile\": \"examples/demo/src/library.test.js\", \"title\": \"Index them\", \"dynamics\": \"mp\", \"timing\": \"immediate\" }\n",
+        "\"timing\": \"immediate\" }\n",
+    )?;
+    s.edit(REGISTRY, "\"version\": \"1.1.0\"", "\"version\": \"1.2.0\"")?;
+    s.run(&["registry", "generate", "--stage"], 0)?;
+    s.lock()?;
+    s.run(&["docs", "render", "--stage"], 0)?;
+    s.run(&["impact"], 0)?;
+    s.commit("library-load: index lazily", false)?;
+    s.say(
+        &s.paint()
+            .bold("$ # raise /metadata/version to 2.0.0 in the registry, then relock it"),
+    )?;
+    s.edit(REGISTRY, "\"version\": \"1.2.0\"", "\"version\": \"2.0.0\"")?;
+    s.lock()?;
+    s.commit("library-load: index lazily", true)?;
 
     let summary = format!(
         "\nSummary: {} commit{} made ({}); {} blocked ({}). Nothing was written when a check failed.",

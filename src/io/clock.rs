@@ -12,8 +12,17 @@ pub fn today() -> String {
     date_of(now_secs(), 0)
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
+/// Seconds since the Unix epoch (0 if the clock is before it), or `SOURCE_DATE_EPOCH` when it
+/// is set to a non-negative integer (reproducible builds' convention: a regenerated registry's
+/// `metadata.generated` and a changelog entry's fallback date then stop depending on the clock).
 pub fn now_secs() -> i64 {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|v| *v >= 0)
+    {
+        return epoch;
+    }
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

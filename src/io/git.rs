@@ -506,6 +506,12 @@ impl Repo {
         }
     }
 
+    /// Forgets the cached index because another process wrote it (`git audit demo` runs the
+    /// binary again on its scratch repository).
+    pub fn index_written_elsewhere(&self) {
+        self.index_changed();
+    }
+
     /// Forgets the cached index after git-audit wrote it.
     fn index_changed(&self) {
         *self.index.borrow_mut() = None;

@@ -1,5 +1,6 @@
-//! Which git command invoked the hook we run in, read from the process tree (Linux `/proc`).
-//! git tells a pre-commit hook nothing about `--amend`; its command line does.
+//! Processes: which git command invoked the hook we run in, read from the process tree (Linux
+//! `/proc`; git tells a pre-commit hook nothing about `--amend`; its command line does), and
+//! running this binary again in another repository (`git audit demo`).
 
 /// The arguments of the nearest ancestor process that is `git`, if it can be found.
 #[cfg(not(unix))]
@@ -55,6 +56,51 @@ pub fn in_git_hook() -> bool {
 /// `core::gitargs`).
 pub fn is_amend(args: &[String]) -> bool {
     crate::core::gitargs::is_commit_amend(args)
+}
+
+/// What one run of this binary printed, and its exit code.
+pub struct SelfRun {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs this binary with `args` in `dir`, with `env` added and every variable that would point
+/// git at another repository removed (so a demo run from inside a hook still works on its own
+/// scratch repository).
+pub fn run_self(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> crate::error::Result<SelfRun> {
+    let exe = std::env::current_exe()
+        .map_err(|e| crate::error::Error::io("cannot find git-audit's own executable", e))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(args).current_dir(dir);
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_PREFIX",
+        "GIT_COMMON_DIR",
+        "GIT_NAMESPACE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GITHUB_STEP_SUMMARY",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| crate::error::Error::io("cannot run git-audit again", e))?;
+    Ok(SelfRun {
+        code: out.status.code().unwrap_or(2),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
 }
 
 #[cfg(test)]

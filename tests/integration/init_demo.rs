@@ -172,22 +172,41 @@ fn demo(repo: &TestRepo, args: &[&str]) -> (Run, std::path::PathBuf) {
 fn assert_the_story(run: &Run) {
     run.code(0);
     let out = &run.stdout;
-    assert_eq!(out.matches("→ committed").count(), 2, "{out}");
-    assert_eq!(out.matches("→ blocked").count(), 2, "{out}");
+    assert_eq!(out.matches("→ committed").count(), 4, "{out}");
+    assert_eq!(out.matches("→ blocked").count(), 4, "{out}");
     let lock_at = out
         .find("error[lock-mismatch]")
         .expect("lock-mismatch shown");
     let syntax_at = out.find("error[json-syntax]").expect("json-syntax shown");
     assert!(lock_at < syntax_at, "{out}");
     assert!(out.contains("hint: "), "{out}");
-    // The structural diff of the valid change.
+    // The structural diff of the valid change, and its impact.
     assert!(out.contains("beats 3 → 4"), "{out}");
+    assert!(out.contains("raised enough for a minor change"), "{out}");
+    // Each capability, for its real reason: the registry generated and checked, a stale doc
+    // re-rendered, BDD and handler coverage, a timing regression, the version a change demands.
+    assert!(out.contains("is what its sources generate"), "{out}");
+    assert!(out.contains("error[registry-stale]"), "{out}");
+    assert!(out.contains("error[doc-stale]"), "{out}");
     assert!(
-        out.contains("2 commits made") && out.contains("2 blocked"),
+        out.contains("rendered and staged examples/demo/docs/domains.md"),
         "{out}"
     );
     assert!(
-        out.contains("(lock-mismatch)") && out.contains("(json-syntax)"),
+        out.contains("coverage: 2 of 3 governed domains covered"),
+        "{out}"
+    );
+    assert!(out.contains("error[handler-coverage]"), "{out}");
+    assert!(out.contains("error[tests-failing]"), "{out}");
+    assert!(out.contains("warning[timing-regression]"), "{out}");
+    assert!(out.contains("a major change needs at least 2.0.0"), "{out}");
+    assert!(out.contains("error[version-bump-missing]"), "{out}");
+    assert!(
+        out.contains("4 commits made") && out.contains("4 blocked"),
+        "{out}"
+    );
+    assert!(
+        out.contains("lock-mismatch)") && out.contains("json-syntax,"),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "colour when not a terminal");
@@ -231,6 +250,8 @@ fn demo_dir_keeps_an_inspectable_clean_repository() {
     assert_eq!(
         log.lines().collect::<Vec<_>>(),
         [
+            "library-load: index lazily",
+            "docs: show each domain's key",
             "canvas-copy: record every copy",
             "Add the orchestration registry"
         ]
@@ -247,7 +268,12 @@ fn demo_dir_keeps_an_inspectable_clean_repository() {
     run.code(0);
     assert_eq!(run.json()["drifted"], 0, "{}", run.stdout);
     // Every commit in its history passes the CI gate.
-    repo.audit_in(&target, ["check", "--range", "HEAD~1..HEAD"])
+    repo.audit_in(&target, ["check", "--range", "HEAD~3..HEAD"])
+        .code(0);
+    // Every structural change has its changelog entry, and the generated doc is fresh.
+    repo.audit_in(&target, ["changelog", "verify"]).code(0);
+    repo.audit_in(&target, ["docs", "status"]).code(0);
+    repo.audit_in(&target, ["registry", "generate", "--check"])
         .code(0);
     repo.audit_in(&target, ["check", "--rev", "HEAD~1"]).code(0);
 }
@@ -313,7 +339,7 @@ fn demo_dir_creates_a_new_directory() {
     assert_the_story(&run);
     assert_eq!(
         repo.git_in(&target, ["rev-list", "--count", "HEAD"]).trim(),
-        "2"
+        "4"
     );
 }
 
