@@ -7,6 +7,7 @@ pub mod bdd;
 pub mod changelog;
 pub mod classify;
 pub mod config;
+pub mod dashboard;
 pub mod date;
 pub mod diff;
 pub mod escape;
