@@ -627,7 +627,7 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                     ),
                     None if i.versions.is_empty() => (
                         Na,
-                        "no registry in the range records a version to bump".into(),
+                        "no registry that existed before the range records a version to judge".into(),
                     ),
                     None => (
                         Pass,

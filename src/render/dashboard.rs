@@ -12,8 +12,13 @@ use crate::error::Result;
 /// How many rows a Markdown table shows before it says how many more there are.
 const ROWS: usize = 30;
 
+/// A commit id shortened to 10 characters; anything else (`the empty tree`) as it is.
 pub(crate) fn short(id: &str) -> &str {
-    id.get(..10).unwrap_or(id)
+    if id.len() >= 40 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        id.get(..10).unwrap_or(id)
+    } else {
+        id
+    }
 }
 
 pub(crate) fn percent(r: f64) -> String {

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::dashboard::{percent, short, status_mark};
+use super::dashboard::{percent, short};
 use super::write_error;
 use crate::core::dashboard::{self, Dashboard, Part, Ratio, Row, Status};
 use crate::core::escape::html as e;
@@ -25,7 +25,8 @@ table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{border-bottom:1px solid #e5e8eb;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f0f2f4;font-weight:600}
 th.sort{cursor:pointer}th.sort:after{content:" \2195";color:#8a939c}
-code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f0f2f4;padding:1px 4px;border-radius:4px;word-break:break-all}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f0f2f4;padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
+td.pass,td.fail,td.na{white-space:nowrap}
 .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.na{color:#6e7781;font-weight:600}
 .error{color:#cf222e}.warning{color:#9a6700}.info{color:#0969da}
 .off{color:#6e7781;font-style:italic}
@@ -56,6 +57,15 @@ if(!isNaN(nx)&&!isNaN(ny))return (nx-ny)*dir;return x<y?-dir:x>y?dir:0;});
 rows.forEach(function(r){body.appendChild(r);});});})(c);}
 })();
 "#;
+
+/// The status as shown: marks every font has (no emoji), the word beside them.
+fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✓ pass",
+        Status::Fail => "✗ fail",
+        Status::NotApplicable => "– n/a",
+    }
+}
 
 fn status_class(s: Status) -> &'static str {
     match s {
@@ -492,6 +502,6 @@ pub fn page(out: &mut dyn Write, d: &Dashboard) -> Result<()> {
         h.push_str(&off(&s.impact).unwrap_or_default());
     }
     h.push_str("</section>\n");
-    let _ = write!(h, "</main><script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(h, "</main><script>{SCRIPT}</script></body></html>");
     out.write_all(h.as_bytes()).map_err(write_error)
 }

@@ -67,7 +67,7 @@ fn compliance_fails_on_an_unsuppressed_error_only() {
             "h".into(),
         )
     };
-    s.compliance = Part::Ready(Compliance::of(1, 1, &[waived.clone()]));
+    s.compliance = Part::Ready(Compliance::of(1, 1, std::slice::from_ref(&waived)));
     assert_eq!(item(&checklist(&s), "compliance").status, Status::Pass);
     let blocking = Finding {
         suppressed: None,
