@@ -431,3 +431,93 @@ pub fn markdown(out: &mut dyn Write, d: &Dashboard) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dashboard::{
+        assemble, ChangeRow, ChangelogSection, Changes, Compliance, Integrity, LockRow, Provenance,
+        Sections, SnapshotInfo,
+    };
+    use crate::core::finding::Finding;
+    use crate::core::rules::RuleId;
+
+    fn board() -> Dashboard {
+        let finding = Finding {
+            line: 4,
+            column: 5,
+            ..Finding::new(
+                RuleId::IdDuplicate,
+                "orchestration-domains.json",
+                "domain id `<script>|x` appears twice".into(),
+                "rename one".into(),
+            )
+        };
+        let sections = Sections {
+            changes: Part::Ready(Changes {
+                artifacts: vec![ChangeRow {
+                    path: "orchestration-domains.json".into(),
+                    kind: "registry".into(),
+                    change: "modified".into(),
+                    unit: "domains".into(),
+                    added: 1,
+                    removed: 0,
+                    changed: 0,
+                    raw_only: false,
+                }],
+            }),
+            changelog: Part::Ready(ChangelogSection {
+                path: "EVOLUTION.md".into(),
+                commits: 1,
+                findings: vec![],
+            }),
+            integrity: Part::Ready(Integrity::new(vec![LockRow {
+                path: "orchestration-domains.json".into(),
+                against: "embedded".into(),
+                state: "drifted".into(),
+                recorded: Some("a".repeat(64)),
+                canonical: Some("b".repeat(64)),
+                raw: Some("c".repeat(64)),
+                detail: None,
+            }])),
+            compliance: Part::Ready(Compliance::of(3, 3, &[finding])),
+            provenance: Part::Ready(Provenance {
+                fresh: 0,
+                stale: 0,
+                edited: 0,
+                unknown: 0,
+                docs: vec![],
+            }),
+            bdd: Part::NotConfigured {
+                reason: "no [bdd] table in audit.toml".into(),
+            },
+            handlers: Part::NotConfigured {
+                reason: "no [handlers] table".into(),
+            },
+            timing: Part::NotConfigured {
+                reason: "no timing baseline".into(),
+            },
+            impact: Part::NotConfigured {
+                reason: "not assessed".into(),
+            },
+        };
+        assemble(
+            SnapshotInfo {
+                rev: "HEAD".into(),
+                commit: "0123456789abcdef0123456789abcdef01234567".into(),
+                date: "2026-01-02".into(),
+                base: "the empty tree".into(),
+                commits: 1,
+            },
+            sections,
+            None,
+        )
+    }
+
+    #[test]
+    fn markdown_snapshot() {
+        let mut out = Vec::new();
+        markdown(&mut out, &board()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+}
