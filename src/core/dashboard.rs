@@ -14,9 +14,6 @@ use crate::core::rules::Severity;
 /// The JSON contract's version.
 pub const VERSION: u32 = 1;
 
-/// How many findings the compliance section lists (the most severe first).
-pub const TOP_FINDINGS: usize = 50;
-
 /// The whole dashboard: `git audit dashboard --format json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dashboard {
@@ -215,9 +212,10 @@ pub struct Compliance {
     pub blocking: usize,
     pub suppressed: usize,
     pub rules: Vec<RuleCount>,
-    /// The first [`TOP_FINDINGS`] findings: blocking first, then by severity, path and line.
+    /// Every finding: blocking first, then by severity, path and line (the Markdown shows the
+    /// first few; the HTML table sorts and filters them all).
     pub findings: Vec<Row>,
-    /// How many findings there are in all.
+    /// How many findings there are.
     pub total: usize,
 }
 
@@ -276,7 +274,6 @@ impl Compliance {
         let total = rows.len();
         let blocking = rows.iter().filter(|r| r.blocks()).count();
         let suppressed = rows.iter().filter(|r| r.suppressed).count();
-        rows.truncate(TOP_FINDINGS);
         Compliance {
             checked,
             governed,
