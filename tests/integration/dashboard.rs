@@ -586,3 +586,25 @@ fn corpus_readiness_is_computed_from_evidence() {
     // Deterministic on the real tree too.
     assert_eq!(run.stdout, repo.audit(&args).stdout);
 }
+
+#[test]
+fn a_root_commit_is_shown_against_the_empty_tree_and_no_commit_is_refused() {
+    let empty = TestRepo::new();
+    empty
+        .audit(["dashboard"])
+        .code(2)
+        .stderr_has("there is no commit to show");
+    let repo = TestRepo::new();
+    repo.write(REGISTRY, good_registry(&["a"]));
+    commit_recorded(&repo, "root");
+    let d = json(&repo, &[]);
+    assert_eq!(d["snapshot"]["base"], "the empty tree");
+    assert_eq!(d["sections"]["changes"]["artifacts"][0]["change"], "added");
+    assert_item(&d, "diff-recorded", "pass", "1 commit");
+    repo.audit(["dashboard", "nope"])
+        .code(2)
+        .stderr_has("unknown revision");
+    repo.audit(["dashboard", "HEAD...HEAD"])
+        .code(2)
+        .stderr_has("A...B is not supported");
+}
