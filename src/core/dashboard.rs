@@ -485,14 +485,14 @@ fn first_message(rows: &[Row]) -> String {
 /// The readiness checklist from the sections: each item's status and its one-line reason.
 pub fn checklist(s: &Sections) -> Vec<Item> {
     use Status::{Fail, NotApplicable as Na, Pass};
-    let not_configured = |p: &str| Some((Na, p.to_string()));
+    let not_configured = |p: &str| (Na, p.to_string());
     let judged: Vec<(Status, String)> = vec![
         // Structural diff recorded: `changelog verify` passes for the range.
         match &s.changelog {
             Part::NotConfigured { reason } => not_configured(reason),
             Part::Ready(c) => {
                 let blocking = c.findings.iter().filter(|r| r.blocks()).count();
-                Some(if blocking > 0 {
+                if blocking > 0 {
                     (
                         Fail,
                         format!(
@@ -510,7 +510,7 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                             c.path
                         ),
                     )
-                })
+                }
             }
         },
         // Canonical hashes stable: no lock drifted.
@@ -523,7 +523,7 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                     .filter(|r| r.state == "drifted" || r.state == "unverifiable")
                     .collect();
                 let s = &i.summary;
-                Some(if let Some(first) = bad.first() {
+                if let Some(first) = bad.first() {
                     (
                         Fail,
                         format!(
@@ -548,7 +548,7 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                             s.unlocked
                         ),
                     )
-                })
+                }
             }
         },
         // Provenance index current: no stale or edited doc.
@@ -559,7 +559,7 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                     .docs
                     .iter()
                     .find(|d| d.status == "stale" || d.status == "edited");
-                Some(match bad {
+                match bad {
                     Some(d) => (
                         Fail,
                         format!(
@@ -576,13 +576,13 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                             p.unknown
                         ),
                     ),
-                })
+                }
             }
         },
         // Compliance PASS: no error-level finding.
         match &s.compliance {
             Part::NotConfigured { reason } => not_configured(reason),
-            Part::Ready(c) => Some(if c.blocking > 0 {
+            Part::Ready(c) => if c.blocking > 0 {
                 (
                     Fail,
                     format!(
@@ -602,14 +602,14 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                         c.suppressed
                     ),
                 )
-            }),
+            },
         },
         // Release notes complete: every version bump the range's impact demands is made.
         match &s.impact {
             Part::NotConfigured { reason } => not_configured(reason),
             Part::Ready(i) => {
                 let short = i.versions.iter().find(|v| v.verdict != "enough");
-                Some(match short {
+                match short {
                     Some(v) => (
                         Fail,
                         format!(
@@ -633,7 +633,7 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                             i.level, i.score
                         ),
                     ),
-                })
+                }
             }
         },
         // BDD specs aligned: coverage at or above the target.
@@ -648,23 +648,22 @@ pub fn checklist(s: &Sections) -> Vec<Item> {
                     c.total,
                     pct(c.target)
                 );
-                Some(if c.total == 0 {
+                if c.total == 0 {
                     (Na, "the registry has no governed domain".into())
                 } else if c.meets() {
                     (Pass, what)
                 } else {
                     (Fail, what)
-                })
+                }
             }
         },
         // Handler tests passing and coverage at or above the target.
         match &s.handlers {
             Part::NotConfigured { reason } => not_configured(reason),
-            Part::Ready(h) => Some(handlers_item(h)),
+            Part::Ready(h) => handlers_item(h),
         },
     ]
     .into_iter()
-    .map(|j| j.unwrap_or((Na, String::new())))
     .collect();
     ITEMS
         .iter()
