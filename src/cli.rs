@@ -94,6 +94,9 @@ pub enum Command {
     /// The registry generated from its sources (`[generate]` in audit.toml).
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Every audit of a revision or range in one report (changes, changelog, integrity,
+    /// compliance, provenance, BDD, handlers, timing, impact) and the readiness checklist.
+    Dashboard(DashboardArgs),
     /// Print the manual page, or install every page where `man` (and `git audit --help`) finds it.
     Man(ManArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
@@ -512,6 +515,25 @@ pub struct RegistryGenerateArgs {
     /// Read them from the files on disk.
     #[arg(long, group = "snapshot")]
     pub worktree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// `REV` (that commit against its parent) or `A..B` (every commit in it). Default: HEAD.
+    #[arg(value_name = "REV | A..B")]
+    pub range: Option<String>,
+    /// CI reports for the handler section: coverage (`--lcov`, `--cobertura`), tests (`--junit`).
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    /// Timing measurements of a run (formats detected), compared with the committed baseline.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub timings: Vec<PathBuf>,
+    /// Write the dashboard to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when the readiness score is below PCT percent (default: always exit 0).
+    #[arg(long, value_name = "PCT")]
+    pub fail_under: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -195,6 +195,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hook(args) => commands::install::hook(&mut env, args)?,
         Command::Bdd(args) => commands::bdd::run(&mut env, args)?,
         Command::Docs(cmd) => commands::docs::run(&mut env, cmd)?,
+        Command::Dashboard(args) => commands::dashboard::run(&mut env, args)?,
         Command::Man(args) => commands::manual::man(&mut env, args)?,
         Command::Completions(args) => commands::manual::completions(&mut env, args)?,
     };

@@ -155,6 +155,17 @@ fn align(g: &mut Gathered, config: &Config, source: &Source) -> BddReport {
     )
 }
 
+/// The `bdd` report of `source`, with the documents that could not be parsed.
+pub(crate) fn report(
+    repo: &Repo,
+    source: &Source,
+    config: &Config,
+) -> Result<(BddReport, Vec<Refused>)> {
+    let mut g = gather(repo, source, config)?;
+    let report = align(&mut g, config, source);
+    Ok((report, g.errors))
+}
+
 pub fn run(env: &mut Env<'_>, args: &BddArgs) -> Result<ExitStatus> {
     if let Some(BddCommand::Stub(stub)) = &args.command {
         return run_stub(env, stub);

@@ -197,7 +197,22 @@ fn scope_label(args: &CheckArgs, plans: &[Plan]) -> String {
 /// Checks one plan: reads what `gate::select` asks for (`gather`), then lets `gate::check`
 /// decide what to report.
 pub fn check_plan(repo: &Repo, config: &Config, plan: &Plan, scope: Scope) -> Result<Outcome> {
-    let facts = gather(repo, config, plan, scope)?;
+    check_plan_on(repo, config, plan, scope, None)
+}
+
+/// [`check_plan`] with waivers judged on `today` (`YYYY-MM-DD`) instead of the clock's date
+/// when given: the dashboard judges a revision as of its commit date.
+pub(crate) fn check_plan_on(
+    repo: &Repo,
+    config: &Config,
+    plan: &Plan,
+    scope: Scope,
+    today: Option<&str>,
+) -> Result<Outcome> {
+    let mut facts = gather(repo, config, plan, scope)?;
+    if let Some(today) = today {
+        facts.today = today.to_string();
+    }
     let mut outcome = gate::check(config, &facts, scope)?;
     // Registry generation (`registry-stale`, `registry-source-*`) and BDD alignment (`bdd-*`):
     // settled like the gate's own.

@@ -160,6 +160,24 @@ fn status(env: &mut Env<'_>, args: &DocsStatusArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::from_ok(report.ok()))
 }
 
+/// The provenance index of every governed doc of `source` (what `docs status --rev` reports).
+pub(crate) fn status_report(repo: &Repo, config: &Config, source: &Source) -> Result<DocsReport> {
+    let docs = governed_docs(repo, config, source, false)?;
+    let mut cache = BTreeMap::new();
+    let mut states = Vec::new();
+    for (path, bytes) in &docs {
+        states.push(state(
+            repo,
+            config,
+            source,
+            path,
+            bytes.as_deref(),
+            &mut cache,
+        )?);
+    }
+    Ok(DocsReport::new(source.to_string(), states))
+}
+
 /// Whether any of `paths` holds other content in `after` than in `before`.
 fn any_differs(
     repo: &Repo,

@@ -196,6 +196,17 @@ pub fn settle(
     source: &Source,
     findings: Vec<Finding>,
 ) -> Result<Vec<Finding>> {
+    settle_on(repo, config, source, findings, &crate::io::clock::today())
+}
+
+/// [`settle`] with waivers judged on `today` (`YYYY-MM-DD`).
+pub(crate) fn settle_on(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+    findings: Vec<Finding>,
+    today: &str,
+) -> Result<Vec<Finding>> {
     let waivers = match repo.read_path(source, &config.waivers)? {
         None => Vec::new(),
         Some(bytes) => {
@@ -212,14 +223,13 @@ pub fn settle(
                 .map_err(Error::Waivers)?
         }
     };
-    let today = crate::io::clock::today();
     let mut out = suppress::settle(
         findings,
         config,
         &waivers,
         &config.waivers,
         &baseline,
-        &today,
+        today,
         false,
     );
     finding::sort(&mut out);
@@ -235,10 +245,29 @@ pub fn run(env: &mut Env<'_>, args: &HandlersArgs) -> Result<ExitStatus> {
     let source = super::hash::source_of(&args.snapshot);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
     let reports = read_reports(&args.reports)?;
-    let g = gather(&repo, &config, &source)?;
-    let analysis = g.analyze(&config, Some(&reports));
-    let findings = settle(&repo, &config, &source, analysis.findings)?;
-    let report = HandlersReport {
+    let report = handlers_report(
+        &repo,
+        &config,
+        &source,
+        &reports,
+        &crate::io::clock::today(),
+    )?;
+    render::handlers::report(env.format, env.out, &report, env.paint)?;
+    Ok(ExitStatus::from_ok(report.ok))
+}
+
+/// The `handlers` report of `source` with the CI reports given, waivers judged on `today`.
+pub(crate) fn handlers_report(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+    reports: &Reports,
+    today: &str,
+) -> Result<HandlersReport> {
+    let g = gather(repo, config, source)?;
+    let analysis = g.analyze(config, Some(reports));
+    let findings = settle_on(repo, config, source, analysis.findings, today)?;
+    Ok(HandlersReport {
         version: JSON_VERSION,
         snapshot: source.to_string(),
         ok: !findings.iter().any(Finding::blocks),
@@ -246,10 +275,8 @@ pub fn run(env: &mut Env<'_>, args: &HandlersArgs) -> Result<ExitStatus> {
         summary: analysis.summary,
         findings,
         unread: g.unread,
-        reports: reports.names,
-    };
-    render::handlers::report(env.format, env.out, &report, env.paint)?;
-    Ok(ExitStatus::from_ok(report.ok))
+        reports: reports.names.clone(),
+    })
 }
 
 fn scaffold_run(env: &mut Env<'_>, args: &ScaffoldArgs) -> Result<ExitStatus> {
@@ -337,6 +364,19 @@ pub fn gate_findings(
     everything: bool,
     measured: Option<&Reports>,
 ) -> Result<Vec<Finding>> {
+    let today = crate::io::clock::today();
+    gate_findings_on(repo, config, plan, everything, measured, &today)
+}
+
+/// [`gate_findings`] with waivers judged on `today` (`YYYY-MM-DD`).
+pub(crate) fn gate_findings_on(
+    repo: &Repo,
+    config: &Config,
+    plan: &crate::core::snapshot::Plan,
+    everything: bool,
+    measured: Option<&Reports>,
+    today: &str,
+) -> Result<Vec<Finding>> {
     use crate::core::rules::RuleId;
     let given = measured.is_some_and(|r| !r.names.is_empty());
     if !config.handlers.enabled && !given {
@@ -385,7 +425,7 @@ pub fn gate_findings(
                     .is_some_and(|set| set.iter().any(|p| changed.contains(p)))
         });
     }
-    let mut findings = settle(repo, config, &plan.after, findings)?;
+    let mut findings = settle_on(repo, config, &plan.after, findings, today)?;
     if let Some(c) = &plan.commit {
         for f in &mut findings {
             f.commit = Some(c.id.clone());

@@ -22,6 +22,23 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
     env.formats("impact", ReportKind::Impact)?;
     let repo = Repo::open()?;
     let explicit = env.config.as_deref();
+    let (report, mut skipped, mut errors) = report(&repo, explicit, args)?;
+    render::impact(env.format, env.out, &report, env.paint)?;
+    dedup(&mut skipped, &mut errors);
+    render::problems(env.err, &skipped, &errors, env.paint_err)?;
+    Ok(if errors.is_empty() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Error
+    })
+}
+
+/// The impact report an `impact` command line asks for, with what could not be read.
+pub(crate) fn report(
+    repo: &Repo,
+    explicit: Option<&std::path::Path>,
+    args: &ImpactArgs,
+) -> Result<(ImpactReport, Vec<Skipped>, Vec<Refused>)> {
     let (label, trend, endpoints, commits) = match (&args.since, &args.range) {
         (Some(since), _) => {
             let from = repo.resolve_commit(since)?;
@@ -92,9 +109,9 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
             .collect(),
     };
     for plan in &plans {
-        let config = super::load_config(&repo, &plan.after, explicit)?;
-        let touched = touched(&repo, &config, plan)?;
-        let (c, s, e) = assess(&repo, &config, plan)?;
+        let config = super::load_config(repo, &plan.after, explicit)?;
+        let touched = touched(repo, &config, plan)?;
+        let (c, s, e) = assess(repo, &config, plan)?;
         skipped.extend(s);
         errors.extend(e);
         if touched || !c.unassessed.is_empty() {
@@ -102,8 +119,8 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
         }
     }
     let net = if args.range.as_deref().is_some_and(|r| r.contains("..")) || trend {
-        let config = super::load_config(&repo, &net_plan.after, explicit)?;
-        let (c, s, e) = assess(&repo, &config, &net_plan)?;
+        let config = super::load_config(repo, &net_plan.after, explicit)?;
+        let (c, s, e) = assess(repo, &config, &net_plan)?;
         skipped.extend(s);
         errors.extend(e);
         c
@@ -114,8 +131,8 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
             .unwrap_or_else(|| impact::commit("", &[], &BTreeMap::new(), &Default::default()))
     };
     let total = impact::total(&net, &assessed);
-    let net_config = super::load_config(&repo, &net_plan.after, explicit)?;
-    let (versions, _) = versions(&repo, &net_config, &net_plan)?;
+    let net_config = super::load_config(repo, &net_plan.after, explicit)?;
+    let (versions, _) = versions(repo, &net_config, &net_plan)?;
     let report = ImpactReport {
         version: JSON_VERSION,
         range: label,
@@ -124,14 +141,7 @@ pub fn run(env: &mut Env<'_>, args: &ImpactArgs) -> Result<ExitStatus> {
         total,
         commits: assessed,
     };
-    render::impact(env.format, env.out, &report, env.paint)?;
-    dedup(&mut skipped, &mut errors);
-    render::problems(env.err, &skipped, &errors, env.paint_err)?;
-    Ok(if errors.is_empty() {
-        ExitStatus::Ok
-    } else {
-        ExitStatus::Error
-    })
+    Ok((report, skipped, errors))
 }
 
 /// Whether a commit changed the bytes of any governed path (its impact may still be none).

@@ -6,6 +6,7 @@ pub mod bdd;
 pub mod changelog;
 pub mod check;
 pub mod ci;
+pub mod dashboard;
 pub mod demo;
 pub mod diff;
 pub mod docs;
@@ -85,7 +86,7 @@ pub fn emit_findings(env: &mut crate::Env<'_>, report: &CheckReport, quiet: bool
 }
 
 /// `$GITHUB_STEP_SUMMARY` opened for appending, when it is set and not empty.
-fn step_summary_file() -> Result<Option<std::fs::File>> {
+pub(crate) fn step_summary_file() -> Result<Option<std::fs::File>> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(None);
     };

@@ -243,7 +243,16 @@ fn check(env: &mut Env<'_>, args: &TimingCheckArgs) -> Result<ExitStatus> {
     let repo = Repo::open()?;
     let source = super::hash::source_of(&args.source);
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
-    let Some((bytes, baseline)) = committed_baseline(&repo, &source, &config)? else {
+    let today = crate::io::clock::today();
+    let Some(compared) = compare(
+        &repo,
+        &config,
+        &source,
+        &args.files,
+        args.input.as_deref(),
+        &today,
+    )?
+    else {
         return Err(Error::refused(
             format!(
                 "no timing baseline at {} in the {source}",
@@ -252,11 +261,50 @@ fn check(env: &mut Env<'_>, args: &TimingCheckArgs) -> Result<ExitStatus> {
             "write one from measured runs: `git audit timing ingest FILE…`, then `git audit timing baseline --write --stage`",
         ));
     };
-    let domains = domains(&repo, &source, &config)?;
+    let mut report = CheckReport::new();
+    report.scope = format!(
+        "{} measurement file{} against {} in the {source}",
+        args.files.len(),
+        if args.files.len() == 1 { "" } else { "s" },
+        config.timing.baseline
+    );
+    report.checked = args.files.len();
+    report.governed = Some(compared.domains);
+    report.ok = !compared.findings.iter().any(|f| f.blocks());
+    report.findings = compared.findings;
+    let ok = report.ok;
+    super::emit_findings(env, &report, false)?;
+    Ok(ExitStatus::from_ok(ok))
+}
+
+/// A run compared with the baseline committed in a snapshot.
+pub(crate) struct Compared {
+    /// Registry domains.
+    pub domains: usize,
+    /// How much of the registry the committed baseline measures.
+    pub coverage: timing::Coverage,
+    /// The settled findings: regressions, unknown names, the baseline's own.
+    pub findings: Vec<crate::core::finding::Finding>,
+}
+
+/// `timing check`'s comparison of the measurement `files` with the baseline committed in
+/// `source` (waivers judged on `today`); `None` when the snapshot has no baseline.
+pub(crate) fn compare(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+    files: &[PathBuf],
+    input: Option<&str>,
+    today: &str,
+) -> Result<Option<Compared>> {
+    let Some((bytes, baseline)) = committed_baseline(repo, source, config)? else {
+        return Ok(None);
+    };
+    let domains = domains(repo, source, config)?;
     let mut run = Samples::new();
     let mut unknown = Vec::new();
-    for path in &args.files {
-        let (_, read) = read_file(path, args.input.as_deref())?;
+    for path in files {
+        let (_, read) = read_file(path, input)?;
         let mapped = timing::map(&read, &domains, &path.display().to_string());
         timing::merge(&mut run, &mapped.samples);
         unknown.extend(mapped.unknown);
@@ -273,7 +321,7 @@ fn check(env: &mut Env<'_>, args: &TimingCheckArgs) -> Result<ExitStatus> {
         &domains,
         &config.timing,
     ));
-    let waivers = match repo.read_path(&source, &config.waivers)? {
+    let waivers = match repo.read_path(source, &config.waivers)? {
         None => Vec::new(),
         Some(bytes) => {
             let origin = format!("{} ({source})", config.waivers);
@@ -281,31 +329,21 @@ fn check(env: &mut Env<'_>, args: &TimingCheckArgs) -> Result<ExitStatus> {
                 .map_err(Error::Waivers)?
         }
     };
-    let today = crate::io::clock::today();
     let mut findings = suppress::settle(
         findings,
-        &config,
+        config,
         &waivers,
         &config.waivers,
         &suppress::Baseline::default(),
-        &today,
+        today,
         false,
     );
     crate::core::finding::sort(&mut findings);
-    let mut report = CheckReport::new();
-    report.scope = format!(
-        "{} measurement file{} against {} in the {source}",
-        args.files.len(),
-        if args.files.len() == 1 { "" } else { "s" },
-        config.timing.baseline
-    );
-    report.checked = args.files.len();
-    report.governed = Some(domains.ids.len());
-    report.ok = !findings.iter().any(|f| f.blocks());
-    report.findings = findings;
-    let ok = report.ok;
-    super::emit_findings(env, &report, false)?;
-    Ok(ExitStatus::from_ok(ok))
+    Ok(Some(Compared {
+        domains: domains.ids.len(),
+        coverage: timing::coverage(&baseline, &domains, &config.timing),
+        findings,
+    }))
 }
 
 /// The timing rules of `git audit check` (and so of the hook): `timing-baseline-stale` and
@@ -319,6 +357,17 @@ pub fn gate_findings(
     config: &Config,
     plan: &crate::core::snapshot::Plan,
     all: bool,
+) -> Result<Vec<crate::core::finding::Finding>> {
+    gate_findings_on(repo, config, plan, all, &crate::io::clock::today())
+}
+
+/// [`gate_findings`] with waivers judged on `today` (`YYYY-MM-DD`).
+pub(crate) fn gate_findings_on(
+    repo: &Repo,
+    config: &Config,
+    plan: &crate::core::snapshot::Plan,
+    all: bool,
+    today: &str,
 ) -> Result<Vec<crate::core::finding::Finding>> {
     let path = config.timing.baseline.as_str();
     if !timing::gate_reads(&config.timing, repo.entry(&plan.after, path)?.is_some()) {
@@ -385,7 +434,7 @@ pub fn gate_findings(
         &waivers,
         &config.waivers,
         &suppress::Baseline::default(),
-        &crate::io::clock::today(),
+        today,
         false,
     );
     crate::core::finding::sort(&mut findings);

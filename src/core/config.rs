@@ -220,6 +220,8 @@ pub struct Config {
     pub docs: Docs,
     /// `[generate]`: registry generation, and the sequence identity the rules share with it.
     pub generate: Generate,
+    /// The `[dashboard]` table (`git audit dashboard`): links from findings to the repository.
+    pub dashboard: Dashboard,
 }
 
 /// Default waivers file.
@@ -277,6 +279,7 @@ impl Config {
             set: builder.build()?,
             reach,
             generate: Generate::default(),
+            dashboard: Dashboard::default(),
         })
     }
 
@@ -499,6 +502,9 @@ impl Config {
         }
         if let Some(g) = raw.generate {
             config.generate = generate(g, &at)?;
+        }
+        if let Some(d) = raw.dashboard {
+            config.dashboard = Dashboard::from_raw(d, &at)?;
         }
         Ok(config)
     }
@@ -1092,6 +1098,7 @@ struct RawConfig {
     timing: Option<RawTiming>,
     docs: Option<RawDocs>,
     generate: Option<RawGenerate>,
+    dashboard: Option<RawDashboard>,
 }
 
 #[derive(Deserialize)]
@@ -1920,6 +1927,69 @@ pub fn key_reference() -> Vec<super::config_keys::TableKeys> {
             .map(|_| ())
             .map_err(|e| e.message().to_string())
     })
+}
+
+/// The `[dashboard]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dashboard {
+    /// A URL template linking a finding to its file and line (`{commit}`, `{path}`, `{line}`),
+    /// for example `https://github.com/OWNER/REPO/blob/{commit}/{path}#L{line}`.
+    pub repository_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDashboard {
+    repository_url: Option<Spanned<String>>,
+}
+
+impl Dashboard {
+    fn from_raw(
+        raw: RawDashboard,
+        at: &dyn Fn(Range<usize>, String) -> ConfigError,
+    ) -> Result<Dashboard, ConfigError> {
+        let mut d = Dashboard::default();
+        if let Some(u) = raw.repository_url {
+            let span = u.span();
+            let url = u.into_inner();
+            if let Some(problem) = url_problem(&url) {
+                return Err(at(span, format!("key `repository-url`: {url:?} {problem}")));
+            }
+            d.repository_url = Some(url);
+        }
+        Ok(d)
+    }
+}
+
+/// Why a `repository-url` template is refused: only http(s) URLs, only the known placeholders,
+/// `{path}` required, no whitespace, quotes or angle brackets.
+fn url_problem(url: &str) -> Option<String> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Some("is not an http(s) URL".into());
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
+    {
+        return Some("contains whitespace, a quote or an angle bracket".into());
+    }
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Some("has an unclosed `{`".into());
+        };
+        let name = &rest[open..open + close + 1];
+        if !["{commit}", "{path}", "{line}"].contains(&name) {
+            return Some(format!(
+                "has an unknown placeholder `{name}` (known: {{commit}}, {{path}}, {{line}})"
+            ));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !url.contains("{path}") {
+        return Some("has no `{path}` placeholder".into());
+    }
+    None
 }
 
 #[cfg(test)]

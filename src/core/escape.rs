@@ -1,6 +1,6 @@
 //! Escaping of untrusted text (ids, paths, pointers, values from the documents) for each sink:
 //! a terminal (`terminal`), Markdown inline code (`markdown_code`) and Markdown prose
-//! (`markdown_text`). Every renderer and the changelog text use these; JSON output is escaped
+//! (`markdown_text`), HTML (`html`). Every renderer and the changelog text use these; JSON output is escaped
 //! by serde. Ordinary text comes out unchanged.
 
 use std::borrow::Cow;
@@ -106,6 +106,27 @@ pub fn markdown_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` as HTML text or an attribute value: unsafe characters as `\u{…}`, and `&`, `<`, `>`,
+/// `"`, `'` as entities, so nothing from a document can open a tag or leave an attribute.
+pub fn html(s: &str) -> Cow<'_, str> {
+    let t = terminal(s);
+    if !t.contains(['&', '<', '>', '"', '\'']) {
+        return t;
+    }
+    let mut out = String::with_capacity(t.len() + 16);
+    for c in t.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +161,15 @@ mod tests {
         }
         assert_eq!(parse_markdown_code("no"), None);
         assert_eq!(parse_markdown_code("`open"), None);
+    }
+
+    #[test]
+    fn html_text_opens_no_tag_and_leaves_no_attribute() {
+        assert_eq!(
+            html("<script>\"x\" & 'y'</script>"),
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
+        );
+        assert_eq!(html("plain/path.json"), "plain/path.json");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod changelog;
 pub mod classify;
 pub mod config;
 pub mod config_keys;
+pub mod dashboard;
 pub mod date;
 pub mod diff;
 pub mod escape;

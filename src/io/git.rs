@@ -358,6 +358,19 @@ impl Repo {
         Ok(info(&commit))
     }
 
+    /// A commit's committer time: seconds since the epoch and the offset from UTC in minutes.
+    pub fn committer_time(&self, rev: &str) -> Result<(i64, i32)> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
+        let when = commit.committer().when();
+        Ok((when.seconds(), when.offset_minutes()))
+    }
+
     /// The commits in `a..b` (reachable from `b`, not from `a`), oldest first, parents before
     /// children, as `git rev-list --reverse --topo-order a..b` lists them. Without `a`, every
     /// commit reachable from `b`.

@@ -20,6 +20,8 @@ pub enum Format {
     Github,
     /// JUnit XML, one test case per rule.
     Junit,
+    /// One self-contained HTML page (`dashboard`).
+    Html,
 }
 
 impl Format {
@@ -31,6 +33,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
+            Format::Html => "html",
         }
     }
 
@@ -71,6 +74,8 @@ pub enum ReportKind {
     Messages,
     /// `git audit handlers` and its `scaffold`.
     Handlers,
+    /// `git audit dashboard` (human output is the Markdown).
+    Dashboard,
 }
 
 impl ReportKind {
@@ -95,6 +100,13 @@ impl ReportKind {
             }
             ReportKind::Messages => &[Format::Human],
             ReportKind::Handlers => &[Format::Human, Format::Json],
+            ReportKind::Dashboard => &[
+                Format::Markdown,
+                Format::Human,
+                Format::Json,
+                Format::Html,
+                Format::Github,
+            ],
         }
     }
 
@@ -119,6 +131,7 @@ impl ReportKind {
             ReportKind::Bdd => "BDD reports",
             ReportKind::Handlers => "handler reports",
             ReportKind::Docs => "doc provenance reports",
+            ReportKind::Dashboard => "dashboards",
         }
     }
 

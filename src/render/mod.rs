@@ -4,6 +4,8 @@
 
 pub mod bdd;
 pub mod ci;
+pub mod dashboard;
+pub mod dashboard_html;
 pub mod diff;
 pub mod docs;
 pub mod findings;
@@ -48,7 +50,7 @@ pub fn findings(
         Format::Sarif => ci::sarif(out, report),
         Format::Junit => ci::junit(out, report),
         Format::Github => ci::github(out, report),
-        Format::Markdown => Err(ReportKind::Findings.unsupported()),
+        Format::Markdown | Format::Html => Err(ReportKind::Findings.unsupported()),
     }
 }
 
@@ -211,6 +213,20 @@ pub fn install_report(format: Format, out: &mut dyn Write, report: &InstallRepor
         Format::Human => Ok(()),
         Format::Json => json(out, report),
         _ => Err(ReportKind::Install.unsupported()),
+    }
+}
+
+/// A dashboard: Markdown for people (and `$GITHUB_STEP_SUMMARY`), JSON, or one HTML page.
+pub fn dashboard(
+    format: Format,
+    out: &mut dyn Write,
+    report: &crate::core::dashboard::Dashboard,
+) -> Result<()> {
+    match format {
+        Format::Human | Format::Markdown | Format::Github => dashboard::markdown(out, report),
+        Format::Json => json(out, report),
+        Format::Html => dashboard_html::page(out, report),
+        _ => Err(ReportKind::Dashboard.unsupported()),
     }
 }
 

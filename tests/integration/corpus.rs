@@ -571,7 +571,7 @@ fn history_staged_diff_of_the_last_step_in_markdown() {
 // ---- The renderx snapshot ---------------------------------------------------------------------
 
 /// Copies a directory tree's files (readable, writable copies) into `dst`.
-fn copy_tree(src: &Path, dst: &Path) -> usize {
+pub fn copy_tree(src: &Path, dst: &Path) -> usize {
     let mut n = 0;
     for entry in std::fs::read_dir(src).expect("list") {
         let entry = entry.expect("entry");

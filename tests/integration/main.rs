@@ -15,6 +15,7 @@ mod check;
 mod ci;
 mod corpus;
 mod daily;
+mod dashboard;
 mod diff;
 mod docs;
 mod fixtures;
