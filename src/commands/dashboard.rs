@@ -163,6 +163,11 @@ fn changes(repo: &Repo, config: &Config, base: &Source, after: &Source) -> Resul
             added: a.summary.added,
             removed: a.summary.removed,
             changed: a.summary.changed,
+            beats: a.beats.as_ref().map(|b| crate::core::dashboard::Counts {
+                added: b.added,
+                removed: b.removed,
+                changed: b.changed,
+            }),
             raw_only: a.raw_only,
         })
         .collect();

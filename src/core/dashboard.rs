@@ -91,9 +91,36 @@ pub struct ChangeRow {
     pub added: usize,
     pub removed: usize,
     pub changed: usize,
+    /// A sequence's beats (a beat added inside a movement changes no movement count).
+    pub beats: Option<Counts>,
     /// Only formatting changed (the canonical form did not).
     #[serde(rename = "rawOnly")]
     pub raw_only: bool,
+}
+
+/// Items added, removed and changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+}
+
+impl ChangeRow {
+    /// `domains +1 −0 ~2`, and `, beats +1 −0 ~0` for a sequence.
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} +{} −{} ~{}",
+            self.unit, self.added, self.removed, self.changed
+        );
+        if let Some(b) = self.beats {
+            text.push_str(&format!(
+                ", beats +{} −{} ~{}",
+                b.added, b.removed, b.changed
+            ));
+        }
+        text
+    }
 }
 
 /// `changelog verify` over the range.

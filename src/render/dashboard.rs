@@ -143,19 +143,20 @@ pub fn markdown(out: &mut dyn Write, d: &Dashboard) -> Result<()> {
             if c.artifacts.is_empty() {
                 w(out, "\nNo governed artifact changed.".into())?;
             } else {
-                w(out, "\n| artifact | kind | change | added | removed | changed |\n|---|---|---|---|---|---|".into())?;
+                w(
+                    out,
+                    "\n| artifact | kind | change | what changed |\n|---|---|---|---|".into(),
+                )?;
                 for a in c.artifacts.iter().take(ROWS) {
                     w(
                         out,
                         format!(
-                            "| {} | {} | {}{} | {} | {} | {} |",
+                            "| {} | {} | {}{} | {} |",
                             code(&a.path),
                             a.kind,
                             a.change,
                             if a.raw_only { " (formatting only)" } else { "" },
-                            a.added,
-                            a.removed,
-                            a.changed
+                            a.summary()
                         ),
                     )?;
                 }
@@ -463,6 +464,7 @@ mod tests {
                     added: 1,
                     removed: 0,
                     changed: 0,
+                    beats: None,
                     raw_only: false,
                 }],
             }),

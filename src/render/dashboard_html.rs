@@ -330,19 +330,16 @@ pub fn page(out: &mut dyn Write, d: &Dashboard) -> Result<()> {
         if c.artifacts.is_empty() {
             h.push_str("<p>No governed artifact changed.</p>");
         } else {
-            h.push_str("<table><thead><tr><th>artifact</th><th>kind</th><th>change</th><th>unit</th><th>added</th><th>removed</th><th>changed</th></tr></thead><tbody>");
+            h.push_str("<table><thead><tr><th>artifact</th><th>kind</th><th>change</th><th>what changed</th></tr></thead><tbody>");
             for a in &c.artifacts {
                 let _ = write!(
                     h,
-                    "<tr><td><code>{}</code></td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td><code>{}</code></td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
                     e(&a.path),
                     e(&a.kind),
                     e(&a.change),
                     if a.raw_only { " (formatting only)" } else { "" },
-                    e(&a.unit),
-                    a.added,
-                    a.removed,
-                    a.changed
+                    e(&a.summary()),
                 );
             }
             h.push_str("</tbody></table>");

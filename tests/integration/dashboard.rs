@@ -136,6 +136,31 @@ fn json_shape_and_unconfigured_capabilities_are_not_applicable() {
     assert_eq!(r["applicable"], 3, "{r}");
 }
 
+/// A beat added inside a movement changes no movement count: the structural changes say so
+/// in beats, in every format (it read "+0 −0 ~0" before).
+#[test]
+fn a_beat_added_inside_a_movement_shows_in_the_changes() {
+    let repo = base();
+    let one_more = sequence("a", &["m1"]).replace(
+        "\"handler\": \"m1Handler\" }",
+        "\"handler\": \"m1Handler\" }, { \"beat\": 2, \"event\": \"a:m1b\", \"handler\": \"m1bHandler\" }",
+    );
+    repo.write(SEQ_A, one_more);
+    commit_recorded(&repo, "a beat more");
+    let d = json(&repo, &[]);
+    let row = &d["sections"]["changes"]["artifacts"][0];
+    assert_eq!(row["path"], SEQ_A, "{d:#}");
+    assert_eq!(row["unit"], "movements");
+    assert_eq!(row["added"], 0);
+    assert_eq!(row["beats"]["added"], 1, "{row:#}");
+    repo.audit(["dashboard"])
+        .code(0)
+        .stdout_has("movements +0 −0 ~0, beats +1 −0 ~0");
+    repo.audit(["dashboard", "--format", "html"])
+        .code(0)
+        .stdout_has("movements +0 −0 ~0, beats +1 −0 ~0");
+}
+
 #[test]
 fn compliance_fails_on_an_error_finding_and_passes_without_one() {
     let repo = base();
