@@ -231,6 +231,11 @@ impl Story<'_, '_> {
     /// Runs `git audit ARGS` for real (this binary, in the scratch repository, on the story's
     /// clock), prints what it printed, and insists on the exit code the story expects.
     fn run(&mut self, args: &[&str], expect: i32) -> Result<String> {
+        self.run_until(args, expect, None)
+    }
+
+    /// [`Story::run`], printing its output only up to the line that starts with `stop`.
+    fn run_until(&mut self, args: &[&str], expect: i32, stop: Option<&str>) -> Result<String> {
         self.say(
             &self
                 .paint()
@@ -251,6 +256,9 @@ impl Story<'_, '_> {
         self.repo.index_written_elsewhere();
         let text = format!("{}{}", done.stdout, done.stderr);
         for line in text.lines() {
+            if stop.is_some_and(|s| line.starts_with(s)) {
+                break;
+            }
             self.say(&format!("  {line}"))?;
         }
         if done.code != expect {
@@ -513,6 +521,33 @@ fn story(env: &mut Env<'_>, dir: &Path, keep: bool) -> Result<ExitStatus> {
     s.edit(REGISTRY, "\"version\": \"1.2.0\"", "\"version\": \"2.0.0\"")?;
     s.lock()?;
     s.commit("library-load: index lazily", true)?;
+
+    s.step(
+        "10. One dashboard over all of it: the plan's readiness checklist, each item computed \
+         from its evidence.",
+    )?;
+    let reports = [
+        "--lcov",
+        "examples/demo/reports/lcov.info",
+        "--junit",
+        "examples/demo/reports/junit.xml",
+        "--timings",
+        "examples/demo/runs/slow-run.jsonl",
+    ];
+    let mut args = vec!["dashboard", "HEAD~3..HEAD"];
+    args.extend_from_slice(&reports);
+    s.run_until(&args, 0, Some("## Structural changes"))?;
+    s.say(
+        "  … and the sections behind it: structural changes, changelog, integrity, compliance, \
+         provenance, BDD, handlers, timing, impact.",
+    )?;
+    if keep {
+        args.extend_from_slice(&["--format", "html", "--output", "dashboard.html"]);
+        s.run(&args, 0)?;
+        s.exclude(&["/dashboard.html"])?;
+        let html = s.dir.join("dashboard.html");
+        s.say(&format!("  Open {} in a browser.", html.display()))?;
+    }
 
     let summary = format!(
         "\nSummary: {} commit{} made ({}); {} blocked ({}). Nothing was written when a check failed.",

@@ -201,6 +201,12 @@ fn assert_the_story(run: &Run) {
     assert!(out.contains("warning[timing-regression]"), "{out}");
     assert!(out.contains("a major change needs at least 2.0.0"), "{out}");
     assert!(out.contains("error[version-bump-missing]"), "{out}");
+    // It ends with the dashboard's checklist, each item for its reason.
+    assert!(out.contains("Readiness: **5/7** = 71.4%"), "{out}");
+    assert!(
+        out.contains("| Handler tests passing and covered | ❌ fail | 1 of 4 tests failed"),
+        "{out}"
+    );
     assert!(
         out.contains("4 commits made") && out.contains("4 blocked"),
         "{out}"
@@ -229,6 +235,7 @@ fn demo_runs_the_story_and_cleans_up() {
         .unwrap();
     assert!(Path::new(dir).starts_with(&tmp), "{dir} not under TMPDIR");
     assert!(!Path::new(dir).exists(), "{dir} left behind");
+    assert!(!run.stdout.contains("in a browser"), "{}", run.stdout);
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
 }
 
@@ -246,6 +253,14 @@ fn demo_dir_keeps_an_inspectable_clean_repository() {
         run.stdout
     );
 
+    // The HTML dashboard is kept beside it (and out of `git status`).
+    let html = std::fs::read_to_string(target.join("dashboard.html")).expect("dashboard.html");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(
+        run.stdout.contains("dashboard.html in a browser"),
+        "{}",
+        run.stdout
+    );
     let log = repo.git_in(&target, ["log", "--format=%s"]);
     assert_eq!(
         log.lines().collect::<Vec<_>>(),
