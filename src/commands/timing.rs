@@ -301,14 +301,26 @@ pub(crate) fn compare(
         return Ok(None);
     };
     let domains = domains(repo, source, config)?;
-    let mut run = Samples::new();
+    // The files are kept as `timing ingest` keeps them: a file given twice counts once, and
+    // several reports of one run (the same browser log) count once, the fullest of them.
+    let mut store = Store::default();
     let mut unknown = Vec::new();
     for path in files {
-        let (_, read) = read_file(path, input)?;
-        let mapped = timing::map(&read, &domains, &path.display().to_string());
-        timing::merge(&mut run, &mapped.samples);
+        let (bytes, read) = read_file(path, input)?;
+        let shown = path.display().to_string();
+        let mapped = timing::map(&read, &domains, &shown);
+        store.add(
+            &sha256(&bytes).hex(),
+            timing::Source {
+                file: shown,
+                input: read.input.as_str().to_string(),
+                run: read.run.clone(),
+                samples: mapped.samples,
+            },
+        );
         unknown.extend(mapped.unknown);
     }
+    let run = store.samples();
     let committed = Committed {
         path: &config.timing.baseline,
         bytes: &bytes,

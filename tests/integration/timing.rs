@@ -313,6 +313,54 @@ fn a_slower_run_is_a_warning_unless_configured_as_an_error() {
     repo.audit(["timing", "check", "slow.jsonl"]).code(0);
 }
 
+/// Two log-analysis reports of one browser log are one run in `timing check`, as in `timing
+/// ingest`: their samples are not added up (on the corpus, 17 reports of 11 logs made 13
+/// samples of a sequence out of 10 and a spurious regression).
+#[test]
+fn reports_of_one_run_count_once_when_a_run_is_checked() {
+    let repo = timing_repo();
+    with_baseline(&repo, FULL);
+    let report = |lines: u32| {
+        format!(
+            r#"{{"file": "C:\\logs\\run-9.log", "totalLines": {lines}, "sequences": {{"executions": [
+  {{"name": "Domain b", "durationMs": 20}}, {{"name": "Domain b", "durationMs": 20}}]}}}}"#
+        )
+    };
+    repo.write("runs/log-analysis-1.json", report(10));
+    repo.write("runs/log-analysis-2.json", report(11));
+    // One run, two samples of b: under min-samples (3), so nothing is compared.
+    let run = repo.audit([
+        "timing",
+        "check",
+        "runs/log-analysis-1.json",
+        "runs/log-analysis-2.json",
+        "--format",
+        "json",
+    ]);
+    run.code(0);
+    assert!(rules_of(&run.json()).is_empty(), "{}", run.stdout);
+    // Two runs of the same sequence do add up: four samples at 20 ms against 5 ms.
+    repo.write(
+        "runs/log-analysis-2.json",
+        report(11).replace("run-9.log", "run-10.log"),
+    );
+    let run = repo.audit([
+        "timing",
+        "check",
+        "runs/log-analysis-1.json",
+        "runs/log-analysis-2.json",
+        "--format",
+        "json",
+    ]);
+    run.code(0);
+    assert_eq!(
+        rules_of(&run.json()),
+        ["timing-regression"],
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn timing_check_needs_a_committed_baseline_and_readable_runs() {
     let repo = timing_repo();
