@@ -14,7 +14,7 @@ use crate::core::impact::{self, Categories, CommitImpact, ImpactReport, Versions
 use crate::core::report::{DiffReport, Refused, Skipped, JSON_VERSION};
 use crate::core::snapshot::{CommitInfo, Plan};
 use crate::error::{Error, Result};
-use crate::io::git::{Repo, Source};
+use crate::io::git::{Object, ReadError, Repo, Source};
 use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
@@ -201,6 +201,22 @@ pub fn categories(
     diffs: &[ArtifactDiff],
 ) -> Result<BTreeMap<String, Categories>> {
     let mut out = BTreeMap::new();
+    let changed: std::collections::BTreeSet<&str> = diffs
+        .iter()
+        .filter(|d| d.status != crate::core::diff::Status::Unchanged)
+        .map(|d| d.path.as_str())
+        .collect();
+    if changed.is_empty() {
+        return Ok(out);
+    }
+    // Both sides listed once (a diff's paths are governed, so `may_contain` reaches them):
+    // a lookup per path would read a large directory's tree once per changed file.
+    let want = |p: &str| changed.contains(p);
+    let descend = |dir: &str| config.may_contain(dir);
+    let listed = [
+        repo.snapshot_within(after, &want, &descend)?,
+        repo.snapshot_within(before, &want, &descend)?,
+    ];
     for d in diffs {
         if d.status == crate::core::diff::Status::Unchanged {
             continue;
@@ -209,8 +225,21 @@ pub fn categories(
             continue;
         };
         let mut sides = [Categories::default(), Categories::default()];
-        for (slot, source) in sides.iter_mut().zip([after, before]) {
-            if let Some(bytes) = repo.read_path(source, &d.path)? {
+        for (slot, (source, snapshot)) in sides.iter_mut().zip([after, before].iter().zip(&listed))
+        {
+            let bytes = match snapshot.entries.get(&d.path) {
+                None => None,
+                Some(object @ (Object::Blob { .. } | Object::File { .. })) => {
+                    match repo.read(object, u64::MAX) {
+                        Ok(content) => Some(content.bytes().to_vec()),
+                        Err(ReadError::Failed(e)) => return Err(e),
+                        Err(_) => None,
+                    }
+                }
+                // Not a file: read as before, which says why.
+                Some(_) => repo.read_path(source, &d.path)?,
+            };
+            if let Some(bytes) = bytes {
                 if let Ok(root) = artifact::tree(&bytes, a, &config.limits) {
                     *slot = Categories::of(d.kind, &root);
                 }
