@@ -623,6 +623,7 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
     };
     if code == ExitStatus::Ok && !merge {
         // The gate passed: record the structural change in the same commit.
+        crate::io::fault::point("hook-before-record");
         let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
         // Silent when all is well (the entry is in the commit; `git show` shows it); only what a
         // person must act on is said.
