@@ -209,14 +209,19 @@ pub fn categories(
     if changed.is_empty() {
         return Ok(out);
     }
-    // Both sides listed once (a diff's paths are governed, so `may_contain` reaches them):
-    // a lookup per path would read a large directory's tree once per changed file.
+    // Many changed files: both sides listed once (a diff's paths are governed, so
+    // `may_contain` reaches them), as a lookup per path reads a large directory's tree once per
+    // changed file. A few: looked up one by one (`None`), which costs less than a listing.
     let want = |p: &str| changed.contains(p);
     let descend = |dir: &str| config.may_contain(dir);
-    let listed = [
-        repo.snapshot_within(after, &want, &descend)?,
-        repo.snapshot_within(before, &want, &descend)?,
-    ];
+    let listed = if changed.len() > LOOKUPS {
+        [
+            Some(repo.snapshot_within(after, &want, &descend)?),
+            Some(repo.snapshot_within(before, &want, &descend)?),
+        ]
+    } else {
+        [None, None]
+    };
     for d in diffs {
         if d.status == crate::core::diff::Status::Unchanged {
             continue;
@@ -227,6 +232,10 @@ pub fn categories(
         let mut sides = [Categories::default(), Categories::default()];
         for (slot, (source, snapshot)) in sides.iter_mut().zip([after, before].iter().zip(&listed))
         {
+            let Some(snapshot) = snapshot else {
+                *slot = categories_of(repo.read_path(source, &d.path)?, d, a, config);
+                continue;
+            };
             let bytes = match snapshot.entries.get(&d.path) {
                 None => None,
                 Some(object @ (Object::Blob { .. } | Object::File { .. })) => {
@@ -239,16 +248,31 @@ pub fn categories(
                 // Not a file: read as before, which says why.
                 Some(_) => repo.read_path(source, &d.path)?,
             };
-            if let Some(bytes) = bytes {
-                if let Ok(root) = artifact::tree(&bytes, a, &config.limits) {
-                    *slot = Categories::of(d.kind, &root);
-                }
-            }
+            *slot = categories_of(bytes, d, a, config);
         }
         let [a, b] = sides;
         out.insert(d.path.clone(), Categories::merge(a, b));
     }
     Ok(out)
+}
+
+/// Above this many changed files, `categories` lists both sides instead of looking each up.
+const LOOKUPS: usize = 16;
+
+/// The categories of one side's bytes (none when absent or not parsed).
+fn categories_of(
+    bytes: Option<Vec<u8>>,
+    d: &ArtifactDiff,
+    a: &crate::core::config::Artifact,
+    config: &Config,
+) -> Categories {
+    bytes
+        .and_then(|b| {
+            artifact::tree(&b, a, &config.limits)
+                .ok()
+                .map(|root| Categories::of(d.kind, &root))
+        })
+        .unwrap_or_default()
 }
 
 /// Sets each part's impact line (a changelog entry's), from the same assessment `impact` makes.
