@@ -70,20 +70,32 @@ pub fn run(env: &mut Env<'_>, args: &CheckArgs) -> Result<ExitStatus> {
 pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStatus> {
     env.formats("check", ReportKind::Findings)?;
     let repo = Repo::open()?;
-    let plans = plans(&repo, args)?;
+    gate_in(env, &repo, args, quiet)
+}
+
+/// `gate` in an opened repository: the pre-commit hook checks and then records the changelog
+/// entry through one `Repo`, so the index is read once for both.
+pub fn gate_in(
+    env: &mut Env<'_>,
+    repo: &Repo,
+    args: &CheckArgs,
+    quiet: bool,
+) -> Result<ExitStatus> {
+    env.formats("check", ReportKind::Findings)?;
+    let plans = plans(repo, args)?;
     let reports = super::handlers::read_reports(&args.reports)?;
     if !quiet {
         if let Some(plan) = plans.first() {
-            super::adopt::note_config(env, &repo, &plan.after)?;
+            super::adopt::note_config(env, repo, &plan.after)?;
         }
     }
     let mut report = CheckReport::new();
     let mut notices = std::collections::BTreeSet::new();
     for (i, plan) in plans.iter().enumerate() {
-        let config = super::load_config(&repo, &plan.after, env.config.as_deref())?;
-        notices.extend(baseline_notice(&repo, &config, &plan.after));
+        let config = super::load_config(repo, &plan.after, env.config.as_deref())?;
+        notices.extend(baseline_notice(repo, &config, &plan.after));
         let outcome = check_plan(
-            &repo,
+            repo,
             &config,
             plan,
             Scope {
@@ -98,11 +110,11 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
         // describe the last snapshot only.
         let measured = (i + 1 == plans.len()).then_some(&reports);
         report.findings.extend(super::handlers::gate_findings(
-            &repo, &config, plan, args.all, measured,
+            repo, &config, plan, args.all, measured,
         )?);
-        report.findings.extend(super::timing::gate_findings(
-            &repo, &config, plan, args.all,
-        )?);
+        report
+            .findings
+            .extend(super::timing::gate_findings(repo, &config, plan, args.all)?);
     }
     report.commits = plans.iter().filter(|p| p.commit.is_some()).count();
     report.list_suppressed = args.show_suppressed && !quiet;
@@ -111,7 +123,7 @@ pub fn gate(env: &mut Env<'_>, args: &CheckArgs, quiet: bool) -> Result<ExitStat
     report.title_commits(plans.iter().filter_map(|p| p.commit.as_ref()));
     super::emit_findings(env, &report, quiet)?;
     let plain = args.rev.is_none() && args.range.is_none() && !args.worktree;
-    if let Some(key) = plain.then(|| verdict_key(&repo, env, args.all)).flatten() {
+    if let Some(key) = plain.then(|| verdict_key(repo, env, args.all)).flatten() {
         // A cache for the hook that follows in the same commit (pre-commit framework ids); a
         // failure to write it only costs that hook a second check.
         let _ = repo.write_state(VERDICT_STATE, &format!("{key}\n{}\n", verdict(report.ok)));

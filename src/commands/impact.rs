@@ -14,7 +14,7 @@ use crate::core::impact::{self, Categories, CommitImpact, ImpactReport, Versions
 use crate::core::report::{DiffReport, Refused, Skipped, JSON_VERSION};
 use crate::core::snapshot::{CommitInfo, Plan};
 use crate::error::{Error, Result};
-use crate::io::git::{Repo, Source};
+use crate::io::git::{Object, ReadError, Repo, Source};
 use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
@@ -211,6 +211,27 @@ pub fn categories(
     diffs: &[ArtifactDiff],
 ) -> Result<BTreeMap<String, Categories>> {
     let mut out = BTreeMap::new();
+    let changed: std::collections::BTreeSet<&str> = diffs
+        .iter()
+        .filter(|d| d.status != crate::core::diff::Status::Unchanged)
+        .map(|d| d.path.as_str())
+        .collect();
+    if changed.is_empty() {
+        return Ok(out);
+    }
+    // Many changed files: both sides listed once (a diff's paths are governed, so
+    // `may_contain` reaches them), as a lookup per path reads a large directory's tree once per
+    // changed file. A few: looked up one by one (`None`), which costs less than a listing.
+    let want = |p: &str| changed.contains(p);
+    let descend = |dir: &str| config.may_contain(dir);
+    let listed = if changed.len() > LOOKUPS {
+        [
+            Some(repo.snapshot_within(after, &want, &descend)?),
+            Some(repo.snapshot_within(before, &want, &descend)?),
+        ]
+    } else {
+        [None, None]
+    };
     for d in diffs {
         if d.status == crate::core::diff::Status::Unchanged {
             continue;
@@ -219,17 +240,49 @@ pub fn categories(
             continue;
         };
         let mut sides = [Categories::default(), Categories::default()];
-        for (slot, source) in sides.iter_mut().zip([after, before]) {
-            if let Some(bytes) = repo.read_path(source, &d.path)? {
-                if let Ok(root) = artifact::tree(&bytes, a, &config.limits) {
-                    *slot = Categories::of(d.kind, &root);
+        for (slot, (source, snapshot)) in sides.iter_mut().zip([after, before].iter().zip(&listed))
+        {
+            let Some(snapshot) = snapshot else {
+                *slot = categories_of(repo.read_path(source, &d.path)?, d, a, config);
+                continue;
+            };
+            let bytes = match snapshot.entries.get(&d.path) {
+                None => None,
+                Some(object @ (Object::Blob { .. } | Object::File { .. })) => {
+                    match repo.read(object, u64::MAX) {
+                        Ok(content) => Some(content.bytes().to_vec()),
+                        Err(ReadError::Failed(e)) => return Err(e),
+                        Err(_) => None,
+                    }
                 }
-            }
+                // Not a file: read as before, which says why.
+                Some(_) => repo.read_path(source, &d.path)?,
+            };
+            *slot = categories_of(bytes, d, a, config);
         }
         let [a, b] = sides;
         out.insert(d.path.clone(), Categories::merge(a, b));
     }
     Ok(out)
+}
+
+/// Above this many changed files, `categories` lists both sides instead of looking each up.
+const LOOKUPS: usize = 16;
+
+/// The categories of one side's bytes (none when absent or not parsed).
+fn categories_of(
+    bytes: Option<Vec<u8>>,
+    d: &ArtifactDiff,
+    a: &crate::core::config::Artifact,
+    config: &Config,
+) -> Categories {
+    bytes
+        .and_then(|b| {
+            artifact::tree(&b, a, &config.limits)
+                .ok()
+                .map(|root| Categories::of(d.kind, &root))
+        })
+        .unwrap_or_default()
 }
 
 /// Sets each part's impact line (a changelog entry's), from the same assessment `impact` makes.

@@ -546,6 +546,11 @@ pub(super) fn run_check(env: &mut Env<'_>, argv: &[String]) -> Result<ExitStatus
     super::check::gate(env, &check_args(argv)?, true)
 }
 
+/// `run_check` in an opened repository (whose index it then has read once for what follows).
+fn run_check_in(env: &mut Env<'_>, repo: &Repo, argv: &[String]) -> Result<ExitStatus> {
+    super::check::gate_in(env, repo, &check_args(argv)?, true)
+}
+
 /// `git-audit hook NAME [--dry-run] ARGS…`: what the installed scripts run. `--dry-run`
 /// prints the `git-audit check` runs the hook would make, and makes none.
 pub fn hook(env: &mut Env<'_>, args: &HookArgs) -> Result<ExitStatus> {
@@ -599,9 +604,13 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
         writeln!(env.out, "git-audit check").map_err(write_error)?;
         return Ok(ExitStatus::Ok);
     }
-    let earlier = Repo::open()
-        .ok()
-        .and_then(|repo| super::check::earlier_verdict(&repo, env));
+    // One repository for the check and the changelog entry: the index is read once for both.
+    let repo = Repo::open()?;
+    if !merge {
+        // The changelog entry is staged from the index the check reads: read it once.
+        repo.prepare_to_stage();
+    }
+    let earlier = super::check::earlier_verdict(&repo, env);
     let code = match earlier {
         // The `git-audit` id (or a `git audit check`) just passed this very index: this step
         // only follows its verdict. A failed verdict is checked again, so the findings are
@@ -609,12 +618,12 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
         Some(true) => ExitStatus::Ok,
         _ => {
             crate::io::fault::point("hook-check");
-            run_check(env, &[])?
+            run_check_in(env, &repo, &[])?
         }
     };
     if code == ExitStatus::Ok && !merge {
         // The gate passed: record the structural change in the same commit.
-        let repo = Repo::open()?;
+        crate::io::fault::point("hook-before-record");
         let config = super::load_config(&repo, &Source::Index, env.config.as_deref())?;
         // Silent when all is well (the entry is in the commit; `git show` shows it); only what a
         // person must act on is said.
@@ -626,7 +635,7 @@ fn pre_commit(env: &mut Env<'_>, dry_run: bool, merge: bool) -> Result<ExitStatu
     if code != ExitStatus::Ok && merge {
         writeln!(env.err, "{}", hooks::merge_commit_note()).map_err(write_error)?;
     } else if code != ExitStatus::Ok {
-        if let Some(op) = Repo::open().ok().and_then(|r| r.in_progress()) {
+        if let Some(op) = repo.in_progress() {
             writeln!(env.err, "{}", hooks::in_progress_note(op)).map_err(write_error)?;
         }
     }

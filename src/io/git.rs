@@ -99,6 +99,19 @@ pub struct Repo {
     index_path: PathBuf,
     /// The index, read once per process (and again after git-audit itself writes it).
     index: std::cell::RefCell<Option<git2::Index>>,
+    /// Set by `prepare_to_stage`: the index is read from a private copy at the path
+    /// `stage_bytes` builds the new index at, so staging needs no second read and parse.
+    staging: std::cell::Cell<bool>,
+    /// The bytes of the index the cached `index` was read from, when it was read from that copy.
+    copied: std::cell::RefCell<Option<Vec<u8>>>,
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        if self.copied.get_mut().is_some() {
+            let _ = std::fs::remove_file(self.index_temp());
+        }
+    }
 }
 
 impl Repo {
@@ -150,6 +163,8 @@ impl Repo {
             prefix,
             index_path,
             index: std::cell::RefCell::new(None),
+            staging: std::cell::Cell::new(false),
+            copied: std::cell::RefCell::new(None),
         })
     }
 
@@ -172,6 +187,8 @@ impl Repo {
             prefix: String::new(),
             index_path,
             index: std::cell::RefCell::new(None),
+            staging: std::cell::Cell::new(false),
+            copied: std::cell::RefCell::new(None),
         })
     }
 
@@ -448,7 +465,8 @@ impl Repo {
 
     /// `snapshot`, where a revision's tree walk skips every directory (`""` or ending in `/`)
     /// for which `descend` is false: it must be true for every directory above a path `want`
-    /// takes. The index and the working tree are listed in full (the index is flat).
+    /// takes. The index (flat) is read in full, but `want` is asked only about entries whose
+    /// directory `descend` allows (once per directory); the working tree is listed in full.
     pub fn snapshot_within(
         &self,
         source: &Source,
@@ -458,7 +476,7 @@ impl Repo {
         let mut entries = BTreeMap::new();
         match source {
             Source::Empty => {}
-            Source::Index => self.list_index(want, &mut entries)?,
+            Source::Index => self.list_index(want, descend, &mut entries)?,
             Source::Rev(rev) => {
                 if let Some(tree) = self.tree_of(rev)? {
                     list_tree(&self.repo, &tree, b"", want, descend, &mut entries)
@@ -501,16 +519,59 @@ impl Repo {
         })
     }
 
+    /// Says that this process will likely stage (the pre-commit hook's changelog entry): the
+    /// index is then read from a private copy of its bytes, which `stage_bytes` turns into the
+    /// new index if the index is still those bytes, instead of reading and parsing it again
+    /// (the read costs as much as the rest of the hook on a large index). Call before the
+    /// first read. Where the copy cannot be written (a read-only git directory), the index is
+    /// read directly, as without this call.
+    pub fn prepare_to_stage(&self) {
+        self.staging.set(true);
+    }
+
+    /// Where `stage_bytes` builds the new index (and `prepare_to_stage` keeps its copy).
+    fn index_temp(&self) -> PathBuf {
+        let dir = self.index_path.parent().unwrap_or_else(|| Path::new("."));
+        dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()))
+    }
+
+    /// The index read from a private copy (`prepare_to_stage`), remembering the bytes copied;
+    /// `None` when not prepared, when there is no index, or when the copy cannot be made.
+    fn read_copy(&self) -> Option<git2::Index> {
+        if !self.staging.get() {
+            return None;
+        }
+        let bytes = std::fs::read(&self.index_path).ok()?;
+        let temp = self.index_temp();
+        let _ = std::fs::remove_file(&temp);
+        let opened = std::fs::write(&temp, &bytes)
+            .ok()
+            .and_then(|()| git2::Index::open(&temp).ok());
+        match opened {
+            Some(index) => {
+                *self.copied.borrow_mut() = Some(bytes);
+                Some(index)
+            }
+            None => {
+                let _ = std::fs::remove_file(&temp);
+                None
+            }
+        }
+    }
+
     /// Runs `f` on the index, read from disk once and kept for the rest of the process.
     fn with_index<T>(&self, f: impl FnOnce(&git2::Index) -> T) -> Result<T> {
         let mut slot = self.index.borrow_mut();
         if slot.is_none() {
-            let index = git2::Index::open(&self.index_path).map_err(|e| {
-                Error::git(
-                    format!("cannot read the index {}", self.index_path.display()),
-                    e,
-                )
-            })?;
+            let index = match self.read_copy() {
+                Some(index) => index,
+                None => git2::Index::open(&self.index_path).map_err(|e| {
+                    Error::git(
+                        format!("cannot read the index {}", self.index_path.display()),
+                        e,
+                    )
+                })?,
+            };
             *slot = Some(index);
         }
         match slot.as_ref() {
@@ -528,20 +589,36 @@ impl Repo {
     /// Forgets the cached index after git-audit wrote it.
     fn index_changed(&self) {
         *self.index.borrow_mut() = None;
+        if self.copied.borrow_mut().take().is_some() {
+            let _ = std::fs::remove_file(self.index_temp());
+        }
+    }
+
+    /// The cached index and the bytes it was read from, when it was read from the private copy
+    /// (`prepare_to_stage`), taken out of the cache: the copy is then the caller's.
+    fn take_copied_index(&self) -> Option<(git2::Index, Vec<u8>)> {
+        let bytes = self.copied.borrow_mut().take()?;
+        let index = self.index.borrow_mut().take()?;
+        Some((index, bytes))
     }
 
     fn list_index(
         &self,
         want: &dyn Fn(&str) -> bool,
+        descend: &dyn Fn(&str) -> bool,
         out: &mut BTreeMap<String, Object>,
     ) -> Result<()> {
+        let mut reachable = reachable_in_order(descend);
         self.with_index(|index| {
             for entry in index.iter() {
                 let Ok(path) = std::str::from_utf8(&entry.path) else {
                     insert_not_utf8(&entry.path, want, out);
                     continue;
                 };
-                if !want(path) || matches!(out.get(path), Some(Object::NotUtf8 { .. })) {
+                if !reachable(path)
+                    || !want(path)
+                    || matches!(out.get(path), Some(Object::NotUtf8 { .. }))
+                {
                     continue;
                 }
                 let path = path.to_string();
@@ -692,20 +769,18 @@ impl Repo {
             })?),
             None => None,
         };
-        let dir = self
-            .index_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        crate::io::fs::remove_stale_temps(&dir, INDEX_TEMP_PREFIX);
-        let temp = dir.join(format!("{INDEX_TEMP_PREFIX}{}.tmp", std::process::id()));
+        let dir = self.index_path.parent().unwrap_or_else(|| Path::new("."));
+        crate::io::fs::remove_stale_temps(dir, INDEX_TEMP_PREFIX);
+        let temp = self.index_temp();
+        // The index read from the private copy at `temp`, if this process read it so.
+        let mut copied = self.take_copied_index();
         self.index_changed();
         // Another git (`git add` meanwhile) may replace the index while the new one is built:
         // then it is built again from the index that git wrote, never renamed over it.
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let result = self.stage_once(path, blob.zip(bytes), &temp);
+            let result = self.stage_once(path, blob.zip(bytes), &temp, copied.take());
             if result.is_err() {
                 let _ = std::fs::remove_file(&temp);
             }
@@ -729,7 +804,15 @@ impl Repo {
     /// One attempt of `stage_bytes`: reads the index, writes the new one to `temp`, then, under
     /// git's `<index>.lock` (unless the index is itself a lock file git holds for its hook),
     /// renames it over the index if the index is still what was read. `Ok(false)`: it was not.
-    fn stage_once(&self, path: &str, add: Option<(Oid, &[u8])>, temp: &Path) -> Result<bool> {
+    /// `copied`: the index already read from a copy at `temp` and the bytes copied, used
+    /// instead of reading the index again when the index still holds exactly those bytes.
+    fn stage_once(
+        &self,
+        path: &str,
+        add: Option<(Oid, &[u8])>,
+        temp: &Path,
+        copied: Option<(git2::Index, Vec<u8>)>,
+    ) -> Result<bool> {
         let read_index = || match std::fs::read(&self.index_path) {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -738,15 +821,24 @@ impl Repo {
                 e,
             )),
         };
-        let original = read_index()?;
-        let _ = std::fs::remove_file(temp);
-        if let Some(b) = &original {
-            std::fs::write(temp, b).map_err(|e| {
-                Error::io(format!("cannot copy the index to {}", temp.display()), e)
-            })?;
-        }
-        let mut index = git2::Index::open(temp)
-            .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
+        let current = read_index()?;
+        let (mut index, original) = match copied {
+            Some((index, bytes)) if current.as_deref() == Some(bytes.as_slice()) => {
+                (index, current)
+            }
+            _ => {
+                let original = current;
+                let _ = std::fs::remove_file(temp);
+                if let Some(b) = &original {
+                    std::fs::write(temp, b).map_err(|e| {
+                        Error::io(format!("cannot copy the index to {}", temp.display()), e)
+                    })?;
+                }
+                let index = git2::Index::open(temp)
+                    .map_err(|e| Error::git(format!("cannot open {}", temp.display()), e))?;
+                (index, original)
+            }
+        };
         match add {
             Some((blob, bytes)) => {
                 let mode = index
@@ -1185,4 +1277,93 @@ fn to_slash(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// For paths given in sorted order (the index's), whether `descend` allows every directory
+/// above each, as a tree walk would decide: `descend` is asked about each directory once on
+/// the way down (a directory's paths are contiguous in sorted order), and the paths under a
+/// refused one, most of a large repository, cost one prefix comparison each. Paths out of
+/// order are still answered correctly, only with more questions.
+fn reachable_in_order<'d>(descend: &'d dyn Fn(&str) -> bool) -> impl FnMut(&str) -> bool + 'd {
+    let root = descend("");
+    let mut refused: Option<String> = None;
+    let mut allowed = String::new();
+    move |path: &str| -> bool {
+        if !root || refused.as_deref().is_some_and(|r| path.starts_with(r)) {
+            return false;
+        }
+        while !path.starts_with(allowed.as_str()) {
+            let up = allowed[..allowed.len() - 1].rfind('/').map_or(0, |i| i + 1);
+            allowed.truncate(up);
+        }
+        while let Some(i) = path[allowed.len()..].find('/') {
+            let dir = &path[..allowed.len() + i + 1];
+            if !descend(dir) {
+                refused = Some(dir.to_string());
+                return false;
+            }
+            allowed = dir.to_string();
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reachable_in_order;
+    use std::cell::RefCell;
+
+    #[test]
+    fn index_entries_are_pruned_by_directory_as_a_tree_walk_prunes() {
+        let asked = RefCell::new(Vec::new());
+        let descend = |dir: &str| {
+            asked.borrow_mut().push(dir.to_string());
+            dir.is_empty() || dir.starts_with("pkg/") && !dir.starts_with("pkg/skip/")
+        };
+        let mut reachable = reachable_in_order(&descend);
+        let paths = [
+            ("README.md", true),
+            ("docs/a.md", false),
+            ("docs/b/c.md", false),
+            ("pkg-x/y.json", false),
+            ("pkg/a.json", true),
+            ("pkg/seq/one.json", true),
+            ("pkg/seq/two.json", true),
+            ("pkg/skip/no.json", false),
+            ("pkg/skip/deep/no.json", false),
+            ("pkg/z.json", true),
+            ("zz/x/y/z.json", false),
+            // out of order: still right
+            ("pkg/seq/three.json", true),
+            ("docs/late.md", false),
+        ];
+        for (path, expected) in paths {
+            assert_eq!(reachable(path), expected, "{path}");
+        }
+        drop(reachable);
+        let asked = asked.into_inner();
+        // Each directory once in sorted order (`docs/` again only for the late path).
+        assert_eq!(
+            asked,
+            [
+                "",
+                "docs/",
+                "pkg-x/",
+                "pkg/",
+                "pkg/seq/",
+                "pkg/skip/",
+                "zz/",
+                "pkg/",
+                "pkg/seq/",
+                "docs/"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_root_lists_nothing() {
+        let mut reachable = reachable_in_order(&|_| false);
+        assert!(!reachable("a.json"));
+        assert!(!reachable("a/b.json"));
+    }
 }

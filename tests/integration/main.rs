@@ -28,5 +28,6 @@ mod impact;
 mod init_demo;
 mod install;
 mod lock;
+mod perf;
 mod rules;
 mod timing;
