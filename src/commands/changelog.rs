@@ -118,7 +118,7 @@ fn author_and_date(repo: &Repo) -> (String, String) {
         .unwrap_or_default();
     let date = env("GIT_AUTHOR_DATE")
         .and_then(|d| crate::core::date::date_of_git_date(&d))
-        .unwrap_or_else(|| crate::core::date::date_of(crate::io::clock::now_secs(), 0));
+        .unwrap_or_else(|| crate::core::date::date_of(crate::io::clock::stamp_secs(), 0));
     (format!("{name} <{email}>"), date)
 }
 

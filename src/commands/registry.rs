@@ -145,7 +145,7 @@ fn generate_cmd(env: &mut Env<'_>, args: &RegistryGenerateArgs) -> Result<ExitSt
     }
     let artifact = registry_artifact(&config);
     let read = read(&repo, &config, &source)?;
-    let now = generate::timestamp(crate::io::clock::now_secs());
+    let now = generate::timestamp(crate::io::clock::stamp_secs());
     let g = run_generation(&config, &artifact, &read, &now);
     let registry = config.generate.registry.clone();
     // Configured severities apply; a rule set to `off` reports nothing.

@@ -12,18 +12,23 @@ pub fn today() -> String {
     date_of(now_secs(), 0)
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it), or `SOURCE_DATE_EPOCH` when it
-/// is set to a non-negative integer (reproducible builds' convention: a regenerated registry's
-/// `metadata.generated` and a changelog entry's fallback date then stop depending on the clock).
+/// Seconds since the Unix epoch (0 if the clock is before it): the real clock, which judges
+/// what "today" is (waiver expiry), never `SOURCE_DATE_EPOCH`.
 pub fn now_secs() -> i64 {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|v| *v >= 0)
-    {
-        return epoch;
-    }
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The time written into a file git-audit generates (a regenerated registry's
+/// `metadata.generated`, a changelog entry's date when git gives none): `SOURCE_DATE_EPOCH`
+/// when it is set to a non-negative integer (the reproducible-builds convention), else the
+/// clock. It never decides a verdict: a build environment that sets `SOURCE_DATE_EPOCH` to an
+/// old commit's time cannot make an expired waiver waive.
+pub fn stamp_secs() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|v| *v >= 0)
+        .unwrap_or_else(now_secs)
 }

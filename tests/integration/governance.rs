@@ -1256,6 +1256,32 @@ fn check_today(repo: &TestRepo, today: &str, code: i32) -> Value {
     r.json()
 }
 
+/// `SOURCE_DATE_EPOCH` stamps generated files; it never decides what today is, so a build
+/// environment that sets it to an old commit's time cannot make an expired waiver waive.
+#[test]
+fn source_date_epoch_never_revives_an_expired_waiver() {
+    let repo = handler_missing();
+    repo.write(WAIVERS, waiver("2026-03-31"));
+    repo.commit_all("waive it");
+    // 2026-01-01, before the expiry; the real clock (this test runs after 2026-03-31) decides.
+    let r = run_env(
+        &repo,
+        &[
+            ("SOURCE_DATE_EPOCH", OsStr::new("1767225600")),
+            // No fixed test date: the clock is read.
+            ("GIT_AUDIT_TODAY", OsStr::new("")),
+        ],
+        &["check", "--all", "--format", "json"],
+    );
+    r.code(1);
+    let v = r.json();
+    assert!(
+        one(&v, "beat-handler-missing")["suppressed"].is_null(),
+        "{v:#}"
+    );
+    one(&v, "waiver-expired");
+}
+
 #[test]
 fn an_expired_waiver_stops_waiving_and_says_so() {
     let repo = handler_missing();
