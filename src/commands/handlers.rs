@@ -408,8 +408,14 @@ pub(crate) fn gate_findings_on(
         }
         let all: BTreeSet<String> = related.values().flatten().cloned().collect();
         let want = |p: &str| all.contains(p);
-        let before = repo.snapshot(&plan.before, &want)?;
-        let after = repo.snapshot(&plan.after, &want)?;
+        // Only the directories that hold one of those paths are walked (the root, `a/`, `a/b/`, …).
+        let dirs: BTreeSet<&str> = all
+            .iter()
+            .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..=i]))
+            .collect();
+        let descend = |dir: &str| dir.is_empty() || dirs.contains(dir);
+        let before = repo.snapshot_within(&plan.before, &want, &descend)?;
+        let after = repo.snapshot_within(&plan.after, &want, &descend)?;
         let changed: BTreeSet<&String> = all
             .iter()
             .filter(|p| match (before.entries.get(*p), after.entries.get(*p)) {

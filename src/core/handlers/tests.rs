@@ -306,3 +306,46 @@ fn a_test_named_after_a_handler_is_credited_only_within_its_own_package() {
     assert_eq!(a.rows[0].tests.as_ref().unwrap().passed, 2);
     assert_eq!(a.rows[1].tests.as_ref().unwrap().passed, 1);
 }
+
+#[test]
+fn the_line_prefilter_holds_every_pattern_and_changes_no_definition() {
+    let p = patterns();
+    let set = p
+        .any
+        .as_ref()
+        .expect("the set builds from the compiled patterns");
+    assert_eq!(set.len(), p.list.len());
+    // One line per pattern kind, plus lines no pattern takes: the set agrees with the list on
+    // each (a line the set refuses is one no pattern would capture).
+    let lines = [
+        "export async function notifyUi(data) {",
+        "export const toggleTheme = () => {};",
+        "export default class Panel {",
+        "  async handleDrop(event, ctx) {",
+        "  onSelect: (id) => select(id),",
+        "pub fn resolve_template(id: &str) -> String {",
+        "async def fetch_components(source):",
+        "const local = 1;",
+        "  if (ready) {",
+        "return value;",
+    ];
+    for line in lines {
+        let any_capture = p.list.iter().any(|(re, _)| re.is_match(line));
+        assert_eq!(set.is_match(line), any_capture, "{line}");
+    }
+    let text = lines.join("\n");
+    let defs = Definitions::index([("src/x.ts", text.as_str())]);
+    for name in [
+        "notifyUi",
+        "toggleTheme",
+        "Panel",
+        "handleDrop",
+        "onSelect",
+        "resolve_template",
+        "fetch_components",
+    ] {
+        assert_eq!(defs.find(name, "src/y.json").len(), 1, "{name}");
+    }
+    assert!(defs.find("local", "src/y.json").is_empty());
+    assert!(defs.find("if", "src/y.json").is_empty());
+}
