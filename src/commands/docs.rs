@@ -131,14 +131,15 @@ fn status(env: &mut Env<'_>, args: &DocsStatusArgs) -> Result<ExitStatus> {
     };
     let config = super::load_config(&repo, &source, env.config.as_deref())?;
     let docs = governed_docs(&repo, &config, &source, args.all)?;
+    let touched = match &before {
+        Some(before) => Some(touched_docs(&repo, &config, &docs, before, &source)?),
+        None => None,
+    };
     let mut cache = BTreeMap::new();
     let mut states = Vec::new();
-    for (path, bytes) in &docs {
-        if let Some(before) = &before {
-            let mut touched = depends(&config, path, bytes.as_deref());
-            touched.insert(path.clone());
-            touched.insert(config::FILE_NAME.to_string());
-            if !any_differs(&repo, before, &source, &touched)? {
+    for (i, (path, bytes)) in docs.iter().enumerate() {
+        if let Some((touched, changed)) = &touched {
+            if !touched[i].iter().any(|p| changed.contains(p)) {
                 continue;
             }
         }
@@ -178,19 +179,55 @@ pub(crate) fn status_report(repo: &Repo, config: &Config, source: &Source) -> Re
     Ok(DocsReport::new(source.to_string(), states))
 }
 
-/// Whether any of `paths` holds other content in `after` than in `before`.
-fn any_differs(
+/// Which of `paths` hold other content in `after` than in `before`. One listing of each side,
+/// restricted to those paths and walking only the directories that hold them (a revision's
+/// tree is read once, not once per path).
+fn changed_paths(
     repo: &Repo,
     before: &Source,
     after: &Source,
     paths: &BTreeSet<String>,
-) -> Result<bool> {
-    for p in paths {
-        if repo.blob_id(before, p)? != repo.blob_id(after, p)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+) -> Result<BTreeSet<String>> {
+    let want = |p: &str| paths.contains(p);
+    let dirs: BTreeSet<&str> = paths
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..=i]))
+        .collect();
+    let descend = |dir: &str| dir.is_empty() || dirs.contains(dir);
+    let old = repo.snapshot_within(before, &want, &descend)?;
+    let new = repo.snapshot_within(after, &want, &descend)?;
+    Ok(paths
+        .iter()
+        .filter(|p| match (old.entries.get(*p), new.entries.get(*p)) {
+            (Some(a), Some(b)) => !crate::io::git::same(a, b),
+            (None, None) => false,
+            _ => true,
+        })
+        .cloned()
+        .collect())
+}
+
+/// What each doc depends on (itself, its sources and template, audit.toml), and which of all
+/// those paths changed from `before` to `after`.
+fn touched_docs(
+    repo: &Repo,
+    config: &Config,
+    docs: &BTreeMap<String, Option<Vec<u8>>>,
+    before: &Source,
+    after: &Source,
+) -> Result<(Vec<BTreeSet<String>>, BTreeSet<String>)> {
+    let touched: Vec<BTreeSet<String>> = docs
+        .iter()
+        .map(|(path, bytes)| {
+            let mut t = depends(config, path, bytes.as_deref());
+            t.insert(path.clone());
+            t.insert(config::FILE_NAME.to_string());
+            t
+        })
+        .collect();
+    let all: BTreeSet<String> = touched.iter().flatten().cloned().collect();
+    let changed = changed_paths(repo, before, after, &all)?;
+    Ok((touched, changed))
 }
 
 /// The doc findings of one check plan: every governed doc the plan touched (the doc, a source
@@ -206,14 +243,22 @@ pub fn findings(
         return Ok(Vec::new());
     }
     let docs = governed_docs(repo, config, &plan.after, false)?;
+    let touched = if everything {
+        None
+    } else {
+        Some(touched_docs(
+            repo,
+            config,
+            &docs,
+            &plan.before,
+            &plan.after,
+        )?)
+    };
     let mut cache = BTreeMap::new();
     let mut out = Vec::new();
-    for (path, bytes) in &docs {
-        if !everything {
-            let mut touched = depends(config, path, bytes.as_deref());
-            touched.insert(path.clone());
-            touched.insert(config::FILE_NAME.to_string());
-            if !any_differs(repo, &plan.before, &plan.after, &touched)? {
+    for (i, (path, bytes)) in docs.iter().enumerate() {
+        if let Some((touched, changed)) = &touched {
+            if !touched[i].iter().any(|p| changed.contains(p)) {
                 continue;
             }
         }
