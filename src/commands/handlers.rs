@@ -207,22 +207,8 @@ pub(crate) fn settle_on(
     findings: Vec<Finding>,
     today: &str,
 ) -> Result<Vec<Finding>> {
-    let waivers = match repo.read_path(source, &config.waivers)? {
-        None => Vec::new(),
-        Some(bytes) => {
-            let origin = format!("{} ({source})", config.waivers);
-            suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin)
-                .map_err(Error::Waivers)?
-        }
-    };
-    let baseline = match repo.read_path(source, &config.baseline)? {
-        None => suppress::Baseline::default(),
-        Some(bytes) => {
-            let origin = format!("{} ({source})", config.baseline);
-            suppress::parse_baseline(&String::from_utf8_lossy(&bytes), &origin)
-                .map_err(Error::Waivers)?
-        }
-    };
+    let waivers = super::waivers_of(repo, config, source)?;
+    let baseline = super::baseline_of(repo, config, source)?;
     let mut out = suppress::settle(
         findings,
         config,

@@ -63,6 +63,40 @@ pub fn load_config(repo: &Repo, source: &Source, explicit: Option<&Path>) -> Res
     }
 }
 
+/// The waivers file as `source` has it (none when it is absent); one that does not parse stops
+/// the command (a check never runs with a waiver it cannot read).
+pub(crate) fn waivers_of(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+) -> Result<Vec<crate::core::suppress::Waiver>> {
+    match repo.read_path(source, &config.waivers)? {
+        None => Ok(Vec::new()),
+        Some(bytes) => {
+            let origin = format!("{} ({source})", config.waivers);
+            crate::core::suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin)
+                .map_err(Error::Waivers)
+        }
+    }
+}
+
+/// The baseline as `source` has it (empty when it is absent); one that does not parse stops the
+/// command.
+pub(crate) fn baseline_of(
+    repo: &Repo,
+    config: &Config,
+    source: &Source,
+) -> Result<crate::core::suppress::Baseline> {
+    match repo.read_path(source, &config.baseline)? {
+        None => Ok(crate::core::suppress::Baseline::default()),
+        Some(bytes) => {
+            let origin = format!("{} ({source})", config.baseline);
+            crate::core::suppress::parse_baseline(&String::from_utf8_lossy(&bytes), &origin)
+                .map_err(Error::Waivers)
+        }
+    }
+}
+
 /// Whether `path` is `named` or lies under it (a directory named on the command line; `""` is
 /// the whole repository).
 pub fn under(path: &str, named: &str) -> bool {

@@ -333,14 +333,7 @@ pub(crate) fn compare(
         &domains,
         &config.timing,
     ));
-    let waivers = match repo.read_path(source, &config.waivers)? {
-        None => Vec::new(),
-        Some(bytes) => {
-            let origin = format!("{} ({source})", config.waivers);
-            suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin)
-                .map_err(Error::Waivers)?
-        }
-    };
+    let waivers = super::waivers_of(repo, config, source)?;
     let mut findings = suppress::settle(
         findings,
         config,
@@ -432,14 +425,7 @@ pub(crate) fn gate_findings_on(
         baseline: &baseline,
     };
     let findings = timing::baseline_findings(&committed, &domains, &config.timing);
-    let waivers = match repo.read_path(&plan.after, &config.waivers)? {
-        None => Vec::new(),
-        Some(bytes) => {
-            let origin = format!("{} ({})", config.waivers, plan.after);
-            suppress::parse_waivers(&String::from_utf8_lossy(&bytes), &origin)
-                .map_err(Error::Waivers)?
-        }
-    };
+    let waivers = super::waivers_of(repo, config, &plan.after)?;
     let mut findings = suppress::settle(
         findings,
         config,
