@@ -25,37 +25,13 @@ command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
 . "$root/benches/lib.sh"
 bench_scratch "$bin"
 
-repo="$scratch/repo"
-mkdir -p "$repo"
-if [ -d "$source" ]; then
-	cp -r "$source/." "$repo"
-else
-	tar -xzf "$source" -C "$repo"
-fi
-chmod -R u+w "$repo"
-cd "$repo"
-rm -rf .git
-git init -q -b main
-git config gc.auto 0
-git config maintenance.auto false
+real_size_repo "$source"
 git add -A
 git commit -q --no-verify -m "renderx"
-seq_file=$(git ls-files 'packages/*/json-sequences/*' | grep -v -E '/(index|package|tsconfig)\.json$' | grep '\.json$' | head -n 1)
+seq_file=$(first_sequence)
 
-base='[[plan]]
-path = "orchestration-audit-system-project-plan.json"
-ids = "/domainSequences/*/id"
-
-[[artifact]]
-path = "orchestration-domains.json"
-kind = "registry"
-
-[[artifact]]
-path = "{packages/*/json-sequences/**/*.json,packages/orchestration/json-sequences/**/*.json,catalog/json-sequences/**/*.json}"
-kind = "sequence"
-ignore = ["**/index.json", "**/package.json", "**/tsconfig.json"]
-schema = "docs/schemas/musical-sequence.schema.json"
-'
+base="$(real_size_config)
+"
 docs='
 [docs]
 generated = ["docs/generated/*.md"]
@@ -94,24 +70,6 @@ if [ "${#reports[@]}" -gt 0 ]; then
 fi
 git commit -q --no-verify -m "timing baseline"
 
-flip() { # a structural change to one sequence: its first beat's `dynamics`, else its `name`
-	python3 - "$seq_file" <<'EOF'
-import json, sys
-path = sys.argv[1]
-doc = json.load(open(path))
-def first_beat(d):
-    for m in d.get("movements", []):
-        for b in m.get("beats", []):
-            return b
-beat = first_beat(doc)
-target, key = (beat, "dynamics") if beat is not None else (doc, "name")
-value = target.get(key, "")
-target[key] = value[:-1] if isinstance(value, str) and value.endswith("!") else f"{value}!"
-open(path, "w").write(json.dumps(doc, indent=2) + "\n")
-EOF
-	git add "$seq_file"
-}
-
 measure() { # $1: label, $2: audit.toml
 	printf '%s' "$2" >audit.toml
 	git add audit.toml
@@ -119,7 +77,7 @@ measure() { # $1: label, $2: audit.toml
 	git-audit baseline >/dev/null 2>&1 || true
 	git add -A
 	git commit -q --no-verify -m "baseline: $1" >/dev/null || true
-	flip
+	flip "$seq_file"
 	local out="$scratch/callgrind.$RANDOM"
 	valgrind --tool=callgrind --callgrind-out-file="$out" git-audit check --staged >/dev/null 2>&1 || true
 	local instr

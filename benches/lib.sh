@@ -1,5 +1,6 @@
-# Shared by benches/commit-latency.sh and benches/real-size.sh (sourced, not run): a hermetic
-# scratch directory, a timed `git commit` with and without hooks, and median/p90.
+# Shared by benches/commit-latency.sh, benches/real-size.sh and benches/families.sh (sourced,
+# not run): a hermetic scratch directory, a timed `git commit` with and without hooks,
+# median/p90, and the real-size repository, configuration and sequence change.
 
 # bench_scratch BIN: a temporary directory (removed on exit) as HOME, a hermetic git with fixed
 # identities and dates, and BIN's directory first on PATH. Sets `scratch`.
@@ -33,3 +34,68 @@ timed_commit() {
 
 # stats MICROSECONDS…: "median p90" in milliseconds.
 stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.999)]; printf "%.1f %.1f", m/1000, p/1000}'; }
+
+# The real-size scripts (benches/real-size.sh, benches/families.sh) share what follows.
+
+# real_size_repo SOURCE: SOURCE (a tarball, or a directory to copy) as a fresh git repository
+# at "$scratch/repo" (nothing committed yet), and cd into it. Sets `repo`.
+real_size_repo() {
+	repo="$scratch/repo"
+	mkdir -p "$repo"
+	if [ -d "$1" ]; then
+		cp -r "$1/." "$repo"
+	else
+		tar -xzf "$1" -C "$repo"
+	fi
+	chmod -R u+w "$repo"
+	cd "$repo"
+	rm -rf .git
+	git init -q -b main
+	git config gc.auto 0
+	git config maintenance.auto false
+}
+
+# real_size_config: the audit.toml the real-size benchmarks govern the renderx tree with (its
+# registry, sequence folders, plan and schema).
+real_size_config() {
+	cat <<'EOF'
+[[plan]]
+path = "orchestration-audit-system-project-plan.json"
+ids = "/domainSequences/*/id"
+
+[[artifact]]
+path = "orchestration-domains.json"
+kind = "registry"
+
+[[artifact]]
+path = "{packages/*/json-sequences/**/*.json,packages/orchestration/json-sequences/**/*.json,catalog/json-sequences/**/*.json}"
+kind = "sequence"
+ignore = ["**/index.json", "**/package.json", "**/tsconfig.json"]
+schema = "docs/schemas/musical-sequence.schema.json"
+EOF
+}
+
+# first_sequence: the first governed plugin sequence file the index lists.
+first_sequence() {
+	git ls-files 'packages/*/json-sequences/*' | grep -v -E '/(index|package|tsconfig)\.json$' | grep '\.json$' | head -n 1
+}
+
+# flip FILE: a structural change to one sequence (its first beat's `dynamics`, else its
+# `name`), staged; flipping twice restores it.
+flip() {
+	python3 - "$1" <<'EOF'
+import json, sys
+path = sys.argv[1]
+doc = json.load(open(path))
+def first_beat(d):
+    for m in d.get("movements", []):
+        for b in m.get("beats", []):
+            return b
+beat = first_beat(doc)
+target, key = (beat, "dynamics") if beat is not None else (doc, "name")
+value = target.get(key, "")
+target[key] = value[:-1] if isinstance(value, str) and value.endswith("!") else f"{value}!"
+open(path, "w").write(json.dumps(doc, indent=2) + "\n")
+EOF
+	git add "$1"
+}

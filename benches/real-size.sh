@@ -23,34 +23,8 @@ bin="${GIT_AUDIT_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/git-audit}"
 . "$root/benches/lib.sh"
 bench_scratch "$bin"
 
-repo="$scratch/repo"
-mkdir -p "$repo"
-if [ -d "$source" ]; then
-	cp -r "$source/." "$repo"
-else
-	tar -xzf "$source" -C "$repo"
-fi
-chmod -R u+w "$repo"
-cd "$repo"
-rm -rf .git
-git init -q -b main
-git config gc.auto 0
-git config maintenance.auto false
-cat >audit.toml <<'EOF'
-[[plan]]
-path = "orchestration-audit-system-project-plan.json"
-ids = "/domainSequences/*/id"
-
-[[artifact]]
-path = "orchestration-domains.json"
-kind = "registry"
-
-[[artifact]]
-path = "{packages/*/json-sequences/**/*.json,packages/orchestration/json-sequences/**/*.json,catalog/json-sequences/**/*.json}"
-kind = "sequence"
-ignore = ["**/index.json", "**/package.json", "**/tsconfig.json"]
-schema = "docs/schemas/musical-sequence.schema.json"
-EOF
+real_size_repo "$source"
+real_size_config >audit.toml
 git add -A
 git commit -q --no-verify -m "renderx"
 git-audit baseline >/dev/null
@@ -59,31 +33,14 @@ git commit -q --no-verify -m "git-audit baseline"
 git-audit install >/dev/null
 files=$(git ls-files | wc -l)
 governed=$(git-audit hash --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["artifacts"]))')
-seq_file=$(git ls-files 'packages/*/json-sequences/*' | grep -v -E '/(index|package|tsconfig)\.json$' | grep '\.json$' | head -n 1)
+seq_file=$(first_sequence)
 
-flip() { # a structural change to one sequence: its first beat's `dynamics`, else its `name`
-	python3 - "$seq_file" <<'EOF'
-import json, sys
-path = sys.argv[1]
-doc = json.load(open(path))
-def first_beat(d):
-    for m in d.get("movements", []):
-        for b in m.get("beats", []):
-            return b
-beat = first_beat(doc)
-target, key = (beat, "dynamics") if beat is not None else (doc, "name")
-value = target.get(key, "")
-target[key] = value[:-1] if isinstance(value, str) and value.endswith("!") else f"{value}!"
-open(path, "w").write(json.dumps(doc, indent=2) + "\n")
-EOF
-	git add "$seq_file"
-}
 one() { # $1: "hooks" or "none"
-	flip
+	flip "$seq_file"
 	timed_commit "$1" "change one sequence"
 }
 check_alone() {
-	flip
+	flip "$seq_file"
 	local t0 t1
 	t0=$(now)
 	git-audit check --staged >/dev/null 2>&1 || true
