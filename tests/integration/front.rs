@@ -189,19 +189,23 @@ fn git_audit_governs_its_own_reference_docs() {
     repo.audit(["check"]).code(1).stdout_has("doc-edited");
 }
 
+/// The lines of a Markdown document outside code fences (and not the fence lines themselves).
+fn prose_lines(doc: &str) -> impl Iterator<Item = &str> {
+    let mut fence = false;
+    doc.lines().filter(move |line| {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+            return false;
+        }
+        !fence
+    })
+}
+
 /// GitHub's heading anchors: lowercase, punctuation other than `-` and `_` dropped, spaces to
 /// `-`, a `-N` suffix for the Nth repeat.
 fn anchors(doc: &str) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut fence = false;
-    for line in doc.lines() {
-        if line.trim_start().starts_with("```") {
-            fence = !fence;
-            continue;
-        }
-        if fence {
-            continue;
-        }
+    for line in prose_lines(doc) {
         let hashes = line.chars().take_while(|c| *c == '#').count();
         if hashes == 0 || hashes > 6 || !line[hashes..].starts_with(' ') {
             continue;
@@ -226,15 +230,7 @@ fn anchors(doc: &str) -> BTreeSet<String> {
 /// Every `](target)` outside code fences and inline code.
 fn links(doc: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut fence = false;
-    for line in doc.lines() {
-        if line.trim_start().starts_with("```") {
-            fence = !fence;
-            continue;
-        }
-        if fence {
-            continue;
-        }
+    for line in prose_lines(doc) {
         // Drop inline code spans.
         let text: String = line
             .split('`')
