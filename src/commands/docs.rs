@@ -179,34 +179,6 @@ pub(crate) fn status_report(repo: &Repo, config: &Config, source: &Source) -> Re
     Ok(DocsReport::new(source.to_string(), states))
 }
 
-/// Which of `paths` hold other content in `after` than in `before`. One listing of each side,
-/// restricted to those paths and walking only the directories that hold them (a revision's
-/// tree is read once, not once per path).
-fn changed_paths(
-    repo: &Repo,
-    before: &Source,
-    after: &Source,
-    paths: &BTreeSet<String>,
-) -> Result<BTreeSet<String>> {
-    let want = |p: &str| paths.contains(p);
-    let dirs: BTreeSet<&str> = paths
-        .iter()
-        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..=i]))
-        .collect();
-    let descend = |dir: &str| dir.is_empty() || dirs.contains(dir);
-    let old = repo.snapshot_within(before, &want, &descend)?;
-    let new = repo.snapshot_within(after, &want, &descend)?;
-    Ok(paths
-        .iter()
-        .filter(|p| match (old.entries.get(*p), new.entries.get(*p)) {
-            (Some(a), Some(b)) => !crate::io::git::same(a, b),
-            (None, None) => false,
-            _ => true,
-        })
-        .cloned()
-        .collect())
-}
-
 /// What each doc depends on (itself, its sources and template, audit.toml), and which of all
 /// those paths changed from `before` to `after`.
 fn touched_docs(
@@ -226,7 +198,7 @@ fn touched_docs(
         })
         .collect();
     let all: BTreeSet<String> = touched.iter().flatten().cloned().collect();
-    let changed = changed_paths(repo, before, after, &all)?;
+    let changed = super::changed_paths(repo, before, after, &all)?;
     Ok((touched, changed))
 }
 

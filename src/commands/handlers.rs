@@ -393,23 +393,7 @@ pub(crate) fn gate_findings_on(
             }
         }
         let all: BTreeSet<String> = related.values().flatten().cloned().collect();
-        let want = |p: &str| all.contains(p);
-        // Only the directories that hold one of those paths are walked (the root, `a/`, `a/b/`, …).
-        let dirs: BTreeSet<&str> = all
-            .iter()
-            .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..=i]))
-            .collect();
-        let descend = |dir: &str| dir.is_empty() || dirs.contains(dir);
-        let before = repo.snapshot_within(&plan.before, &want, &descend)?;
-        let after = repo.snapshot_within(&plan.after, &want, &descend)?;
-        let changed: BTreeSet<&String> = all
-            .iter()
-            .filter(|p| match (before.entries.get(*p), after.entries.get(*p)) {
-                (Some(b), Some(a)) => !crate::io::git::same(b, a),
-                (None, None) => false,
-                _ => true,
-            })
-            .collect();
+        let changed = super::changed_paths(repo, &plan.before, &plan.after, &all)?;
         findings.retain(|f| {
             is_measured(f)
                 || related

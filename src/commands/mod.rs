@@ -22,6 +22,7 @@ pub mod release;
 pub mod rules;
 pub mod timing;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::core::artifact::{self, Parsed};
@@ -61,6 +62,34 @@ pub fn load_config(repo: &Repo, source: &Source, explicit: Option<&Path>) -> Res
             Ok(Config::parse(&text, &origin)?)
         }
     }
+}
+
+/// Which of `paths` hold other content in `after` than in `before`. One listing of each side,
+/// restricted to those paths and walking only the directories that hold them (a revision's
+/// tree is read once, not once per path).
+pub(crate) fn changed_paths(
+    repo: &Repo,
+    before: &Source,
+    after: &Source,
+    paths: &BTreeSet<String>,
+) -> Result<BTreeSet<String>> {
+    let want = |p: &str| paths.contains(p);
+    let dirs: BTreeSet<&str> = paths
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..=i]))
+        .collect();
+    let descend = |dir: &str| dir.is_empty() || dirs.contains(dir);
+    let old = repo.snapshot_within(before, &want, &descend)?;
+    let new = repo.snapshot_within(after, &want, &descend)?;
+    Ok(paths
+        .iter()
+        .filter(|p| match (old.entries.get(*p), new.entries.get(*p)) {
+            (Some(a), Some(b)) => !crate::io::git::same(a, b),
+            (None, None) => false,
+            _ => true,
+        })
+        .cloned()
+        .collect())
 }
 
 /// The waivers file as `source` has it (none when it is absent); one that does not parse stops
