@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cli::CheckArgs;
 use crate::core::config::{self, Config};
+use crate::core::facts_cache::{self, FactsCache};
 use crate::core::finding::Finding;
 use crate::core::gate::{self, Facts};
 pub use crate::core::gate::{Outcome, Scope};
@@ -221,11 +222,21 @@ pub(crate) fn check_plan_on(
     scope: Scope,
     today: Option<&str>,
 ) -> Result<Outcome> {
-    let mut facts = gather(repo, config, plan, scope)?;
+    let mut cache = facts_cache(repo, plan);
+    let mut facts = gather_with(repo, config, plan, scope, cache.as_mut())?;
     if let Some(today) = today {
         facts.today = today.to_string();
     }
     let mut outcome = gate::check(config, &facts, scope)?;
+    if let Some(cache) = cache.as_mut() {
+        for (path, learned) in std::mem::take(&mut outcome.learned) {
+            cache.learn(&path, learned);
+        }
+        if cache.changed() {
+            // A cache that cannot be written costs the next run a parse, nothing more.
+            let _ = repo.write_state(facts_cache::STATE, &cache.render());
+        }
+    }
     // Registry generation (`registry-stale`, `registry-source-*`) and BDD alignment (`bdd-*`):
     // settled like the gate's own.
     let mut generated = super::registry::gate_findings(repo, config, plan, scope)?;
@@ -260,6 +271,17 @@ pub(crate) fn check_plan_on(
     Ok(outcome)
 }
 
+/// The facts cache, for a check of the index (the hook's and `check --staged`'s), unless
+/// `GIT_AUDIT_NO_CACHE` is set to anything but `0` or empty. Revisions are checked without it.
+fn facts_cache(repo: &Repo, plan: &Plan) -> Option<FactsCache> {
+    let off = std::env::var("GIT_AUDIT_NO_CACHE").is_ok_and(|v| !v.is_empty() && v != "0");
+    if off || plan.after != Source::Index {
+        return None;
+    }
+    let text = repo.read_state(facts_cache::STATE).ok().flatten();
+    Some(FactsCache::parse(text.as_deref()))
+}
+
 /// Reads one plan's facts: the listed paths of both snapshots (to know what changed), audit.lock,
 /// then only what the selection names (unchanged artifacts outside it, and blobs equal on both
 /// sides, are never read), the waivers, the baseline and today's date.
@@ -268,6 +290,18 @@ pub fn gather<'r>(
     config: &Config,
     plan: &Plan,
     scope: Scope,
+) -> Result<Facts<Content<'r>>> {
+    gather_with(repo, config, plan, scope, None)
+}
+
+/// [`gather`] with the facts cache: an unchanged sequence read only for the cross-document
+/// rules (never a target) whose facts the cache holds for its blob is not read.
+fn gather_with<'r>(
+    repo: &'r Repo,
+    config: &Config,
+    plan: &Plan,
+    scope: Scope,
+    mut cache: Option<&mut FactsCache>,
 ) -> Result<Facts<Content<'r>>> {
     let listed = |p: &str| gate::listed(config, p);
     let descend = |dir: &str| gate::may_list(config, dir);
@@ -307,10 +341,32 @@ pub fn gather<'r>(
             super::load(repo, &plan.after, path, object, &config.limits)
         };
     let mut documents = BTreeMap::new();
+    let mut known = BTreeMap::new();
     for (path, object) in &after.entries {
-        if selection.reads(path) {
-            documents.insert(path.clone(), read(path, object)?);
+        if !selection.reads(path) {
+            continue;
         }
+        if let (Some(cache), Some(artifact), Some(id)) =
+            (cache.as_deref_mut(), config.governing(path), object.id())
+        {
+            if artifact.kind == config::Kind::Sequence {
+                let key = facts_cache::key(
+                    &id.to_string(),
+                    path,
+                    artifact,
+                    &config.generate.identity,
+                    &config.limits,
+                );
+                if !selection.targets.contains(path) {
+                    if let Some(facts) = cache.get(&key) {
+                        known.insert(path.clone(), facts);
+                        continue;
+                    }
+                }
+                cache.note(path, key);
+            }
+        }
+        documents.insert(path.clone(), read(path, object)?);
     }
     let mut removed = BTreeMap::new();
     for path in &changed {
@@ -369,6 +425,7 @@ pub fn gather<'r>(
         today: crate::io::clock::today(),
         impact: super::impact::findings(repo, config, plan)?,
         docs: super::docs::findings(repo, config, plan, scope.everything)?,
+        known,
     })
 }
 

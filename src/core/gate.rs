@@ -14,7 +14,7 @@ use crate::core::json::parse::LineIndex;
 use crate::core::json::{self, Node};
 use crate::core::lockfile::{self, Lockfile};
 use crate::core::report::{NotParsed, Refused};
-use crate::core::rules::governance::{self, Doc};
+use crate::core::rules::governance::{self, Doc, Sequence, SequenceFacts};
 use crate::core::rules::integrity::{self, Subject};
 use crate::core::snapshot::Source;
 use crate::core::suppress::{self, Waiver};
@@ -200,6 +200,9 @@ pub struct Facts<B = Vec<u8>> {
     pub impact: Vec<Finding>,
     /// What `provenance::findings` found about the governed docs the plan touched.
     pub docs: Vec<Finding>,
+    /// Context sequences (never targets) whose facts the caller already knows, by path: not in
+    /// `documents`, not read. `commands::check` keeps them by blob id between runs.
+    pub known: BTreeMap<String, SequenceFacts>,
 }
 
 /// What one check found.
@@ -210,6 +213,9 @@ pub struct Outcome {
     pub checked: usize,
     /// How many paths of the snapshot the configuration governs (0: it governs nothing here).
     pub governed: usize,
+    /// The facts of every sequence this check parsed, by path (what `Facts::known` may hold
+    /// next time for the same blob).
+    pub learned: BTreeMap<String, SequenceFacts>,
 }
 
 /// Why a check cannot run: it fails closed.
@@ -322,13 +328,7 @@ pub fn check<B: AsRef<[u8]>>(
         }
     }
 
-    let dirs = facts.paths.as_ref().map(dirs_of).unwrap_or_default();
-    let exists = |p: &str| {
-        facts
-            .paths
-            .as_ref()
-            .is_some_and(|s| s.contains(p) || dirs.contains(p))
-    };
+    let exists = |p: &str| facts.paths.as_ref().is_some_and(|s| holds(s, p));
 
     let mut schemas: BTreeMap<&str, jsonschema::Validator> = BTreeMap::new();
     for read in &parsed {
@@ -379,6 +379,7 @@ pub fn check<B: AsRef<[u8]>>(
         }
     }
 
+    let mut learned: BTreeMap<String, SequenceFacts> = BTreeMap::new();
     if selection.world {
         let docs: Vec<Doc<'_, '_>> = parsed.iter().map(Read::doc).collect();
         let registries: Vec<Doc<'_, '_>> = docs
@@ -386,13 +387,25 @@ pub fn check<B: AsRef<[u8]>>(
             .copied()
             .filter(|d| d.artifact.kind == Kind::Registry)
             .collect();
-        let sequences: Vec<Doc<'_, '_>> = docs
+        for d in docs.iter().filter(|d| d.artifact.kind == Kind::Sequence) {
+            learned.insert(
+                d.path.to_string(),
+                SequenceFacts::of(d, &config.generate.identity),
+            );
+        }
+        let mut sequences: Vec<Sequence<'_>> = learned
             .iter()
-            .copied()
-            .filter(|d| d.artifact.kind == Kind::Sequence)
+            .map(|(path, facts)| Sequence { path, facts })
             .collect();
-        let mut involved =
-            governance::cross(&registries, &sequences, &exists, &config.generate.identity);
+        sequences.extend(
+            facts
+                .known
+                .iter()
+                .filter(|(path, _)| !learned.contains_key(path.as_str()))
+                .map(|(path, facts)| Sequence { path, facts }),
+        );
+        sequences.sort_by(|a, b| a.path.cmp(b.path));
+        let mut involved = governance::cross(&registries, &sequences, &exists);
         for pl in &config.plans {
             let Some(read) = facts.plans.get(&pl.path) else {
                 continue;
@@ -515,22 +528,24 @@ pub fn check<B: AsRef<[u8]>>(
             .iter()
             .filter(|p| config.governing(p).is_some())
             .count(),
+        learned,
     })
 }
 
-/// Every directory that holds one of `paths` (`a` and `a/b` for `a/b/c.json`).
-fn dirs_of(paths: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut dirs: BTreeSet<String> = BTreeSet::new();
-    for p in paths {
-        let mut at = p.as_str();
-        while let Some((dir, _)) = at.rsplit_once('/') {
-            if !dirs.insert(dir.to_string()) {
-                break;
-            }
-            at = dir;
-        }
+/// Whether `paths` holds `p` as a path or as a directory of one (`a` and `a/b` for
+/// `a/b/c.json`): one ordered lookup each, nothing built per path.
+fn holds(paths: &BTreeSet<String>, p: &str) -> bool {
+    if paths.contains(p) {
+        return true;
     }
-    dirs
+    let dir = format!("{p}/");
+    paths
+        .range::<str, _>((
+            std::ops::Bound::Included(dir.as_str()),
+            std::ops::Bound::Unbounded,
+        ))
+        .next()
+        .is_some_and(|first| first.starts_with(&dir))
 }
 
 /// Compiles the JSON Schema at `path` (`bytes`: its content in `source`, if any), offline. A

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod date;
 pub mod diff;
 pub mod escape;
+pub mod facts_cache;
 pub mod finding;
 pub mod gate;
 pub mod generate;

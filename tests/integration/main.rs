@@ -18,6 +18,7 @@ mod daily;
 mod dashboard;
 mod diff;
 mod docs;
+mod facts_cache;
 mod fixtures;
 mod front;
 mod generate;

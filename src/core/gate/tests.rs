@@ -104,6 +104,7 @@ fn facts(config: &Config, before: &Files<'_>, after: &Files<'_>, scope: Scope) -
         today: TODAY.into(),
         impact: Vec::new(),
         docs: Vec::new(),
+        known: BTreeMap::new(),
     }
 }
 

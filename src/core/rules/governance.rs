@@ -234,46 +234,114 @@ pub fn path_rules(
     out
 }
 
+/// A place in a document: a pointer and where it starts (1-based line, column in characters).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Spot {
+    pub pointer: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Spot {
+    fn of(pointer: Pointer, doc: &Doc<'_, '_>) -> Spot {
+        let (line, column) = doc.lines.line_col(pointer.locate(doc.root));
+        Spot {
+            pointer: pointer.to_string(),
+            line,
+            column,
+        }
+    }
+
+    /// `finding` positioned here, as `Finding::at` would have placed it in the document.
+    fn place(&self, mut finding: Finding) -> Finding {
+        finding.pointer = Pointer::parse(&self.pointer).unwrap_or_default();
+        finding.line = self.line;
+        finding.column = self.column;
+        finding
+    }
+}
+
+/// What the cross-document rules need from one sequence file, and no more: its id, its counts
+/// and where a finding about it is placed. Taken from the parsed document (`of`), so the facts
+/// of an unchanged blob can be kept between runs (`commands::check` caches them by blob id) and
+/// the rules decide the same either way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SequenceFacts {
+    /// The sequence's id (`Identity::of`: its identity keys, or its file stem).
+    pub id: Option<String>,
+    /// Where `sequence-id-duplicate` is placed: the first identity key the document has.
+    pub id_at: Spot,
+    /// Where `registry-missing-sequence` is placed: the document's root.
+    pub root_at: Spot,
+    pub movements: Result<usize, String>,
+    pub beats: Result<usize, String>,
+}
+
+impl SequenceFacts {
+    pub fn of(doc: &Doc<'_, '_>, identity: &Identity) -> SequenceFacts {
+        let at = identity
+            .keys
+            .iter()
+            .find(|k| doc.root.value.get(k).is_some())
+            .map_or_else(Pointer::root, |k| Pointer::root().child(k));
+        let (movements, beats) = sequence::counts(doc.root);
+        SequenceFacts {
+            id: identity.of(doc.root, doc.path).map(str::to_string),
+            id_at: Spot::of(at, doc),
+            root_at: Spot::of(Pointer::root(), doc),
+            movements,
+            beats,
+        }
+    }
+}
+
+/// One sequence file as the cross-document rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Sequence<'s> {
+    pub path: &'s str,
+    pub facts: &'s SequenceFacts,
+}
+
 /// The registry ↔ sequence rules: `registry-missing-sequence`, `registry-dangling-sequence`,
-/// `registry-sequence-mismatch`, `sequence-id-duplicate`.
-/// A sequence's id is `identity`'s (shared with registry generation).
+/// `registry-sequence-mismatch`, `sequence-id-duplicate`. `sequences` in path order (the first
+/// of two with one id is the one declared first).
 pub fn cross(
     registries: &[Doc<'_, '_>],
-    sequences: &[Doc<'_, '_>],
+    sequences: &[Sequence<'_>],
     exists: &dyn Fn(&str) -> bool,
-    identity: &Identity,
 ) -> Vec<Involved> {
     let mut out: Vec<Involved> = Vec::new();
-    let seq_id = |s: &Doc<'_, '_>| identity.of(s.root, s.path).map(str::to_string);
-    let seq_ids: Vec<Option<String>> = sequences.iter().map(seq_id).collect();
-    let by_path: HashMap<&str, &Doc<'_, '_>> = sequences.iter().map(|s| (s.path, s)).collect();
-    let mut by_id: HashMap<&str, &Doc<'_, '_>> = HashMap::new();
+    let seq_ids: Vec<Option<&str>> = sequences.iter().map(|s| s.facts.id.as_deref()).collect();
+    let by_path: HashMap<&str, usize> = sequences
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.path, k))
+        .collect();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut covered: Vec<bool> = vec![false; sequences.len()];
-    let index_of = |path: &str| sequences.iter().position(|s| s.path == path);
 
     // sequence-id-duplicate
-    for (s, id) in sequences.iter().zip(&seq_ids) {
-        let Some(id) = id.as_deref() else { continue };
+    for (k, (s, id)) in sequences.iter().zip(&seq_ids).enumerate() {
+        let Some(id) = *id else { continue };
         match by_id.get(id) {
-            Some(first) => {
-                let at = identity
-                    .keys
-                    .iter()
-                    .find(|k| s.root.value.get(k).is_some())
-                    .map_or_else(Pointer::root, |k| Pointer::root().child(k));
+            Some(&first) => {
+                let first = sequences[first].path;
                 out.push((
-                    s.finding(
-                        RuleId::SequenceIdDuplicate,
-                        at,
-                        format!("sequence id {id:?} is also declared by {}", first.path),
-                        "sequence ids must be unique across the repository; rename one",
-                    )
-                    .about(&[id, first.path]),
-                    vec![first.path.to_string()],
+                    s.facts
+                        .id_at
+                        .place(Finding::new(
+                            RuleId::SequenceIdDuplicate,
+                            s.path,
+                            format!("sequence id {id:?} is also declared by {first}"),
+                            "sequence ids must be unique across the repository; rename one"
+                                .to_string(),
+                        ))
+                        .about(&[id, first]),
+                    vec![first.to_string()],
                 ));
             }
             None => {
-                by_id.insert(id, s);
+                by_id.insert(id, k);
             }
         }
     }
@@ -297,7 +365,7 @@ pub fn cross(
                 .value
                 .get("sequenceFile")
                 .and_then(|n| n.value.as_str());
-            let linked: Option<&Doc<'_, '_>> = match file {
+            let linked: Option<usize> = match file {
                 Some(f) => {
                     let normal = normalize_path(f);
                     if !exists(&normal) {
@@ -318,18 +386,19 @@ pub fn cross(
                 }
                 None => id.and_then(|id| by_id.get(id).copied()),
             };
-            if let Some(seq) = linked {
-                if let Some(k) = index_of(seq.path) {
-                    covered[k] = true;
-                }
-                let (movement_count, beat_count) = sequence::counts(seq.root);
-                for (field, actual) in [("movements", movement_count), ("beats", beat_count)] {
+            if let Some(k) = linked {
+                covered[k] = true;
+                let seq = &sequences[k];
+                for (field, actual) in [
+                    ("movements", &seq.facts.movements),
+                    ("beats", &seq.facts.beats),
+                ] {
                     let Some(claimed) = domain.value.get(field).and_then(|n| n.value.as_f64())
                     else {
                         continue;
                     };
                     let actual = match actual {
-                        Ok(actual) => actual,
+                        Ok(actual) => *actual,
                         Err(why) => {
                             out.push((
                                 reg.finding(
@@ -372,28 +441,29 @@ pub fn cross(
         if covered[k] {
             continue;
         }
-        let named_by_id = seq_ids[k]
-            .as_deref()
-            .is_some_and(|id| carries_domain(registries, id));
+        let named_by_id = seq_ids[k].is_some_and(|id| carries_domain(registries, id));
         if named_by_id || registries.is_empty() {
             continue;
         }
         out.push((
-            s.finding(
-                RuleId::RegistryMissingSequence,
-                Pointer::root(),
-                format!(
-                    "sequence {:?} has no domain in {}",
-                    seq_ids[k].as_deref().unwrap_or(s.path),
-                    registries
-                        .iter()
-                        .map(|r| r.path)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                "regenerate the registry so it lists this sequence, or remove the sequence",
-            )
-            .about(&[seq_ids[k].as_deref().unwrap_or(s.path)]),
+            s.facts
+                .root_at
+                .place(Finding::new(
+                    RuleId::RegistryMissingSequence,
+                    s.path,
+                    format!(
+                        "sequence {:?} has no domain in {}",
+                        seq_ids[k].unwrap_or(s.path),
+                        registries
+                            .iter()
+                            .map(|r| r.path)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "regenerate the registry so it lists this sequence, or remove the sequence"
+                        .to_string(),
+                ))
+                .about(&[seq_ids[k].unwrap_or(s.path)]),
             registries.iter().map(|r| r.path.to_string()).collect(),
         ));
     }

@@ -186,6 +186,82 @@ fn docs<'a>(
     (regs, seqs)
 }
 
+/// `cross` over parsed documents, through their facts; the facts also go through the JSON the
+/// facts cache stores, and must decide and place every finding the same.
+fn cross_docs(
+    regs: &[Doc<'_, '_>],
+    seqs: &[Doc<'_, '_>],
+    exists: &dyn Fn(&str) -> bool,
+    identity: &Identity,
+) -> Vec<Involved> {
+    let facts: Vec<SequenceFacts> = seqs
+        .iter()
+        .map(|d| SequenceFacts::of(d, identity))
+        .collect();
+    let view: Vec<Sequence<'_>> = seqs
+        .iter()
+        .zip(&facts)
+        .map(|(d, facts)| Sequence {
+            path: d.path,
+            facts,
+        })
+        .collect();
+    let found = cross(regs, &view, exists);
+    let stored: Vec<SequenceFacts> = facts
+        .iter()
+        .map(|f| serde_json::from_str(&serde_json::to_string(f).unwrap()).unwrap())
+        .collect();
+    assert_eq!(stored, facts);
+    let view: Vec<Sequence<'_>> = seqs
+        .iter()
+        .zip(&stored)
+        .map(|(d, facts)| Sequence {
+            path: d.path,
+            facts,
+        })
+        .collect();
+    let again = cross(regs, &view, exists);
+    let placed = |v: &[Involved]| -> Vec<String> {
+        v.iter().map(|(f, inv)| format!("{f:?} {inv:?}")).collect()
+    };
+    assert_eq!(placed(&again), placed(&found));
+    found
+}
+
+#[test]
+fn sequence_facts_place_findings_where_the_tree_would() {
+    let c = config();
+    let text = "\n\n  {\n    \"name\": \"n\",\n    \"sequenceId\": \"é-s\", \"movements\": []}";
+    let root = node(text);
+    let lines = crate::core::json::parse::LineIndex::new(text.as_bytes());
+    let d = Doc {
+        path: "seq/s.json",
+        artifact: c.governing("seq/s.json").unwrap(),
+        lines: &lines,
+        root: &root,
+    };
+    let facts = SequenceFacts::of(&d, &Identity::default());
+    assert_eq!(facts.id.as_deref(), Some("é-s"));
+    let expect = Finding::new(
+        RuleId::SequenceIdDuplicate,
+        d.path,
+        String::new(),
+        String::new(),
+    )
+    .at(Pointer::root().child("sequenceId"), &root, &lines);
+    assert_eq!(
+        (facts.id_at.line, facts.id_at.column),
+        (expect.line, expect.column)
+    );
+    assert_eq!((facts.id_at.line, facts.id_at.column), (5, 5));
+    assert_eq!(facts.id_at.pointer, "/sequenceId");
+    assert_eq!((facts.root_at.line, facts.root_at.column), (3, 3));
+    assert_eq!(
+        (facts.movements.clone(), facts.beats.clone()),
+        (Ok(0), Ok(0))
+    );
+}
+
 #[test]
 fn registry_and_sequences_agree() {
     let c = config();
@@ -193,7 +269,7 @@ fn registry_and_sequences_agree() {
     let files = [("reg.json", node(reg), reg), ("seq/s.json", node(SEQ), SEQ)];
     let (regs, seqs) = docs(&c, &files);
     let exists = |p: &str| p == "seq/s.json";
-    assert!(cross(&regs, &seqs, &exists, &Identity::default()).is_empty());
+    assert!(cross_docs(&regs, &seqs, &exists, &Identity::default()).is_empty());
 }
 
 #[test]
@@ -208,7 +284,7 @@ fn uncountable_sequences_are_mismatches() {
     ] {
         let files = [("reg.json", node(reg), reg), ("seq/s.json", node(bad), bad)];
         let (regs, seqs) = docs(&c, &files);
-        let found = cross(
+        let found = cross_docs(
             &regs,
             &seqs,
             &|p: &str| p == "seq/s.json",
@@ -238,7 +314,7 @@ fn uncountable_sequences_are_mismatches() {
         ("seq/s.json", node(beats), beats),
     ];
     let (regs, seqs) = docs(&c, &files);
-    let found = cross(
+    let found = cross_docs(
         &regs,
         &seqs,
         &|p: &str| p == "seq/s.json",
@@ -267,7 +343,7 @@ fn registry_drift_is_found_with_what_it_involves() {
     ];
     let (regs, seqs) = docs(&c, &files);
     let exists = |p: &str| files.iter().any(|f| f.0 == p);
-    let found = cross(&regs, &seqs, &exists, &Identity::default());
+    let found = cross_docs(&regs, &seqs, &exists, &Identity::default());
     let got: Vec<String> = found
         .iter()
         .map(|(f, inv)| format!("{} {} {} <- {}", f.rule, f.path, f.pointer, inv.join(",")))
