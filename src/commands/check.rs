@@ -342,6 +342,8 @@ fn gather_with<'r>(
         };
     let mut documents = BTreeMap::new();
     let mut known = BTreeMap::new();
+    // Each artifact's facts-cache context, computed once.
+    let mut contexts: Vec<(&config::Artifact, String)> = Vec::new();
     for (path, object) in &after.entries {
         if !selection.reads(path) {
             continue;
@@ -350,13 +352,19 @@ fn gather_with<'r>(
             (cache.as_deref_mut(), config.governing(path), object.id())
         {
             if artifact.kind == config::Kind::Sequence {
-                let key = facts_cache::key(
-                    &id.to_string(),
-                    path,
-                    artifact,
-                    &config.generate.identity,
-                    &config.limits,
-                );
+                let context = match contexts.iter().find(|(a, _)| std::ptr::eq(*a, artifact)) {
+                    Some((_, c)) => c.clone(),
+                    None => {
+                        let c = facts_cache::context(
+                            artifact,
+                            &config.generate.identity,
+                            &config.limits,
+                        );
+                        contexts.push((artifact, c.clone()));
+                        c
+                    }
+                };
+                let key = facts_cache::key(&context, &id.to_string(), path);
                 if !selection.targets.contains(path) {
                     if let Some(facts) = cache.get(&key) {
                         known.insert(path.clone(), facts);

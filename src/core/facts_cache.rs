@@ -4,9 +4,9 @@
 //! through `io::git`'s state files and decides when it may be trusted (never for a file being
 //! checked: only for unchanged context sequences).
 //!
-//! An entry is keyed by a digest of everything its facts depend on: this build's version, the
-//! blob id, the path (an id may be the file's stem), the identity keys, the parse limits and the
-//! artifact's exclusions. So a changed configuration or a new build simply misses; nothing is
+//! An entry is keyed by everything its facts depend on: the blob id, the path (an id may be the
+//! file's stem) and a digest of this build's version, the identity keys, the parse limits and
+//! the artifact's exclusions. So a changed configuration or a new build simply misses; nothing is
 //! ever invalidated in place. A file that does not parse, or of another format version, is
 //! ignored as if empty.
 
@@ -46,26 +46,26 @@ pub struct FactsCache {
     read: BTreeMap<String, String>,
 }
 
-/// The key of the facts of blob `blob` at `path`, governed by `artifact`.
-pub fn key(
-    blob: &str,
-    path: &str,
-    artifact: &Artifact,
-    identity: &Identity,
-    limits: &Limits,
-) -> String {
-    let mut h = Sha256::new();
+/// What the facts of every sequence governed by `artifact` depend on besides its blob and path:
+/// this build's version, the identity keys, the parse limits and the artifact's exclusions, as
+/// a short digest (computed once per artifact, then given to `key`).
+pub fn context(artifact: &Artifact, identity: &Identity, limits: &Limits) -> String {
     let material = format!(
-        "{}\0{blob}\0{path}\0{:?}\0{limits:?}\0{:?}",
+        "{}\0{:?}\0{limits:?}\0{:?}",
         env!("CARGO_PKG_VERSION"),
         identity,
         artifact.exclusions
     );
-    h.update(material.as_bytes());
-    h.finalize()
+    Sha256::digest(material.as_bytes())
         .iter()
+        .take(8)
         .map(|b| format!("{b:02x}"))
-        .collect::<String>()
+        .collect()
+}
+
+/// The key of the facts of blob `blob` at `path`, under `context` (see [`context`]).
+pub fn key(context: &str, blob: &str, path: &str) -> String {
+    format!("{context}:{blob}:{path}")
 }
 
 impl FactsCache {
@@ -192,23 +192,26 @@ mod tests {
             .expect("the built-in configuration governs sequences");
         let id = Identity::default();
         let limits = Limits::default();
-        let base = key("b1", "s/a.json", artifact, &id, &limits);
-        assert_eq!(base, key("b1", "s/a.json", artifact, &id, &limits));
-        assert_ne!(base, key("b2", "s/a.json", artifact, &id, &limits));
-        assert_ne!(base, key("b1", "s/b.json", artifact, &id, &limits));
+        let k = |artifact: &Artifact, id: &Identity, limits: &Limits, blob: &str, path: &str| {
+            key(&context(artifact, id, limits), blob, path)
+        };
+        let base = k(artifact, &id, &limits, "b1", "s/a.json");
+        assert_eq!(base, k(artifact, &id, &limits, "b1", "s/a.json"));
+        assert_ne!(base, k(artifact, &id, &limits, "b2", "s/a.json"));
+        assert_ne!(base, k(artifact, &id, &limits, "b1", "s/b.json"));
         let other_id = Identity {
             keys: vec!["name".into()],
             stem: false,
         };
-        assert_ne!(base, key("b1", "s/a.json", artifact, &other_id, &limits));
+        assert_ne!(base, k(artifact, &other_id, &limits, "b1", "s/a.json"));
         let other_limits = Limits {
             max_depth: limits.max_depth + 1,
             ..limits
         };
-        assert_ne!(base, key("b1", "s/a.json", artifact, &id, &other_limits));
+        assert_ne!(base, k(artifact, &id, &other_limits, "b1", "s/a.json"));
         let mut excluding = artifact.clone();
         excluding.exclusions.volatile_keys.push("id".into());
-        assert_ne!(base, key("b1", "s/a.json", &excluding, &id, &limits));
+        assert_ne!(base, k(&excluding, &id, &limits, "b1", "s/a.json"));
     }
 
     #[test]
