@@ -489,3 +489,17 @@ schema = "docs/schemas/sequence.schema.json"
         assert!(!may_list(&config, dir), "{dir:?} holds nothing listed");
     }
 }
+
+#[test]
+fn a_path_exists_as_a_file_or_as_a_directory_of_one() {
+    let paths: BTreeSet<String> = ["a/b/c.json", "a/b-x.json", "d.json", "e/f"]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    for yes in ["a/b/c.json", "a/b", "a", "d.json", "e", "e/f"] {
+        assert!(holds(&paths, yes), "{yes}");
+    }
+    for no in ["", "a/b/c", "a/b/", "b", "d", "e/f/g", "a/b-x", "a/c"] {
+        assert!(!holds(&paths, no), "{no}");
+    }
+}
