@@ -205,9 +205,9 @@ fn be32(b: &[u8], at: usize) -> u32 {
 /// `.git` components); anything else is left to libgit2 to report.
 fn plausible_path(path: &[u8]) -> bool {
     !path.is_empty()
-        && path.split(|b| *b == b'/').all(|c| {
-            !(c.is_empty() || c == b"." || c == b".." || c.eq_ignore_ascii_case(b".git"))
-        })
+        && path
+            .split(|b| *b == b'/')
+            .all(|c| !(c.is_empty() || c == b"." || c == b".." || c.eq_ignore_ascii_case(b".git")))
 }
 
 /// git's variable-length integer (index v4 prefix lengths, `varint.c`).
@@ -406,7 +406,8 @@ pub fn parse(bytes: &[u8]) -> Result<Index, Fallback> {
 
 impl Index {
     fn position(&self, path: &[u8], stage: u8) -> Result<usize, usize> {
-        self.entries.binary_search_by(|e| e.key().cmp(&(path, stage)))
+        self.entries
+            .binary_search_by(|e| e.key().cmp(&(path, stage)))
     }
 
     /// The entry of `path` at `stage`.
@@ -416,9 +417,7 @@ impl Index {
 
     /// The entries whose path starts with `prefix`, in order.
     pub fn under(&self, prefix: &[u8]) -> &[Entry] {
-        let start = self
-            .entries
-            .partition_point(|e| e.path.as_slice() < prefix);
+        let start = self.entries.partition_point(|e| e.path.as_slice() < prefix);
         let len = self.entries[start..].partition_point(|e| e.path.starts_with(prefix));
         &self.entries[start..start + len]
     }
@@ -483,11 +482,7 @@ impl Index {
                 out.extend_from_slice(&e.extended.to_be_bytes());
             }
             if version == 4 {
-                let common = last
-                    .iter()
-                    .zip(&e.path)
-                    .take_while(|(a, b)| a == b)
-                    .count();
+                let common = last.iter().zip(&e.path).take_while(|(a, b)| a == b).count();
                 encode_varint((last.len() - common) as u64, &mut out);
                 out.extend_from_slice(&e.path[common..]);
                 out.push(0);

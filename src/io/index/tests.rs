@@ -227,7 +227,8 @@ fn the_cache_tree_is_parsed_and_invalidated_above_a_changed_path() {
 #[test]
 fn a_malformed_cache_tree_falls_back() {
     let mut raw = Raw::new(2, &["a.json"]);
-    raw.extensions.push((b"TREE", b"\x001 0\n\x01\x02".to_vec()));
+    raw.extensions
+        .push((b"TREE", b"\x001 0\n\x01\x02".to_vec()));
     assert!(fallback(&raw.bytes()).contains("TREE"));
     raw.extensions = vec![(b"TREE", b"\x00-2 0\n".to_vec())];
     assert!(fallback(&raw.bytes()).contains("TREE"));
@@ -237,7 +238,8 @@ fn a_malformed_cache_tree_falls_back() {
 fn resolve_undo_is_kept_byte_for_byte_and_caches_are_dropped() {
     let mut raw = Raw::new(2, &["a.json"]);
     let reuc = b"a.json\x00100644\x00100644\x00100644\x00".to_vec();
-    raw.extensions.push((b"UNTR", b"whatever the cache holds".to_vec()));
+    raw.extensions
+        .push((b"UNTR", b"whatever the cache holds".to_vec()));
     raw.extensions.push((b"REUC", reuc.clone()));
     raw.extensions.push((b"EOIE", vec![0; 24]));
     let index = parse(&raw.bytes()).expect("parsed");
@@ -310,7 +312,10 @@ fn what_the_reader_does_not_understand_falls_back() {
     assert!(fallback(&raw.bytes()).contains("extended"));
     // Paths libgit2 refuses to load.
     for bad in ["../x", "a//b", ".git/config", "a/.GIT/b", "./a"] {
-        assert!(fallback(&Raw::new(2, &[bad]).bytes()).contains("path"), "{bad}");
+        assert!(
+            fallback(&Raw::new(2, &[bad]).bytes()).contains("path"),
+            "{bad}"
+        );
     }
     // Two cache-trees.
     let mut raw = Raw::new(2, &["a/b/x.json", "a/y.json", "c/z.json"]);
@@ -330,7 +335,18 @@ fn long_paths_use_the_name_mask() {
 
 #[test]
 fn varints_round_trip() {
-    for value in [0u64, 1, 127, 128, 255, 16383, 16384, 16511, 1 << 20, u32::MAX as u64] {
+    for value in [
+        0u64,
+        1,
+        127,
+        128,
+        255,
+        16383,
+        16384,
+        16511,
+        1 << 20,
+        u32::MAX as u64,
+    ] {
         let mut out = Vec::new();
         encode_varint(value, &mut out);
         let mut at = 0;
@@ -347,7 +363,11 @@ fn varints_round_trip() {
 fn lookups_find_entries_and_prefixes() {
     let index = parse(&Raw::new(2, &["a.json", "pkg-x/y", "pkg/a", "pkg/b/c", "q"]).bytes())
         .expect("parsed");
-    let under: Vec<&[u8]> = index.under(b"pkg/").iter().map(|e| e.path.as_slice()).collect();
+    let under: Vec<&[u8]> = index
+        .under(b"pkg/")
+        .iter()
+        .map(|e| e.path.as_slice())
+        .collect();
     assert_eq!(under, [&b"pkg/a"[..], b"pkg/b/c"]);
     assert!(index.under(b"nothing/").is_empty());
     assert!(index.get(b"pkg/a", 0).is_some());
