@@ -327,6 +327,11 @@ pub fn parse(bytes: &[u8]) -> Result<Index, Fallback> {
                 "a sparse index (directory entries outside the sparse checkout)",
             ));
         }
+        if entry.path.is_empty() {
+            return Err(Fallback::new(
+                "an index entry has no name (a split index's replaced entries have none)",
+            ));
+        }
         if !plausible_path(&entry.path) {
             return Err(Fallback::new(format!(
                 "an index entry's path is not one libgit2 accepts ({})",
