@@ -98,7 +98,8 @@ pub struct Repo {
     prefix: String,
     index_path: PathBuf,
     /// The index, read once per process (and again after git-audit itself writes it).
-    index: std::cell::RefCell<Option<Loaded>>,
+    /// Shared, so a caller's closure run during a listing may read the index again.
+    index: std::cell::RefCell<Option<std::rc::Rc<Loaded>>>,
     /// Which reader reads the index (`GIT_AUDIT_INDEX`).
     index_reader: IndexReader,
     /// Set by `prepare_to_stage`: the index is read from a private copy at the path
@@ -483,8 +484,22 @@ impl Repo {
             Source::Index => self.list_index(want, descend, &mut entries)?,
             Source::Rev(rev) => {
                 if let Some(tree) = self.tree_of(rev)? {
-                    list_tree(&self.repo, &tree, b"", want, descend, &mut entries)
-                        .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
+                    // The index's cache-tree, when `io::index` already read it: a directory
+                    // whose valid node names this tree's subtree is listed from the index.
+                    let loaded = self.index.borrow().clone();
+                    let cache = match loaded.as_deref() {
+                        Some(Loaded::Own { index, .. }) => {
+                            index.tree.as_ref().map(|root| Cached { index, node: root })
+                        }
+                        _ => None,
+                    };
+                    let whole = cache
+                        .filter(|c| c.names(tree.id()))
+                        .is_some_and(|c| list_cached(c.index, b"", want, descend, &mut entries));
+                    if !whole {
+                        list_tree(&self.repo, &tree, b"", want, descend, &mut entries, cache)
+                            .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
+                    }
                 }
             }
             Source::Worktree => {
@@ -624,10 +639,12 @@ impl Repo {
                     })?,
                 }),
             };
-            *slot = Some(loaded);
+            *slot = Some(std::rc::Rc::new(loaded));
         }
-        match slot.as_ref() {
-            Some(index) => Ok(f(index)),
+        let loaded = slot.clone();
+        drop(slot);
+        match loaded {
+            Some(index) => Ok(f(&index)),
             None => unreachable!("the index was just read"),
         }
     }
@@ -650,7 +667,8 @@ impl Repo {
     /// `io::index`, or by libgit2 from the private copy (`prepare_to_stage`), which is then the
     /// caller's.
     fn take_read_index(&self) -> Option<Prepared> {
-        match self.index.borrow_mut().take()? {
+        let loaded = self.index.borrow_mut().take()?;
+        match std::rc::Rc::try_unwrap(loaded).ok()? {
             Loaded::Own { index, bytes } => Some(Prepared::Own(index, bytes)),
             Loaded::Lib(index) => {
                 let bytes = self.copied.borrow_mut().take()?;
@@ -1435,8 +1453,75 @@ fn object_for_mode(mode: u32, id: Oid) -> Object {
     }
 }
 
+/// The index's cache-tree node of the directory a tree walk is in (`io::index`'s read only).
+#[derive(Clone, Copy)]
+struct Cached<'i> {
+    index: &'i crate::io::index::Index,
+    node: &'i crate::io::index::TreeNode,
+}
+
+impl<'i> Cached<'i> {
+    /// Whether the node is valid and names the tree `id`: then the index's stage-0 entries
+    /// under its directory are, by construction, that tree's files (git commits this tree).
+    fn names(&self, id: Oid) -> bool {
+        self.node
+            .valid
+            .is_some_and(|(_, oid)| oid.as_slice() == id.as_bytes())
+    }
+
+    /// The node of the subdirectory `name`.
+    fn child(&self, name: &[u8]) -> Option<Cached<'i>> {
+        let node = self.node.children.iter().find(|c| c.name == name)?;
+        Some(Cached {
+            index: self.index,
+            node,
+        })
+    }
+}
+
+/// Lists the index's files under the directory `prefix` (empty, or ending in `/`) whose
+/// cache-tree node names the tree being walked, exactly as `list_tree` would list that tree:
+/// `descend` asked about each directory below `prefix`, intent-to-add entries left out (they
+/// are not in the tree). `false`, listing nothing, where the index is not plainly that tree's
+/// files (a conflict stage, a name that is not UTF-8): the tree is then walked.
+fn list_cached(
+    index: &crate::io::index::Index,
+    prefix: &[u8],
+    want: &dyn Fn(&str) -> bool,
+    descend: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Object>,
+) -> bool {
+    let entries = index.under(prefix);
+    if entries
+        .iter()
+        .any(|e| e.stage() != 0 || std::str::from_utf8(&e.path).is_err())
+    {
+        return false;
+    }
+    let Ok(base) = std::str::from_utf8(prefix) else {
+        return false;
+    };
+    let mut reachable = reachable_below(descend, base);
+    for e in entries {
+        let Ok(path) = std::str::from_utf8(&e.path) else {
+            continue;
+        };
+        if e.extended & INTENT_TO_ADD != 0
+            || !reachable(path)
+            || !want(path)
+            || matches!(out.get(path), Some(Object::NotUtf8 { .. }))
+        {
+            continue;
+        }
+        let id = Oid::from_bytes(&e.oid).unwrap_or_else(|_| Oid::zero());
+        out.insert(path.to_string(), object_for_mode(e.mode(), id));
+    }
+    true
+}
+
 /// Lists a tree by the bytes of its names (libgit2's own walk gives up on a directory whose
-/// name is not UTF-8).
+/// name is not UTF-8). `cache`: the index's cache-tree node for this tree's directory, so a
+/// subdirectory whose node names its tree is listed from the index instead of read.
 fn list_tree(
     repo: &Repository,
     tree: &git2::Tree<'_>,
@@ -1444,6 +1529,7 @@ fn list_tree(
     want: &dyn Fn(&str) -> bool,
     descend: &dyn Fn(&str) -> bool,
     out: &mut BTreeMap<String, Object>,
+    cache: Option<Cached<'_>>,
 ) -> std::result::Result<(), git2::Error> {
     for entry in tree.iter() {
         let mut path = root.to_vec();
@@ -1456,8 +1542,14 @@ fn list_tree(
                 Err(_) => descend(&escape_path(&path)) || descend(&String::from_utf8_lossy(&path)),
             };
             if wanted {
+                let node = cache.and_then(|c| c.child(entry.name_bytes()));
+                if node.is_some_and(|c| {
+                    c.names(entry.id()) && list_cached(c.index, &path, want, descend, out)
+                }) {
+                    continue;
+                }
                 let sub = repo.find_tree(entry.id())?;
-                list_tree(repo, &sub, &path, want, descend, out)?;
+                list_tree(repo, &sub, &path, want, descend, out, node)?;
             }
             continue;
         }
@@ -1517,8 +1609,24 @@ fn to_slash(p: &Path) -> String {
 /// order are still answered correctly, only with more questions.
 fn reachable_in_order<'d>(descend: &'d dyn Fn(&str) -> bool) -> impl FnMut(&str) -> bool + 'd {
     let root = descend("");
+    reachable_from(descend, root, String::new())
+}
+
+/// `reachable_in_order` for paths under the directory `base` (empty, or ending in `/`) that a
+/// tree walk has already entered: only the directories below it are asked about.
+fn reachable_below<'d>(
+    descend: &'d dyn Fn(&str) -> bool,
+    base: &str,
+) -> impl FnMut(&str) -> bool + 'd {
+    reachable_from(descend, true, base.to_string())
+}
+
+fn reachable_from<'d>(
+    descend: &'d dyn Fn(&str) -> bool,
+    root: bool,
+    mut allowed: String,
+) -> impl FnMut(&str) -> bool + 'd {
     let mut refused: Option<String> = None;
-    let mut allowed = String::new();
     move |path: &str| -> bool {
         if !root || refused.as_deref().is_some_and(|r| path.starts_with(r)) {
             return false;

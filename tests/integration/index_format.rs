@@ -50,6 +50,8 @@ const LISTINGS: &[&[&str]] = &[
     &["check", "--staged", "--format", "json"],
     &["hash", "--worktree", "--format", "json"],
     &["hash", "--staged", "data/a.json", "--format", "json"],
+    &["diff", "--format", "json"],
+    &["diff", "HEAD", "--format", "json"],
 ];
 
 /// Every listing is the same read by `io::index` (strictly: no fallback) and by libgit2.
@@ -104,9 +106,13 @@ fn version_2_listings_match_libgit2() {
 fn version_3_intent_to_add_and_skip_worktree_listings_match_libgit2() {
     let repo = base();
     repo.write("data/new.json", "{\"new\": true}\n");
-    repo.git(["add", "-N", "data/new.json"]);
+    repo.write("data/sub/later.json", "{\"later\": true}\n");
+    repo.git(["add", "-N", "data/new.json", "data/sub/later.json"]);
     repo.git(["update-index", "--skip-worktree", "data/sub/b.json"]);
     std::fs::remove_file(repo.path("data/sub/b.json")).expect("remove");
+    // The cache-tree updated as `git commit` updates it: git leaves the directories that hold
+    // intended files invalid (they are not in its trees), so HEAD's listing walks those.
+    repo.git(["write-tree"]);
     assert_eq!(index_version(&repo), 3);
     same_listings(&repo);
     // The skip-worktree file counts in --worktree with its index copy; the intended one not
@@ -243,6 +249,42 @@ fn a_corrupt_index_is_refused_as_libgit2_refuses_it() {
     let lib = audit_by(&repo, Some("libgit2"), &["hash", "--staged"]);
     auto.code(2).stderr_has("checksum");
     assert_eq!(auto.stderr, lib.stderr);
+}
+
+/// HEAD's listing takes the files of a directory whose cache-tree node names HEAD's subtree
+/// from the index instead of reading the tree: with that subtree's object gone from the
+/// repository, git-audit's reader still lists HEAD (libgit2 cannot), and lists it as it was.
+#[test]
+fn heads_listing_uses_the_cache_tree_for_unchanged_directories() {
+    let repo = base();
+    repo.git(["read-tree", "HEAD"]); // a fully valid cache-tree, as `git commit` leaves it
+    repo.write("data/a.json", "{\"a\": 5}\n");
+    repo.git(["add", "data/a.json"]);
+    let before = audit_by(
+        &repo,
+        Some("libgit2"),
+        &["check", "--staged", "--format", "json"],
+    );
+    let subtree = repo.rev_parse("HEAD:data/sub");
+    let object = repo
+        .git_dir()
+        .join("objects")
+        .join(&subtree[..2])
+        .join(&subtree[2..]);
+    std::fs::remove_file(&object).expect("the subtree is a loose object");
+    let own = audit_by(
+        &repo,
+        Some("git-audit"),
+        &["check", "--staged", "--format", "json"],
+    );
+    assert_eq!((own.code, &own.stdout), (before.code, &before.stdout));
+    audit_by(
+        &repo,
+        Some("libgit2"),
+        &["check", "--staged", "--format", "json"],
+    )
+    .code(2)
+    .stderr_has("cannot list the tree of HEAD");
 }
 
 // ---- The pre-commit hook staging the changelog entry ----------------------------------------
