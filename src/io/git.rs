@@ -1481,9 +1481,10 @@ impl<'i> Cached<'i> {
 
 /// Lists the index's files under the directory `prefix` (empty, or ending in `/`) whose
 /// cache-tree node names the tree being walked, exactly as `list_tree` would list that tree:
-/// `descend` asked about each directory below `prefix`, intent-to-add entries left out (they
-/// are not in the tree). `false`, listing nothing, where the index is not plainly that tree's
-/// files (a conflict stage, a name that is not UTF-8): the tree is then walked.
+/// `descend` asked about each directory below `prefix` (a refused one skipped by one binary
+/// search), intent-to-add entries left out (they are not in the tree; git leaves a directory
+/// holding one invalid anyway). `false`, listing nothing, where the index is not plainly that
+/// tree's files (a conflict stage, a name that is not UTF-8): the tree is then walked.
 fn list_cached(
     index: &crate::io::index::Index,
     prefix: &[u8],
@@ -1498,16 +1499,37 @@ fn list_cached(
     {
         return false;
     }
-    let Ok(base) = std::str::from_utf8(prefix) else {
-        return false;
-    };
-    let mut reachable = reachable_below(descend, base);
-    for e in entries {
+    list_cached_dir(entries, prefix.len(), want, descend, out);
+    true
+}
+
+/// `list_cached` for `entries`, all under one directory whose name is `base` bytes long.
+fn list_cached_dir(
+    entries: &[crate::io::index::Entry],
+    base: usize,
+    want: &dyn Fn(&str) -> bool,
+    descend: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Object>,
+) {
+    let mut i = 0;
+    while i < entries.len() {
+        let e = &entries[i];
         let Ok(path) = std::str::from_utf8(&e.path) else {
+            i += 1;
             continue;
         };
+        if let Some(slash) = path[base..].find('/') {
+            // A subdirectory: its entries are contiguous in the index's order.
+            let dir = &path[..base + slash + 1];
+            let n = entries[i..].partition_point(|x| x.path.starts_with(dir.as_bytes()));
+            if descend(dir) {
+                list_cached_dir(&entries[i..i + n], dir.len(), want, descend, out);
+            }
+            i += n;
+            continue;
+        }
+        i += 1;
         if e.extended & INTENT_TO_ADD != 0
-            || !reachable(path)
             || !want(path)
             || matches!(out.get(path), Some(Object::NotUtf8 { .. }))
         {
@@ -1516,7 +1538,6 @@ fn list_cached(
         let id = Oid::from_bytes(&e.oid).unwrap_or_else(|_| Oid::zero());
         out.insert(path.to_string(), object_for_mode(e.mode(), id));
     }
-    true
 }
 
 /// Lists a tree by the bytes of its names (libgit2's own walk gives up on a directory whose
@@ -1609,24 +1630,8 @@ fn to_slash(p: &Path) -> String {
 /// order are still answered correctly, only with more questions.
 fn reachable_in_order<'d>(descend: &'d dyn Fn(&str) -> bool) -> impl FnMut(&str) -> bool + 'd {
     let root = descend("");
-    reachable_from(descend, root, String::new())
-}
-
-/// `reachable_in_order` for paths under the directory `base` (empty, or ending in `/`) that a
-/// tree walk has already entered: only the directories below it are asked about.
-fn reachable_below<'d>(
-    descend: &'d dyn Fn(&str) -> bool,
-    base: &str,
-) -> impl FnMut(&str) -> bool + 'd {
-    reachable_from(descend, true, base.to_string())
-}
-
-fn reachable_from<'d>(
-    descend: &'d dyn Fn(&str) -> bool,
-    root: bool,
-    mut allowed: String,
-) -> impl FnMut(&str) -> bool + 'd {
     let mut refused: Option<String> = None;
+    let mut allowed = String::new();
     move |path: &str| -> bool {
         if !root || refused.as_deref().is_some_and(|r| path.starts_with(r)) {
             return false;
