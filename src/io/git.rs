@@ -98,7 +98,10 @@ pub struct Repo {
     prefix: String,
     index_path: PathBuf,
     /// The index, read once per process (and again after git-audit itself writes it).
-    index: std::cell::RefCell<Option<git2::Index>>,
+    /// Shared, so a caller's closure run during a listing may read the index again.
+    index: std::cell::RefCell<Option<std::rc::Rc<Loaded>>>,
+    /// Which reader reads the index (`GIT_AUDIT_INDEX`).
+    index_reader: IndexReader,
     /// Set by `prepare_to_stage`: the index is read from a private copy at the path
     /// `stage_bytes` builds the new index at, so staging needs no second read and parse.
     staging: std::cell::Cell<bool>,
@@ -163,6 +166,7 @@ impl Repo {
             prefix,
             index_path,
             index: std::cell::RefCell::new(None),
+            index_reader: IndexReader::from_env(),
             staging: std::cell::Cell::new(false),
             copied: std::cell::RefCell::new(None),
         })
@@ -187,6 +191,7 @@ impl Repo {
             prefix: String::new(),
             index_path,
             index: std::cell::RefCell::new(None),
+            index_reader: IndexReader::from_env(),
             staging: std::cell::Cell::new(false),
             copied: std::cell::RefCell::new(None),
         })
@@ -479,27 +484,39 @@ impl Repo {
             Source::Index => self.list_index(want, descend, &mut entries)?,
             Source::Rev(rev) => {
                 if let Some(tree) = self.tree_of(rev)? {
-                    list_tree(&self.repo, &tree, b"", want, descend, &mut entries)
-                        .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
+                    // The index's cache-tree, when `io::index` already read it: a directory
+                    // whose valid node names this tree's subtree is listed from the index.
+                    let loaded = self.index.borrow().clone();
+                    let cache = match loaded.as_deref() {
+                        Some(Loaded::Own { index, .. }) => {
+                            index.tree.as_ref().map(|root| Cached { index, node: root })
+                        }
+                        _ => None,
+                    };
+                    let whole = cache
+                        .filter(|c| c.names(tree.id()))
+                        .is_some_and(|c| list_cached(c.index, b"", want, descend, &mut entries));
+                    if !whole {
+                        list_tree(&self.repo, &tree, b"", want, descend, &mut entries, cache)
+                            .map_err(|e| Error::git(format!("cannot list the tree of {rev}"), e))?;
+                    }
                 }
             }
             Source::Worktree => {
                 // Tracked files count even where .gitignore matches them, as in `git status`.
                 let (tracked, skipped) = self.with_index(|index| {
-                    let tracked: std::collections::BTreeSet<String> =
-                        index.iter().map(|e| escape_path(&e.path)).collect();
-                    // Outside a sparse checkout (skip-worktree): git takes the index's copy as
-                    // the working tree's, and so does git-audit.
-                    let skipped: Vec<(String, Object)> = index
-                        .iter()
-                        .filter(|e| {
-                            e.flags_extended & SKIP_WORKTREE != 0 && (e.flags >> 12) & 3 == 0
-                        })
-                        .filter_map(|e| {
-                            let path = String::from_utf8(e.path.clone()).ok()?;
-                            Some((path, object_for_mode(e.mode, e.id)))
-                        })
-                        .collect();
+                    let mut tracked = std::collections::BTreeSet::new();
+                    let mut skipped: Vec<(String, Object)> = Vec::new();
+                    index.for_each(|e| {
+                        tracked.insert(escape_path(e.path));
+                        // Outside a sparse checkout (skip-worktree): git takes the index's copy
+                        // as the working tree's, and so does git-audit.
+                        if e.extended & SKIP_WORKTREE != 0 && e.stage == 0 {
+                            if let Ok(path) = std::str::from_utf8(e.path) {
+                                skipped.push((path.to_string(), object_for_mode(e.mode, e.id)));
+                            }
+                        }
+                    });
                     (tracked, skipped)
                 })?;
                 self.list_worktree(&self.workdir, b"", want, &tracked, &mut entries)?;
@@ -559,23 +576,75 @@ impl Repo {
         }
     }
 
+    /// Whether git-audit's own index reader (`io::index`) may read this repository's index:
+    /// not when `GIT_AUDIT_INDEX=libgit2`, nor when its objects are not named by SHA-1.
+    fn own_index_reader(&self) -> bool {
+        if self.index_reader == IndexReader::Libgit2 {
+            return false;
+        }
+        match self.repo.config() {
+            Ok(config) => match config.get_string("extensions.objectformat") {
+                Ok(format) => format.eq_ignore_ascii_case("sha1"),
+                Err(e) => e.code() == git2::ErrorCode::NotFound,
+            },
+            Err(_) => false,
+        }
+    }
+
+    /// The index read by `io::index`, or `None` when libgit2 must read it (forced, no index
+    /// file, or anything the reader does not fully understand, a corrupt file included: then
+    /// libgit2 reads it, or reports it, exactly as before). Under `GIT_AUDIT_INDEX=git-audit`
+    /// a file the reader would hand to libgit2 is an error saying why.
+    fn read_own(&self) -> Result<Option<Loaded>> {
+        if !self.own_index_reader() {
+            return self.only_own("the repository's objects are not named by SHA-1");
+        }
+        let Ok(bytes) = std::fs::read(&self.index_path) else {
+            return self.only_own("there is no index file to read");
+        };
+        match crate::io::index::parse(&bytes) {
+            Ok(index) => Ok(Some(Loaded::Own { index, bytes })),
+            Err(crate::io::index::Fallback(why)) => self.only_own(&why),
+        }
+    }
+
+    /// `None` (libgit2 reads the index), or, under `GIT_AUDIT_INDEX=git-audit`, the error
+    /// saying why git-audit's own reader would not.
+    fn only_own<T>(&self, why: &str) -> Result<Option<T>> {
+        match self.index_reader {
+            IndexReader::Own => Err(Error::refused(
+                format!(
+                    "git-audit's index reader does not read {}: {why}",
+                    self.index_path.display()
+                ),
+                "unset GIT_AUDIT_INDEX to let libgit2 read it",
+            )),
+            _ => Ok(None),
+        }
+    }
+
     /// Runs `f` on the index, read from disk once and kept for the rest of the process.
-    fn with_index<T>(&self, f: impl FnOnce(&git2::Index) -> T) -> Result<T> {
+    fn with_index<T>(&self, f: impl FnOnce(&Loaded) -> T) -> Result<T> {
         let mut slot = self.index.borrow_mut();
         if slot.is_none() {
-            let index = match self.read_copy() {
-                Some(index) => index,
-                None => git2::Index::open(&self.index_path).map_err(|e| {
-                    Error::git(
-                        format!("cannot read the index {}", self.index_path.display()),
-                        e,
-                    )
-                })?,
+            let loaded = match self.read_own()? {
+                Some(own) => own,
+                None => Loaded::Lib(match self.read_copy() {
+                    Some(index) => index,
+                    None => git2::Index::open(&self.index_path).map_err(|e| {
+                        Error::git(
+                            format!("cannot read the index {}", self.index_path.display()),
+                            e,
+                        )
+                    })?,
+                }),
             };
-            *slot = Some(index);
+            *slot = Some(std::rc::Rc::new(loaded));
         }
-        match slot.as_ref() {
-            Some(index) => Ok(f(index)),
+        let loaded = slot.clone();
+        drop(slot);
+        match loaded {
+            Some(index) => Ok(f(&index)),
             None => unreachable!("the index was just read"),
         }
     }
@@ -594,12 +663,18 @@ impl Repo {
         }
     }
 
-    /// The cached index and the bytes it was read from, when it was read from the private copy
-    /// (`prepare_to_stage`), taken out of the cache: the copy is then the caller's.
-    fn take_copied_index(&self) -> Option<(git2::Index, Vec<u8>)> {
-        let bytes = self.copied.borrow_mut().take()?;
-        let index = self.index.borrow_mut().take()?;
-        Some((index, bytes))
+    /// The cached index and the bytes it was read from, taken out of the cache: read by
+    /// `io::index`, or by libgit2 from the private copy (`prepare_to_stage`), which is then the
+    /// caller's.
+    fn take_read_index(&self) -> Option<Prepared> {
+        let loaded = self.index.borrow_mut().take()?;
+        match std::rc::Rc::try_unwrap(loaded).ok()? {
+            Loaded::Own { index, bytes } => Some(Prepared::Own(index, bytes)),
+            Loaded::Lib(index) => {
+                let bytes = self.copied.borrow_mut().take()?;
+                Some(Prepared::Lib(index, bytes))
+            }
+        }
     }
 
     fn list_index(
@@ -610,19 +685,19 @@ impl Repo {
     ) -> Result<()> {
         let mut reachable = reachable_in_order(descend);
         self.with_index(|index| {
-            for entry in index.iter() {
-                let Ok(path) = std::str::from_utf8(&entry.path) else {
-                    insert_not_utf8(&entry.path, want, out);
-                    continue;
+            index.for_each(|entry| {
+                let Ok(path) = std::str::from_utf8(entry.path) else {
+                    insert_not_utf8(entry.path, want, out);
+                    return;
                 };
                 if !reachable(path)
                     || !want(path)
                     || matches!(out.get(path), Some(Object::NotUtf8 { .. }))
                 {
-                    continue;
+                    return;
                 }
                 let path = path.to_string();
-                let stage = ((entry.flags >> 12) & 3) as u8;
+                let stage = entry.stage;
                 if stage != 0 {
                     match out
                         .entry(path)
@@ -635,14 +710,14 @@ impl Repo {
                             }
                         }
                     }
-                    continue;
+                    return;
                 }
-                if entry.flags_extended & INTENT_TO_ADD != 0 {
+                if entry.extended & INTENT_TO_ADD != 0 {
                     // `git add -N`: recorded as intended, not part of what is committed.
-                    continue;
+                    return;
                 }
                 out.insert(path, object_for_mode(entry.mode, entry.id));
-            }
+            })
         })
     }
 
@@ -772,8 +847,9 @@ impl Repo {
         let dir = self.index_path.parent().unwrap_or_else(|| Path::new("."));
         crate::io::fs::remove_stale_temps(dir, INDEX_TEMP_PREFIX);
         let temp = self.index_temp();
-        // The index read from the private copy at `temp`, if this process read it so.
-        let mut copied = self.take_copied_index();
+        // The index this process read (by `io::index`, or by libgit2 from the private copy at
+        // `temp`), reused if the index still holds the bytes it was read from.
+        let mut copied = self.take_read_index();
         self.index_changed();
         // Another git (`git add` meanwhile) may replace the index while the new one is built:
         // then it is built again from the index that git wrote, never renamed over it.
@@ -804,24 +880,75 @@ impl Repo {
     /// One attempt of `stage_bytes`: reads the index, writes the new one to `temp`, then, under
     /// git's `<index>.lock` (unless the index is itself a lock file git holds for its hook),
     /// renames it over the index if the index is still what was read. `Ok(false)`: it was not.
-    /// `copied`: the index already read from a copy at `temp` and the bytes copied, used
+    /// `prepared`: the index this process already read and the bytes it was read from, used
     /// instead of reading the index again when the index still holds exactly those bytes.
+    ///
+    /// The new index is built by `io::index` from the parsed one; libgit2 builds it instead
+    /// wherever the reader hands a file to libgit2, under `GIT_AUDIT_INDEX=libgit2`, and when
+    /// `path` has conflict stages (libgit2 moves them to resolve-undo on removal).
     fn stage_once(
         &self,
         path: &str,
         add: Option<(Oid, &[u8])>,
         temp: &Path,
-        copied: Option<(git2::Index, Vec<u8>)>,
+        prepared: Option<Prepared>,
     ) -> Result<bool> {
-        let read_index = || match std::fs::read(&self.index_path) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(
-                format!("cannot read the index {}", self.index_path.display()),
-                e,
-            )),
+        let current = self.read_index_bytes()?;
+        let (own, copied) = match prepared {
+            Some(Prepared::Own(index, bytes)) if current.as_deref() == Some(bytes.as_slice()) => {
+                (Some(index), None)
+            }
+            Some(Prepared::Lib(index, bytes)) => (None, Some((index, bytes))),
+            _ => (None, None),
         };
-        let current = read_index()?;
+        let own = match own {
+            Some(index) => Some(index),
+            None if !self.own_index_reader() => {
+                self.only_own("the repository's objects are not named by SHA-1")?
+            }
+            None => match current.as_deref().map(crate::io::index::parse) {
+                Some(Ok(index)) => Some(index),
+                Some(Err(crate::io::index::Fallback(why))) => self.only_own(&why)?,
+                None => self.only_own("there is no index file to read")?,
+            },
+        };
+        let own = match own {
+            Some(index) if index.conflicted(path.as_bytes()) => {
+                self.only_own(&format!("{path} has conflict stages"))?
+            }
+            other => other,
+        };
+        if let Some(mut index) = own {
+            match add {
+                Some((blob, bytes)) => {
+                    // libgit2's `git_index__create_mode`: a regular file keeps its executable
+                    // bit, anything else becomes a regular file.
+                    let mode = index
+                        .get(path.as_bytes(), 0)
+                        .map(crate::io::index::Entry::mode)
+                        .filter(|m| m & 0o170000 == 0o100000)
+                        .map_or(
+                            0o100644,
+                            |m| if m & 0o100 != 0 { 0o100755 } else { 0o100644 },
+                        );
+                    let mut oid = [0u8; 20];
+                    oid.copy_from_slice(blob.as_bytes());
+                    index.add(crate::io::index::Entry::new(
+                        path.as_bytes(),
+                        mode,
+                        bytes.len() as u32,
+                        oid,
+                    ));
+                }
+                None => {
+                    index.remove(path.as_bytes());
+                }
+            }
+            let _ = std::fs::remove_file(temp);
+            std::fs::write(temp, index.to_bytes())
+                .map_err(|e| Error::io(format!("cannot write {}", temp.display()), e))?;
+            return self.replace_index(temp, &current);
+        }
         let (mut index, original) = match copied {
             Some((index, bytes)) if current.as_deref() == Some(bytes.as_slice()) => {
                 (index, current)
@@ -871,6 +998,25 @@ impl Repo {
         index
             .write()
             .map_err(|e| Error::git(format!("cannot write {}", temp.display()), e))?;
+        self.replace_index(temp, &original)
+    }
+
+    /// The index file's bytes, `None` when there is none.
+    fn read_index_bytes(&self) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(&self.index_path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(
+                format!("cannot read the index {}", self.index_path.display()),
+                e,
+            )),
+        }
+    }
+
+    /// The end of a `stage_once`: under git's `<index>.lock` (unless the index is itself a
+    /// lock file git holds for its hook), renames the new index at `temp` over the index if
+    /// the index still holds `original`. `Ok(false)`: it did not.
+    fn replace_index(&self, temp: &Path, original: &Option<Vec<u8>>) -> Result<bool> {
         crate::io::fault::point("stage-bytes-before-rename");
         // Held only for the compare and the rename (dropped, so removed, on return).
         let _lock = if self.index_path.extension().is_some_and(|e| e == "lock") {
@@ -878,7 +1024,7 @@ impl Repo {
         } else {
             Some(IndexLock::take(&self.index_path)?)
         };
-        if read_index()? != original {
+        if self.read_index_bytes()? != *original {
             let _ = std::fs::remove_file(temp);
             return Ok(false);
         }
@@ -907,7 +1053,7 @@ impl Repo {
                     prefix.push('/');
                 }
                 prefix.push_str(part);
-                if (0..=3).any(|s| index.get_path(Path::new(&prefix), s).is_some()) {
+                if (0..=3).any(|s| index.get(&prefix, s).is_some()) {
                     return Some(format!(
                         "the index holds {prefix} as a file, not a directory"
                     ));
@@ -915,8 +1061,7 @@ impl Repo {
             }
             let dir = format!("{path}/");
             index
-                .iter()
-                .any(|e| e.path.starts_with(dir.as_bytes()))
+                .holds_under(dir.as_bytes())
                 .then(|| format!("the index holds {path} as a directory"))
         })?;
         match problem {
@@ -1038,14 +1183,12 @@ impl Repo {
             Source::Index => {
                 let mut snap = BTreeMap::new();
                 self.with_index(|index| {
-                    let stages: Vec<u8> = (1..=3)
-                        .filter(|&s| index.get_path(Path::new(path), s).is_some())
-                        .map(|s| s as u8)
-                        .collect();
+                    let stages: Vec<u8> =
+                        (1..=3).filter(|&s| index.get(path, s).is_some()).collect();
                     if !stages.is_empty() {
                         snap.insert(path.to_string(), Object::Conflict { stages });
-                    } else if let Some(e) = index.get_path(Path::new(path), 0) {
-                        if e.flags_extended & INTENT_TO_ADD == 0 {
+                    } else if let Some(e) = index.get(path, 0) {
+                        if e.extended & INTENT_TO_ADD == 0 {
                             snap.insert(path.to_string(), object_for_mode(e.mode, e.id));
                         }
                     }
@@ -1135,9 +1278,9 @@ pub fn same(a: &Object, b: &Object) -> bool {
 }
 
 /// An index entry's `git add -N` flag: recorded as intended, not part of what is committed.
-const INTENT_TO_ADD: u16 = 1 << 13;
+use crate::io::index::INTENT_TO_ADD;
 /// An index entry's skip-worktree flag: outside a sparse checkout, absent from the work tree.
-const SKIP_WORKTREE: u16 = 1 << 14;
+use crate::io::index::SKIP_WORKTREE;
 
 /// libgit2 re-hashes every object it reads to check its id; git itself does not, and
 /// git-audit hashes what it reads anyway. Skipping it halves the cost of reading a large blob.
@@ -1193,6 +1336,112 @@ impl Drop for IndexLock {
     }
 }
 
+/// Which reader reads and writes the index: `GIT_AUDIT_INDEX=libgit2` forces libgit2 (to
+/// compare the two), `GIT_AUDIT_INDEX=git-audit` forces `io::index` (an index it would hand to
+/// libgit2 is an error saying why); unset (or any other value), `io::index` where it
+/// understands the file and libgit2 elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IndexReader {
+    Auto,
+    Libgit2,
+    Own,
+}
+
+impl IndexReader {
+    fn from_env() -> IndexReader {
+        match std::env::var_os("GIT_AUDIT_INDEX") {
+            Some(v) if v == "libgit2" => IndexReader::Libgit2,
+            Some(v) if v == "git-audit" => IndexReader::Own,
+            _ => IndexReader::Auto,
+        }
+    }
+}
+
+/// The index as read: by `io::index`, with the bytes it was read from, or by libgit2.
+enum Loaded {
+    Own {
+        index: crate::io::index::Index,
+        bytes: Vec<u8>,
+    },
+    Lib(git2::Index),
+}
+
+/// An index read earlier in the process, taken out of the cache for `stage_once`.
+enum Prepared {
+    Own(crate::io::index::Index, Vec<u8>),
+    /// Read by libgit2 from the private copy at the temporary path (`prepare_to_stage`).
+    Lib(git2::Index, Vec<u8>),
+}
+
+/// One index entry, whichever reader read it.
+struct IndexEntry<'a> {
+    path: &'a [u8],
+    mode: u32,
+    id: Oid,
+    stage: u8,
+    extended: u16,
+}
+
+fn own_entry(e: &crate::io::index::Entry) -> IndexEntry<'_> {
+    IndexEntry {
+        path: &e.path,
+        mode: e.mode(),
+        id: Oid::from_bytes(&e.oid).unwrap_or_else(|_| Oid::zero()),
+        stage: e.stage(),
+        extended: e.extended,
+    }
+}
+
+impl Loaded {
+    /// Every entry, in the index's order.
+    fn for_each(&self, mut f: impl FnMut(IndexEntry<'_>)) {
+        match self {
+            Loaded::Own { index, .. } => index.entries.iter().for_each(|e| f(own_entry(e))),
+            Loaded::Lib(index) => {
+                for e in index.iter() {
+                    f(IndexEntry {
+                        path: &e.path,
+                        mode: e.mode,
+                        id: e.id,
+                        stage: ((e.flags >> 12) & 3) as u8,
+                        extended: e.flags_extended,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The entry of `path` at `stage` (0 merged; 1, 2, 3 conflict stages): mode, id, extended
+    /// flags.
+    fn get(&self, path: &str, stage: u8) -> Option<IndexEntry<'static>> {
+        match self {
+            Loaded::Own { index, .. } => index.get(path.as_bytes(), stage).map(|e| IndexEntry {
+                path: b"",
+                ..own_entry(e)
+            }),
+            Loaded::Lib(index) => {
+                index
+                    .get_path(Path::new(path), i32::from(stage))
+                    .map(|e| IndexEntry {
+                        path: b"",
+                        mode: e.mode,
+                        id: e.id,
+                        stage,
+                        extended: e.flags_extended,
+                    })
+            }
+        }
+    }
+
+    /// Whether an entry's path starts with `prefix`.
+    fn holds_under(&self, prefix: &[u8]) -> bool {
+        match self {
+            Loaded::Own { index, .. } => !index.under(prefix).is_empty(),
+            Loaded::Lib(index) => index.iter().any(|e| e.path.starts_with(prefix)),
+        }
+    }
+}
+
 /// Prefix of the temporary index files `stage_bytes` writes (and cleans up after a crash).
 const INDEX_TEMP_PREFIX: &str = ".git-audit-index-";
 
@@ -1204,8 +1453,96 @@ fn object_for_mode(mode: u32, id: Oid) -> Object {
     }
 }
 
+/// The index's cache-tree node of the directory a tree walk is in (`io::index`'s read only).
+#[derive(Clone, Copy)]
+struct Cached<'i> {
+    index: &'i crate::io::index::Index,
+    node: &'i crate::io::index::TreeNode,
+}
+
+impl<'i> Cached<'i> {
+    /// Whether the node is valid and names the tree `id`: then the index's stage-0 entries
+    /// under its directory are, by construction, that tree's files (git commits this tree).
+    fn names(&self, id: Oid) -> bool {
+        self.node
+            .valid
+            .is_some_and(|(_, oid)| oid.as_slice() == id.as_bytes())
+    }
+
+    /// The node of the subdirectory `name`.
+    fn child(&self, name: &[u8]) -> Option<Cached<'i>> {
+        let node = self.node.children.iter().find(|c| c.name == name)?;
+        Some(Cached {
+            index: self.index,
+            node,
+        })
+    }
+}
+
+/// Lists the index's files under the directory `prefix` (empty, or ending in `/`) whose
+/// cache-tree node names the tree being walked, exactly as `list_tree` would list that tree:
+/// `descend` asked about each directory below `prefix` (a refused one skipped by one binary
+/// search), intent-to-add entries left out (they are not in the tree; git leaves a directory
+/// holding one invalid anyway). `false`, listing nothing, where the index is not plainly that
+/// tree's files (a conflict stage, a name that is not UTF-8): the tree is then walked.
+fn list_cached(
+    index: &crate::io::index::Index,
+    prefix: &[u8],
+    want: &dyn Fn(&str) -> bool,
+    descend: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Object>,
+) -> bool {
+    let entries = index.under(prefix);
+    if entries
+        .iter()
+        .any(|e| e.stage() != 0 || std::str::from_utf8(&e.path).is_err())
+    {
+        return false;
+    }
+    list_cached_dir(entries, prefix.len(), want, descend, out);
+    true
+}
+
+/// `list_cached` for `entries`, all under one directory whose name is `base` bytes long.
+fn list_cached_dir(
+    entries: &[crate::io::index::Entry],
+    base: usize,
+    want: &dyn Fn(&str) -> bool,
+    descend: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Object>,
+) {
+    let mut i = 0;
+    while i < entries.len() {
+        let e = &entries[i];
+        let Ok(path) = std::str::from_utf8(&e.path) else {
+            i += 1;
+            continue;
+        };
+        if let Some(slash) = path[base..].find('/') {
+            // A subdirectory: its entries are contiguous in the index's order.
+            let dir = &path[..base + slash + 1];
+            let n = entries[i..].partition_point(|x| x.path.starts_with(dir.as_bytes()));
+            if descend(dir) {
+                list_cached_dir(&entries[i..i + n], dir.len(), want, descend, out);
+            }
+            i += n;
+            continue;
+        }
+        i += 1;
+        if e.extended & INTENT_TO_ADD != 0
+            || !want(path)
+            || matches!(out.get(path), Some(Object::NotUtf8 { .. }))
+        {
+            continue;
+        }
+        let id = Oid::from_bytes(&e.oid).unwrap_or_else(|_| Oid::zero());
+        out.insert(path.to_string(), object_for_mode(e.mode(), id));
+    }
+}
+
 /// Lists a tree by the bytes of its names (libgit2's own walk gives up on a directory whose
-/// name is not UTF-8).
+/// name is not UTF-8). `cache`: the index's cache-tree node for this tree's directory, so a
+/// subdirectory whose node names its tree is listed from the index instead of read.
 fn list_tree(
     repo: &Repository,
     tree: &git2::Tree<'_>,
@@ -1213,6 +1550,7 @@ fn list_tree(
     want: &dyn Fn(&str) -> bool,
     descend: &dyn Fn(&str) -> bool,
     out: &mut BTreeMap<String, Object>,
+    cache: Option<Cached<'_>>,
 ) -> std::result::Result<(), git2::Error> {
     for entry in tree.iter() {
         let mut path = root.to_vec();
@@ -1225,8 +1563,14 @@ fn list_tree(
                 Err(_) => descend(&escape_path(&path)) || descend(&String::from_utf8_lossy(&path)),
             };
             if wanted {
+                let node = cache.and_then(|c| c.child(entry.name_bytes()));
+                if node.is_some_and(|c| {
+                    c.names(entry.id()) && list_cached(c.index, &path, want, descend, out)
+                }) {
+                    continue;
+                }
                 let sub = repo.find_tree(entry.id())?;
-                list_tree(repo, &sub, &path, want, descend, out)?;
+                list_tree(repo, &sub, &path, want, descend, out, node)?;
             }
             continue;
         }

@@ -6,5 +6,6 @@ pub mod fault;
 pub mod fs;
 pub mod git;
 pub mod hookdir;
+pub mod index;
 pub mod memory;
 pub mod process;

@@ -26,6 +26,7 @@ mod governance;
 mod handlers;
 mod hash;
 mod impact;
+mod index_format;
 mod init_demo;
 mod install;
 mod lock;
