@@ -228,7 +228,7 @@ pub(crate) fn check_plan_on(
     let mut outcome = gate::check(config, &facts, scope)?;
     // Registry generation (`registry-stale`, `registry-source-*`) and BDD alignment (`bdd-*`):
     // settled like the gate's own.
-    let mut generated = super::registry::gate_findings(repo, config, plan, scope)?;
+    let mut generated = super::registry::gate_findings(repo, config, plan, scope, &facts.changed)?;
     generated.extend(super::bdd::gate_findings(
         repo,
         config,
