@@ -29,7 +29,7 @@ repo="${HISTORY_REPO:-$scratch/repo}"
 if [ -d "$repo/.git" ]; then
 	cd "$repo"
 	commits=$(($(git rev-list --count HEAD) - 1))
-	make_ms=0
+	made="reused from $repo"
 else
 	cp -r "$root/examples/demo" "$repo"
 	chmod -R u+w "$repo"
@@ -54,6 +54,7 @@ else
 	done
 	t1=$(now)
 	make_ms=$(((t1 - t0) / 1000000))
+	made="made in $make_ms ms, $(awk -v m="$make_ms" -v n="$commits" 'BEGIN {printf "%.1f", m/n}') ms per commit"
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 base=$(git rev-list --max-parents=0 HEAD)
@@ -88,7 +89,7 @@ row() { # $1 label, $2 commits, rest: command
 	echo "| $label | $n | $wall | $(awk -v c="$wall" -v n="$n" 'BEGIN {printf "%.2f", c/n}') | $rss | $code |"
 }
 
-echo "History of $commits commits made with the installed hooks on examples/demo ($entries changelog entries; made in $make_ms ms, $(awk -v m="$make_ms" -v n="$commits" 'BEGIN {printf "%.1f", m/n}') ms per commit); load $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (medians of 3; ROOT is the first commit, Cn the n-th hook-made one):"
+echo "History of $commits commits made with the installed hooks on examples/demo ($entries changelog entries; $made); load $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (medians of 3; ROOT is the first commit, Cn the n-th hook-made one):"
 echo
 echo "| command | commits | wall ms | ms per commit | peak RSS MB | exit |"
 echo "|---|---:|---:|---:|---:|---:|"
