@@ -3,10 +3,12 @@
 # the first N of COMMITS hook-made commits, and `check --range` over the first N of them.
 # Flat cost per commit means no step grows with the history behind the commits checked.
 #
-# Usage: benches/history.sh [COMMITS] [VERIFY_POINTS] [CHECK_POINTS]
+# Usage: [HISTORY_REPO=DIR] benches/history.sh [COMMITS] [VERIFY_POINTS] [CHECK_POINTS]
 #   COMMITS        commits made with the installed hooks (default 1500)
 #   VERIFY_POINTS  history lengths for `changelog verify` (default "100 500 1000 1500")
 #   CHECK_POINTS   history lengths for `check --range` (default "100 250 500")
+#   HISTORY_REPO   keep the history in DIR (made there when DIR does not exist yet; reused, not
+#                  remade, when it does: only the timed part runs)
 # Needs: a release build (CARGO_TARGET_DIR is honoured, or GIT_AUDIT_BIN names the binary),
 # git. The tree is examples/demo (a registry and three sequences, the built-in configuration);
 # each commit changes one beat's `dynamics` in one sequence, so each records a changelog entry.
@@ -23,30 +25,38 @@ bin="${GIT_AUDIT_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/git-audit}"
 . "$root/benches/lib.sh"
 bench_scratch "$bin"
 
-repo="$scratch/repo"
-cp -r "$root/examples/demo" "$repo"
-chmod -R u+w "$repo"
-cd "$repo"
-git init -q -b main
-git config gc.auto 0
-git config maintenance.auto false
-git add -A
-git commit -q --no-verify -m "demo"
-git-audit install >/dev/null
-seq_file="json-sequences/canvas-copy.json"
+repo="${HISTORY_REPO:-$scratch/repo}"
+if [ -d "$repo/.git" ]; then
+	cd "$repo"
+	commits=$(($(git rev-list --count HEAD) - 1))
+	made="reused from $repo"
+else
+	cp -r "$root/examples/demo" "$repo"
+	chmod -R u+w "$repo"
+	cd "$repo"
+	rm -f audit.toml # the demo's own (its paths are under examples/demo/): the built-in one governs
+	git init -q -b main
+	git config gc.auto 0
+	git config maintenance.auto false
+	git add -A
+	git commit -q --no-verify -m "demo"
+	git-audit install >/dev/null
+	seq_file="json-sequences/canvas-copy.json"
+	t0=$(now)
+	for i in $(seq "$commits"); do
+		if grep -q '"dynamics": "mf"' "$seq_file"; then
+			sed -i '0,/"dynamics": "mf"/s//"dynamics": "f"/' "$seq_file"
+		else
+			sed -i '0,/"dynamics": "f"/s//"dynamics": "mf"/' "$seq_file"
+		fi
+		git add "$seq_file"
+		git commit -q -m "change $i" >/dev/null
+	done
+	t1=$(now)
+	make_ms=$(((t1 - t0) / 1000000))
+	made="made in $make_ms ms, $(awk -v m="$make_ms" -v n="$commits" 'BEGIN {printf "%.1f", m/n}') ms per commit"
+fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-t0=$(now)
-for i in $(seq "$commits"); do
-	if grep -q '"dynamics": "mf"' "$seq_file"; then
-		sed -i '0,/"dynamics": "mf"/s//"dynamics": "f"/' "$seq_file"
-	else
-		sed -i '0,/"dynamics": "f"/s//"dynamics": "mf"/' "$seq_file"
-	fi
-	git add "$seq_file"
-	git commit -q -m "change $i" >/dev/null
-done
-t1=$(now)
-make_ms=$(((t1 - t0) / 1000000))
 base=$(git rev-list --max-parents=0 HEAD)
 entries=$(grep -c 'git-audit:entry' EVOLUTION.md || true)
 
@@ -79,7 +89,7 @@ row() { # $1 label, $2 commits, rest: command
 	echo "| $label | $n | $wall | $(awk -v c="$wall" -v n="$n" 'BEGIN {printf "%.2f", c/n}') | $rss | $code |"
 }
 
-echo "History of $commits commits made with the installed hooks on examples/demo ($entries changelog entries; made in $make_ms ms, $(awk -v m="$make_ms" -v n="$commits" 'BEGIN {printf "%.1f", m/n}') ms per commit); load $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (medians of 3; ROOT is the first commit, Cn the n-th hook-made one):"
+echo "History of $commits commits made with the installed hooks on examples/demo ($entries changelog entries; $made); load $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (medians of 3; ROOT is the first commit, Cn the n-th hook-made one):"
 echo
 echo "| command | commits | wall ms | ms per commit | peak RSS MB | exit |"
 echo "|---|---:|---:|---:|---:|---:|"

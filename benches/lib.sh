@@ -3,10 +3,15 @@
 # median/p90, and the real-size repository, configuration and sequence change.
 
 # bench_scratch BIN: a temporary directory (removed on exit) as HOME, a hermetic git with fixed
-# identities and dates, and BIN's directory first on PATH. Sets `scratch`.
+# identities and dates, and BIN's directory first on PATH. Sets `scratch`. With BENCH_KEEP=1 the
+# directory is kept (its path printed to stderr), to profile its repository by hand afterwards.
 bench_scratch() {
 	scratch="$(mktemp -d)" # never inside the repository
-	trap 'rm -rf "$scratch"' EXIT
+	if [ "${BENCH_KEEP:-}" = 1 ]; then
+		echo "scratch directory (kept): $scratch" >&2
+	else
+		trap 'rm -rf "$scratch"' EXIT
+	fi
 	export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null HOME="$scratch"
 	export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 	export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z

@@ -310,13 +310,16 @@ fn stub_text(g: &Gathered, config: &Config, domain: &str, seq_path: &str) -> Res
 /// alignment reads changed between the plan's snapshots (a feature or JSON spec matched by the
 /// `[bdd]` globs, a registry, a governed sequence, a plan, audit.toml). A feature that cannot
 /// be parsed is a `bdd-feature-invalid` finding, never a refusal; a snapshot without a registry
-/// has nothing to align (the registry's removal is the registry rules' to report). Unsettled
-/// (severities, waivers and the baseline are the caller's).
+/// has nothing to align (the registry's removal is the registry rules' to report). `known`:
+/// paths the caller already knows changed (the check's own change list); when one of them is
+/// relevant, neither snapshot is listed to find out. Unsettled (severities, waivers and the
+/// baseline are the caller's).
 pub fn gate_findings(
     repo: &Repo,
     config: &Config,
     plan: &crate::core::snapshot::Plan,
     scope: crate::core::gate::Scope,
+    known: &std::collections::BTreeSet<String>,
 ) -> Result<Vec<crate::core::finding::Finding>> {
     use crate::core::finding::Finding;
     let bdd = &config.bdd;
@@ -337,17 +340,22 @@ pub fn gate_findings(
                     .governing(p)
                     .is_some_and(|a| matches!(a.kind, Kind::Registry | Kind::Sequence))
         };
-        let before = repo.snapshot(&plan.before, &relevant)?;
-        let after = repo.snapshot(&plan.after, &relevant)?;
-        let changed = before.entries.keys().chain(after.entries.keys()).any(|p| {
-            match (before.entries.get(p), after.entries.get(p)) {
-                (Some(b), Some(a)) => !crate::io::git::same(b, a),
-                (None, None) => false,
-                _ => true,
+        // A relevant path the check already knows changed (a registry, a sequence, a plan,
+        // audit.toml) settles it without listing both snapshots: the feature glob can match
+        // anywhere, so that listing walks HEAD's whole tree.
+        if !known.iter().any(|p| relevant(p)) {
+            let before = repo.snapshot(&plan.before, &relevant)?;
+            let after = repo.snapshot(&plan.after, &relevant)?;
+            let changed = before.entries.keys().chain(after.entries.keys()).any(|p| {
+                match (before.entries.get(p), after.entries.get(p)) {
+                    (Some(b), Some(a)) => !crate::io::git::same(b, a),
+                    (None, None) => false,
+                    _ => true,
+                }
+            });
+            if !changed {
+                return Ok(Vec::new());
             }
-        });
-        if !changed {
-            return Ok(Vec::new());
         }
     }
     let mut g = match gather(repo, &plan.after, config) {

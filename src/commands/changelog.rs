@@ -13,7 +13,7 @@ use crate::core::finding::{self, Finding};
 use crate::core::json::Digest32;
 use crate::core::report::CheckReport;
 use crate::error::{Error, Result};
-use crate::io::git::{CommitInfo, Repo, Source};
+use crate::io::git::{CommitInfo, Object, ObjectId, Repo, Source};
 use crate::render::{self, ReportKind};
 use crate::{Env, ExitStatus};
 
@@ -390,8 +390,110 @@ pub fn verify_one(
     explicit: Option<&std::path::Path>,
 ) -> Result<Vec<Finding>> {
     let mut out = Vec::new();
-    verify_commit(repo, commit, explicit, &mut out)?;
+    verify_commit(repo, commit, explicit, &mut Walk::default(), &mut out)?;
     Ok(out)
+}
+
+/// What a walk over commits keeps from one commit to the next, so that verifying a commit costs
+/// what the commit changed, not what its history holds: the changelog texts last read (by blob
+/// id) and the configurations built (by audit.toml's blob id).
+#[derive(Default)]
+struct Walk {
+    /// Newest last; at most `TEXTS_KEPT`.
+    texts: Vec<(ObjectId, String)>,
+    /// `None`: no audit.toml, the built-in defaults.
+    configs: std::collections::HashMap<Option<ObjectId>, Config>,
+    /// `--config FILE`, read once.
+    explicit: Option<Config>,
+}
+
+/// How many texts `Walk` keeps (a merge's parents, a branch point's siblings).
+const TEXTS_KEPT: usize = 4;
+
+impl Walk {
+    /// `load_config`, built once per audit.toml blob (compiling its globs costs more than
+    /// verifying a commit); the copy handed out names `source` as its origin, as a fresh one
+    /// would.
+    fn config(
+        &mut self,
+        repo: &Repo,
+        source: &Source,
+        explicit: Option<&std::path::Path>,
+    ) -> Result<Config> {
+        if explicit.is_some() {
+            if self.explicit.is_none() {
+                self.explicit = Some(super::load_config(repo, source, explicit)?);
+            }
+            return Ok(self.explicit.clone().unwrap_or_else(Config::builtin));
+        }
+        let id = match repo.entry(source, crate::core::config::FILE_NAME)? {
+            None => None,
+            Some(Object::Blob { id }) => Some(id),
+            // Not a file: `load_config` says why.
+            Some(_) => return super::load_config(repo, source, None),
+        };
+        if let Some(config) = self.configs.get(&id) {
+            let mut config = config.clone();
+            if id.is_some() {
+                config.origin = format!("{} ({source})", crate::core::config::FILE_NAME);
+            }
+            return Ok(config);
+        }
+        let config = super::load_config(repo, source, None)?;
+        self.configs.insert(id, config.clone());
+        Ok(config)
+    }
+
+    /// `text_at` of `path`, which is the blob `id` in `source`: taken out of the texts kept
+    /// when it is one of them (hand it back with `keep`), else read. When `parent` (a text at
+    /// hand) is a prefix of the blob, as it is for a changelog only appended to, only the
+    /// appended bytes are checked as UTF-8.
+    fn take(
+        &mut self,
+        repo: &Repo,
+        source: &Source,
+        path: &str,
+        id: Option<ObjectId>,
+        parent: Option<&str>,
+    ) -> Result<String> {
+        let Some(id) = id else {
+            return text_at(repo, source, path);
+        };
+        if let Some(at) = self.texts.iter().rposition(|(k, _)| *k == id) {
+            return Ok(self.texts.remove(at).1);
+        }
+        let content = match repo.read(&Object::Blob { id }, u64::MAX) {
+            Ok(content) => content,
+            Err(crate::io::git::ReadError::Failed(e)) => return Err(e),
+            Err(_) => return Ok(String::new()),
+        };
+        let bytes = content.bytes();
+        if let Some(parent) = parent.filter(|p| bytes.starts_with(p.as_bytes())) {
+            if let Ok(rest) = std::str::from_utf8(&bytes[parent.len()..]) {
+                let mut text = String::with_capacity(bytes.len());
+                text.push_str(parent);
+                text.push_str(rest);
+                return Ok(text);
+            }
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.to_string()),
+            // text_at's refusal.
+            Err(_) => text_at(repo, source, path),
+        }
+    }
+
+    /// Keeps `text` (the blob `id`'s) for a later commit.
+    fn keep(&mut self, id: Option<ObjectId>, text: String) {
+        let Some(id) = id else { return };
+        if self.texts.iter().any(|(k, _)| *k == id) {
+            return;
+        }
+        if self.texts.len() == TEXTS_KEPT {
+            self.texts.remove(0);
+        }
+        self.texts.push((id, text));
+    }
 }
 
 /// Reads what `changelog::verify` judges one commit by, and lets it judge.
@@ -399,17 +501,34 @@ fn verify_commit(
     repo: &Repo,
     commit: &CommitInfo,
     explicit: Option<&std::path::Path>,
+    walk: &mut Walk,
     out: &mut Vec<Finding>,
 ) -> Result<()> {
     let after = Source::Rev(commit.id.clone());
-    let config = super::load_config(repo, &after, explicit)?;
+    let config = walk.config(repo, &after, explicit)?;
     if !config.changelog.enabled {
         return Ok(());
     }
     let path = config.changelog.path.clone();
     let first = commit.parent.clone().map_or(Source::Empty, Source::Rev);
-    let text = text_at(repo, &after, &path)?;
-    let parent_text = text_at(repo, &first, &path)?;
+    let blob = |source: &Source| -> Result<Option<ObjectId>> {
+        Ok(match repo.entry(source, &path)? {
+            Some(Object::Blob { id }) => Some(id),
+            _ => None,
+        })
+    };
+    let (parent_id, id) = (blob(&first)?, blob(&after)?);
+    // A commit that leaves the changelog as its parent had it (the same blob) adds and removes
+    // no entry: what `verify` decides from two equal texts it decides from two empty ones (it
+    // reads only their difference), so neither is read.
+    let same = parent_id.is_some() && parent_id == id;
+    let (parent_text, text) = if same {
+        (String::new(), String::new())
+    } else {
+        let parent_text = walk.take(repo, &first, &path, parent_id, None)?;
+        let text = walk.take(repo, &after, &path, id, Some(&parent_text))?;
+        (parent_text, text)
+    };
     let evidence = match changelog::merged_parents(commit) {
         Some(parents) => {
             let mut texts = Vec::with_capacity(parents.len());
@@ -428,6 +547,10 @@ fn verify_commit(
         evidence,
     };
     out.extend(changelog::verify(&recorded, config.changelog.metadata));
+    if !same {
+        walk.keep(parent_id, recorded.parent_text);
+        walk.keep(id, recorded.text);
+    }
     Ok(())
 }
 
@@ -471,9 +594,16 @@ fn verify(env: &mut Env<'_>, args: &ChangelogVerifyArgs) -> Result<ExitStatus> {
         None => commits(&repo, args.range.as_deref())?,
     };
     let mut report = CheckReport::new();
+    let mut walk = Walk::default();
     for commit in &list {
         let mut findings = Vec::new();
-        verify_commit(&repo, commit, env.config.as_deref(), &mut findings)?;
+        verify_commit(
+            &repo,
+            commit,
+            env.config.as_deref(),
+            &mut walk,
+            &mut findings,
+        )?;
         finding::sort(&mut findings);
         report.findings.extend(findings);
     }

@@ -239,8 +239,14 @@ pub(crate) fn check_plan_on(
     }
     // Registry generation (`registry-stale`, `registry-source-*`) and BDD alignment (`bdd-*`):
     // settled like the gate's own.
-    let mut generated = super::registry::gate_findings(repo, config, plan, scope)?;
-    generated.extend(super::bdd::gate_findings(repo, config, plan, scope)?);
+    let mut generated = super::registry::gate_findings(repo, config, plan, scope, &facts.changed)?;
+    generated.extend(super::bdd::gate_findings(
+        repo,
+        config,
+        plan,
+        scope,
+        &facts.changed,
+    )?);
     if !generated.is_empty() {
         let (Ok(waivers), Ok(baseline)) = (&facts.waivers, &facts.baseline) else {
             return Ok(outcome); // unreachable: gate::check stopped on either error

@@ -251,13 +251,15 @@ fn generate_cmd(env: &mut Env<'_>, args: &RegistryGenerateArgs) -> Result<ExitSt
 
 /// `registry-stale`, `registry-source-duplicate-id` and `registry-source-invalid` for one plan
 /// of the commit gate: only when generation is configured and the registry, a source, the
-/// overlay or audit.toml changed (or `scope.everything`). Unsettled (severities, waivers and
-/// the baseline are the caller's).
+/// overlay or audit.toml changed (or `scope.everything`). `known`: paths the caller already
+/// knows changed (the check's own change list); when one of them is relevant, neither snapshot
+/// is listed to find out. Unsettled (severities, waivers and the baseline are the caller's).
 pub fn gate_findings(
     repo: &Repo,
     config: &Config,
     plan: &Plan,
     scope: Scope,
+    known: &std::collections::BTreeSet<String>,
 ) -> Result<Vec<Finding>> {
     let g = &config.generate;
     if !g.enabled() {
@@ -269,7 +271,7 @@ pub fn gate_findings(
             || g.overlay.as_deref() == Some(p)
             || p == crate::core::config::FILE_NAME
     };
-    if !scope.everything {
+    if !scope.everything && !known.iter().any(|p| relevant(p)) {
         let descend = |dir: &str| {
             g.may_contain(dir)
                 || [Some(g.registry.as_str()), g.overlay.as_deref()]

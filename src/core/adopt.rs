@@ -35,6 +35,15 @@ pub fn start_of(text: &str) -> Option<(&str, usize)> {
 /// added entries are history (a rebuilt changelog's entries for commits before the start), not
 /// entries of its own; `None` when the start is unchanged from `parent_text` or absent.
 pub fn history_end(parent_text: &str, text: &str) -> Option<usize> {
+    // Appended to (the usual case): the lines before the parent's last one are the same on
+    // both sides, so when neither side has a start from that line on, both have the same start
+    // (or none) and only the appended lines are scanned, not the whole history.
+    if text.starts_with(parent_text) {
+        let tail = parent_text.rfind('\n').map_or(0, |i| i + 1);
+        if start_of(&text[tail..]).is_none() && start_of(&parent_text[tail..]).is_none() {
+            return None;
+        }
+    }
     let (id, at) = start_of(text)?;
     match start_of(parent_text) {
         Some((old, _)) if old == id => None,
@@ -114,6 +123,59 @@ mod tests {
         assert_eq!(history_end(parent, &text), text.find("<!--"));
         assert_eq!(history_end(&text, &format!("{text}\n## later\n")), None);
         assert_eq!(history_end(parent, "# Log\n\n## entry\n"), None);
+    }
+
+    /// `history_end` without its appended-text shortcut.
+    fn history_end_in_full(parent_text: &str, text: &str) -> Option<usize> {
+        let (id, at) = start_of(text)?;
+        match start_of(parent_text) {
+            Some((old, _)) if old == id => None,
+            _ => Some(at),
+        }
+    }
+
+    #[test]
+    fn an_appended_text_is_judged_as_the_whole_text_would_be() {
+        let other = "fedcba9876543210fedcba9876543210fedcba98";
+        let started = format!("# Log\n\n{}", start_lines(ID));
+        let moved = format!("{started}\n{}", start_lines(other));
+        let start_line = format!("<!-- git-audit:since {ID} -->");
+        let cases: Vec<(String, String)> = vec![
+            ("# Log\n".into(), "# Log\n\n## entry\n".into()),
+            ("# Log\n".into(), started.clone()),
+            (started.clone(), format!("{started}\n## later\n")),
+            (started.clone(), moved.clone()),
+            (moved.clone(), format!("{moved}\n## later\n")),
+            // The parent's last line is completed by the commit: a start only then.
+            (
+                "# Log\n<!-- git-audit:since ".into(),
+                format!("# Log\n{}", start_line),
+            ),
+            // The parent's last line is a start the commit's appended bytes spoil.
+            (
+                format!("# Log\n{start_line}"),
+                format!("# Log\n{start_line} x\n"),
+            ),
+            (start_line.clone(), format!("{start_line}\n")),
+            (String::new(), started.clone()),
+            (String::new(), String::new()),
+        ];
+        for (parent, text) in &cases {
+            assert!(text.starts_with(parent.as_str()), "{parent:?} {text:?}");
+            assert_eq!(
+                history_end(parent, text),
+                history_end_in_full(parent, text),
+                "{parent:?} → {text:?}"
+            );
+        }
+        assert_eq!(history_end("# Log\n", &started), started.find("<!--"));
+        assert_eq!(
+            history_end(
+                "# Log\n<!-- git-audit:since ",
+                &format!("# Log\n{start_line}")
+            ),
+            Some("# Log\n".len())
+        );
     }
 
     #[test]

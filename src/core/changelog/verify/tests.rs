@@ -207,3 +207,46 @@ fn entries_above_a_start_the_commit_records_are_history() {
     );
     assert_eq!(rules(c(), later, rebuilt, none()), ["changelog-extra"]);
 }
+
+#[test]
+fn an_unchanged_changelog_is_judged_as_two_empty_ones() {
+    // `commands::changelog` does not read a changelog blob a commit leaves as its parent had it:
+    // it hands `verify` two empty texts, which must earn the same findings as the two equal ones.
+    let text = changelog(&[diff(R1, R2)]);
+    for evidence in [
+        Evidence::Changes(vec![diff(R2, R3)]),
+        Evidence::Changes(Vec::new()),
+        Evidence::Merged(vec![text.clone()]),
+    ] {
+        let parents: &[&str] = match evidence {
+            Evidence::Merged(_) => &["p1", "p2"],
+            Evidence::Changes(_) => &["p1"],
+        };
+        let equal = Recorded {
+            commit: commit(parents),
+            path: "CHANGELOG.md".into(),
+            text: text.clone(),
+            parent_text: text.clone(),
+            evidence: evidence.clone(),
+        };
+        let empty = Recorded {
+            text: String::new(),
+            parent_text: String::new(),
+            ..equal.clone()
+        };
+        let (a, b) = (
+            verify(&equal, Metadata::Record),
+            verify(&empty, Metadata::Record),
+        );
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+    assert_eq!(
+        rules(
+            commit(&["p1"]),
+            text.clone(),
+            text,
+            Evidence::Changes(vec![diff(R2, R3)])
+        ),
+        ["changelog-missing"]
+    );
+}
