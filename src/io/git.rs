@@ -683,6 +683,15 @@ impl Repo {
         descend: &dyn Fn(&str) -> bool,
         out: &mut BTreeMap<String, Object>,
     ) -> Result<()> {
+        // The index is sorted by path, then stage, as the listing is: in the common case (UTF-8
+        // names, into an empty listing) the entries are collected in order and the map built
+        // from them at once, instead of one ordered insert each.
+        if out.is_empty() {
+            if let Some(listed) = self.list_index_in_order(want, descend)? {
+                *out = listed.into_iter().collect();
+                return Ok(());
+            }
+        }
         let mut reachable = reachable_in_order(descend);
         self.with_index(|index| {
             index.for_each(|entry| {
@@ -719,6 +728,63 @@ impl Repo {
                 out.insert(path, object_for_mode(entry.mode, entry.id));
             })
         })
+    }
+
+    /// `list_index`'s listing as a vector in path order, the same entries and objects the
+    /// map inserts would give; `None` (nothing listed) when a name is not UTF-8, whose escaped
+    /// key may sort elsewhere: the caller then inserts one by one.
+    fn list_index_in_order(
+        &self,
+        want: &dyn Fn(&str) -> bool,
+        descend: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<Vec<(String, Object)>>> {
+        let mut reachable = reachable_in_order(descend);
+        let mut listed: Vec<(String, Object)> = Vec::new();
+        let mut plain = true;
+        self.with_index(|index| {
+            index.for_each(|entry| {
+                if !plain {
+                    return;
+                }
+                let Ok(path) = std::str::from_utf8(entry.path) else {
+                    plain = false;
+                    return;
+                };
+                if !reachable(path) || !want(path) {
+                    return;
+                }
+                // Stages of one path are adjacent (stage 0 first): a conflict stage turns the
+                // path's object into the conflict, as the map's insert does.
+                let same = listed.last_mut().filter(|(last, _)| last == path);
+                let stage = entry.stage;
+                if stage != 0 {
+                    match same {
+                        Some((_, Object::Conflict { stages })) => stages.push(stage),
+                        Some((_, other)) => {
+                            *other = Object::Conflict {
+                                stages: vec![stage],
+                            }
+                        }
+                        None => listed.push((
+                            path.to_string(),
+                            Object::Conflict {
+                                stages: vec![stage],
+                            },
+                        )),
+                    }
+                    return;
+                }
+                if entry.extended & INTENT_TO_ADD != 0 {
+                    return;
+                }
+                let object = object_for_mode(entry.mode, entry.id);
+                match same {
+                    Some((_, o)) => *o = object,
+                    None => listed.push((path.to_string(), object)),
+                }
+            })
+        })?;
+        Ok(plain.then_some(listed))
     }
 
     fn list_worktree(
