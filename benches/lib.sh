@@ -82,7 +82,9 @@ EOF
 
 # first_sequence: the first governed plugin sequence file the index lists.
 first_sequence() {
-	git ls-files 'packages/*/json-sequences/*' | grep -v -E '/(index|package|tsconfig)\.json$' | grep '\.json$' | head -n 1
+	# `sed -n 1p` reads all its input: `head -n 1` would close the pipe early, and under
+	# `set -o pipefail` the writer's SIGPIPE silently stopped the whole benchmark at times.
+	git ls-files 'packages/*/json-sequences/*' | grep -v -E '/(index|package|tsconfig)\.json$' | grep '\.json$' | sed -n 1p
 }
 
 # flip FILE: a structural change to one sequence (its first beat's `dynamics`, else its
