@@ -31,6 +31,11 @@ fn both(repo: &TestRepo, code: i32) -> serde_json::Value {
     with.json()
 }
 
+/// `check --staged --format json` with the cache on.
+fn staged_check(repo: &TestRepo) -> crate::support::Run {
+    run_env(repo, &[cache()], &["check", "--staged", "--format", "json"])
+}
+
 fn rules(report: &serde_json::Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -75,11 +80,7 @@ fn a_warm_cache_reports_exactly_what_a_cold_check_does() {
         cache_file(&repo).exists(),
         "the check of the index wrote the cache"
     );
-    let warm = run_env(
-        &repo,
-        &[cache()],
-        &["check", "--staged", "--format", "json"],
-    );
+    let warm = staged_check(&repo);
     warm.code(1);
     assert_eq!(warm.json(), cold);
     assert_eq!(
@@ -158,11 +159,7 @@ fn a_lying_cache_entry_for_the_file_being_committed_is_never_used() {
     lie(&repo);
     // The copy is being committed: judged by its blob, never by the cache. Paste's lie involves
     // only unchanged files, so it is not this commit's business either.
-    let lied = run_env(
-        &repo,
-        &[cache()],
-        &["check", "--staged", "--format", "json"],
-    );
+    let lied = staged_check(&repo);
     lied.code(0);
     assert_eq!(lied.json(), honest);
 
@@ -173,11 +170,7 @@ fn a_lying_cache_entry_for_the_file_being_committed_is_never_used() {
     std::fs::remove_file(cache_file(&repo)).expect("forget the lies");
     both(&repo, 0);
     lie(&repo);
-    let used = run_env(
-        &repo,
-        &[cache()],
-        &["check", "--staged", "--format", "json"],
-    );
+    let used = staged_check(&repo);
     used.code(1);
     assert_eq!(
         rules(&used.json()),

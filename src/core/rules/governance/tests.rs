@@ -198,29 +198,24 @@ fn cross_docs(
         .iter()
         .map(|d| SequenceFacts::of(d, identity))
         .collect();
-    let view: Vec<Sequence<'_>> = seqs
-        .iter()
-        .zip(&facts)
-        .map(|(d, facts)| Sequence {
-            path: d.path,
-            facts,
-        })
-        .collect();
-    let found = cross(regs, &view, exists);
+    let cross_over = |facts: &[SequenceFacts]| {
+        let view: Vec<Sequence<'_>> = seqs
+            .iter()
+            .zip(facts)
+            .map(|(d, facts)| Sequence {
+                path: d.path,
+                facts,
+            })
+            .collect();
+        cross(regs, &view, exists)
+    };
+    let found = cross_over(&facts);
     let stored: Vec<SequenceFacts> = facts
         .iter()
         .map(|f| serde_json::from_str(&serde_json::to_string(f).unwrap()).unwrap())
         .collect();
     assert_eq!(stored, facts);
-    let view: Vec<Sequence<'_>> = seqs
-        .iter()
-        .zip(&stored)
-        .map(|(d, facts)| Sequence {
-            path: d.path,
-            facts,
-        })
-        .collect();
-    let again = cross(regs, &view, exists);
+    let again = cross_over(&stored);
     let placed = |v: &[Involved]| -> Vec<String> {
         v.iter().map(|(f, inv)| format!("{f:?} {inv:?}")).collect()
     };
