@@ -90,27 +90,19 @@ pub fn parse_markdown_code(s: &str) -> Option<(String, &str)> {
 /// `s` as Markdown prose: unsafe characters as `\u{…}`, and `&`, `<`, `>` as HTML entities, so
 /// no tag (`<script>`) or comment (`<!-- … -->`) reaches a renderer.
 pub fn markdown_text(s: &str) -> Cow<'_, str> {
-    let t = terminal(s);
-    if !t.contains(['&', '<', '>']) {
-        return t;
-    }
-    let mut out = String::with_capacity(t.len() + 16);
-    for c in t.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    entities(terminal(s), false)
 }
 
 /// `s` as HTML text or an attribute value: unsafe characters as `\u{…}`, and `&`, `<`, `>`,
 /// `"`, `'` as entities, so nothing from a document can open a tag or leave an attribute.
 pub fn html(s: &str) -> Cow<'_, str> {
-    let t = terminal(s);
-    if !t.contains(['&', '<', '>', '"', '\'']) {
+    entities(terminal(s), true)
+}
+
+/// `t` with `&`, `<`, `>` (and, with `quotes`, `"` and `'`) as HTML entities.
+fn entities(t: Cow<'_, str>, quotes: bool) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '&' | '<' | '>') || quotes && matches!(c, '"' | '\'');
+    if !t.contains(special) {
         return t;
     }
     let mut out = String::with_capacity(t.len() + 16);
@@ -119,8 +111,8 @@ pub fn html(s: &str) -> Cow<'_, str> {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#39;"),
             _ => out.push(c),
         }
     }

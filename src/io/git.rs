@@ -370,27 +370,22 @@ impl Repo {
 
     /// One commit's id, summary and first parent.
     pub fn commit_info(&self, rev: &str) -> Result<CommitInfo> {
-        let obj = self
-            .repo
-            .revparse_single(rev)
-            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
-        let commit = obj
-            .peel_to_commit()
-            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
-        Ok(info(&commit))
+        self.commit(rev).map(|c| info(&c))
     }
 
     /// A commit's committer time: seconds since the epoch and the offset from UTC in minutes.
     pub fn committer_time(&self, rev: &str) -> Result<(i64, i32)> {
-        let obj = self
-            .repo
-            .revparse_single(rev)
-            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?;
-        let commit = obj
-            .peel_to_commit()
-            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))?;
-        let when = commit.committer().when();
+        let when = self.commit(rev)?.committer().when();
         Ok((when.seconds(), when.offset_minutes()))
+    }
+
+    /// The commit a revision names.
+    fn commit(&self, rev: &str) -> Result<git2::Commit<'_>> {
+        self.repo
+            .revparse_single(rev)
+            .map_err(|e| Error::git(format!("unknown revision {rev:?}"), e))?
+            .peel_to_commit()
+            .map_err(|e| Error::git(format!("{rev} does not name a commit"), e))
     }
 
     /// The commits in `a..b` (reachable from `b`, not from `a`), oldest first, parents before

@@ -326,17 +326,20 @@ fn reports_of_one_run_count_once_when_a_run_is_checked() {
   {{"name": "Domain b", "durationMs": 20}}, {{"name": "Domain b", "durationMs": 20}}]}}}}"#
         )
     };
+    let check = || {
+        repo.audit([
+            "timing",
+            "check",
+            "runs/log-analysis-1.json",
+            "runs/log-analysis-2.json",
+            "--format",
+            "json",
+        ])
+    };
     repo.write("runs/log-analysis-1.json", report(10));
     repo.write("runs/log-analysis-2.json", report(11));
     // One run, two samples of b: under min-samples (3), so nothing is compared.
-    let run = repo.audit([
-        "timing",
-        "check",
-        "runs/log-analysis-1.json",
-        "runs/log-analysis-2.json",
-        "--format",
-        "json",
-    ]);
+    let run = check();
     run.code(0);
     assert!(rules_of(&run.json()).is_empty(), "{}", run.stdout);
     // Two runs of the same sequence do add up: four samples at 20 ms against 5 ms.
@@ -344,14 +347,7 @@ fn reports_of_one_run_count_once_when_a_run_is_checked() {
         "runs/log-analysis-2.json",
         report(11).replace("run-9.log", "run-10.log"),
     );
-    let run = repo.audit([
-        "timing",
-        "check",
-        "runs/log-analysis-1.json",
-        "runs/log-analysis-2.json",
-        "--format",
-        "json",
-    ]);
+    let run = check();
     run.code(0);
     assert_eq!(
         rules_of(&run.json()),
